@@ -1,0 +1,49 @@
+"""confapp: the conference system for local child-protection networks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request, session
+
+from confapp import cli, errors, formatting
+from confapp.public import bp as public_bp
+from confapp.config import load_config
+from confapp.extensions import babel, csrf, db, limiter, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def select_locale() -> str:
+    """German unless the visitor chose English with the language switch."""
+    chosen = session.get("lang")
+    return chosen if chosen in ("de", "en") else "de"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The app factory: configuration from the environment, ``config`` overriding it."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_relative_config=True,
+    )
+    app.config.update(load_config(app.instance_path, config))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+
+    app.register_blueprint(public_bp)
+
+    errors.register(app)
+    formatting.register(app)
+    cli.register(app)
+
+    @app.context_processor
+    def inject_language():
+        return {"current_language": select_locale(), "current_path": request.full_path.rstrip("?")}
+
+    return app

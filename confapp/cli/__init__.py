@@ -1,0 +1,13 @@
+"""Flask CLI commands: thin shells over the services, one module per capability."""
+from flask import Flask
+
+from confapp.cli import demo, events
+
+#: Every module here exposes ``commands``: click commands or groups to add to ``flask``.
+MODULES = (demo, events)
+
+
+def register(app: Flask) -> None:
+    for module in MODULES:
+        for command in module.commands:
+            app.cli.add_command(command)

@@ -1,0 +1,19 @@
+"""``flask demo``: load the demo networks and events."""
+import click
+
+from confapp.services.demo import load_demo
+
+
+@click.command("demo")
+@click.option("--registrations", "-n", default=150, show_default=True, type=click.IntRange(0, 100_000),
+              help="Fake registrations for “Stark für Familien” (the forum gets two thirds as many).")
+def demo_command(registrations: int) -> None:
+    """Load the demo network, “Stark für Familien” and a theme-table forum (idempotent)."""
+    total = registrations + registrations * 2 // 3
+    with click.progressbar(length=total, label="Demo-Anmeldungen", show_pos=True) as bar:
+        events = load_demo(registrations, progress=bar.update)
+    for event in events:
+        click.echo(f"{event.slug}: {event.title}, {event.starts_at:%d.%m.%Y} ({event.status.value})")
+
+
+commands = (demo_command,)

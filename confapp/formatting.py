@@ -1,0 +1,54 @@
+"""Dates and numbers the way German readers expect them ("Mittwoch, 5. Juni 2024, 9:00 Uhr")."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from flask import Flask
+from flask_babel import get_locale
+
+_PATTERNS = {
+    "de": {"datetime": "EEEE, d. MMMM y, H:mm 'Uhr'", "date": "EEEE, d. MMMM y", "time": "H:mm",
+           "short": "dd.MM.y, HH:mm"},
+    "en": {"datetime": "EEEE, d MMMM y, h:mm a", "date": "EEEE, d MMMM y", "time": "h:mm a",
+           "short": "y-MM-dd HH:mm"},
+}
+
+
+def _language() -> str:
+    try:
+        locale = get_locale()
+    except RuntimeError:  # outside a request (CLI, documents)
+        locale = None
+    language = getattr(locale, "language", "de") or "de"
+    return language if language in _PATTERNS else "de"
+
+
+def format_wallclock(value: datetime | date | None, kind: str = "datetime", language: str | None = None) -> str:
+    """Format a naive wall-clock time as it stands (no zone conversion: program times are local)."""
+    if value is None:
+        return ""
+    language = language or _language()
+    pattern = _PATTERNS[language][kind]
+    if isinstance(value, datetime):
+        if kind == "date":
+            return babel_format_date(value.date(), pattern, locale=language)
+        return babel_format_datetime(value, pattern, locale=language)
+    return babel_format_date(value, pattern, locale=language)
+
+
+def format_time_range(start: datetime, end: datetime, language: str | None = None) -> str:
+    """"9:00–12:00 Uhr" (German) or "9:00 AM–12:00 PM"."""
+    language = language or _language()
+    start_text = format_wallclock(start, "time", language)
+    end_text = format_wallclock(end, "time", language)
+    suffix = " Uhr" if language == "de" else ""
+    return f"{start_text}–{end_text}{suffix}"
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["wallclock"] = format_wallclock
+    app.jinja_env.filters["date_long"] = lambda value: format_wallclock(value, "date")
+    app.jinja_env.filters["short"] = lambda value: format_wallclock(value, "short")
+    app.jinja_env.globals["time_range"] = format_time_range

@@ -1,0 +1,219 @@
+"""An event (Veranstaltung) and its program: slots, rooms, program items, speakers.
+
+Program times (``starts_at``, ``ends_at``, registration window) are naive wall-clock times in
+the event's own ``timezone``: that is how organisers think and print them. System timestamps
+elsewhere are naive UTC.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CheckConstraint, Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from confapp.extensions import db
+from confapp.models.base import utcnow
+from confapp.models.network import Network
+
+
+class EventStatus(enum.Enum):
+    draft = "draft"
+    published = "published"
+    closed = "closed"
+    archived = "archived"
+
+
+class ChoiceMode(enum.Enum):
+    #: Attendees rank workshops; organisers assign after registration closes.
+    ranked = "ranked"
+    #: Attendees take a free seat at once.
+    direct = "direct"
+
+
+class ItemKind(enum.Enum):
+    talk = "talk"
+    workshop = "workshop"
+    theme_table = "theme_table"
+    break_ = "break"
+
+    @property
+    def is_choice(self) -> bool:
+        """Attendees choose among parallel items of this kind."""
+        return self in (ItemKind.workshop, ItemKind.theme_table)
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Event(db.Model):
+    """A Fachtagung, forum, network meeting or training of one network."""
+
+    __table_args__ = (
+        CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("seats_taken >= 0 AND (capacity IS NULL OR seats_taken <= capacity)",
+                        name="seats_within_capacity"),
+        CheckConstraint("ranks BETWEEN 1 AND 5", name="ranks_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"), index=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    subtitle: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    #: IANA zone of all program times of this event, e.g. "Europe/Berlin".
+    timezone: Mapped[str] = mapped_column(String(60), default="Europe/Berlin")
+    venue_name: Mapped[str] = mapped_column(String(200), default="")
+    venue_address: Mapped[str] = mapped_column(String(300), default="")
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    #: Attendees the event admits; None for no limit beyond the workshops.
+    capacity: Mapped[int | None]
+    #: Confirmed registrations, kept in step inside the registering transaction.
+    seats_taken: Mapped[int] = mapped_column(default=0)
+    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus), default=EventStatus.draft)
+    choice_mode: Mapped[ChoiceMode] = mapped_column(_enum(ChoiceMode), default=ChoiceMode.ranked)
+    #: How many wishes (1. Wahl, 2. Wahl, …) attendees give per workshop slot in ranked mode.
+    ranks: Mapped[int] = mapped_column(default=3)
+    #: Personal data of this event is deleted after this day.
+    retention_until: Mapped[date | None]
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    network: Mapped[Network] = relationship(back_populates="events")
+    slots: Mapped[list["Slot"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="(Slot.starts_at, Slot.id)"
+    )
+    rooms: Mapped[list["Room"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Room.name"
+    )
+    speakers: Mapped[list["Speaker"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Speaker.name"
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local_now(self) -> datetime:
+        """The current wall-clock time at the event's place, naive like the program times."""
+        return datetime.now(self.zone).replace(tzinfo=None)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (EventStatus.published, EventStatus.closed)
+
+    def registration_open(self, at: datetime | None = None) -> bool:
+        """Published, and now (wall-clock at the venue) inside the registration window."""
+        if self.status != EventStatus.published:
+            return False
+        now = at or self.local_now()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        closes = self.registration_closes_at or self.starts_at
+        return now < closes
+
+    @property
+    def choice_slots(self) -> list["Slot"]:
+        """Slots in which attendees choose one workshop or theme table."""
+        return [slot for slot in self.slots if slot.choice_items]
+
+
+class Slot(db.Model):
+    """A time window of the program (Zeitfenster); parallel items share one slot."""
+
+    __table_args__ = (CheckConstraint("ends_at >= starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(120))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+
+    event: Mapped[Event] = relationship(back_populates="slots")
+    items: Mapped[list["ProgramItem"]] = relationship(
+        back_populates="slot", cascade="all, delete-orphan", order_by="(ProgramItem.position, ProgramItem.id)"
+    )
+
+    @property
+    def choice_items(self) -> list["ProgramItem"]:
+        return [item for item in self.items if item.kind.is_choice]
+
+
+class Room(db.Model):
+    """A room of the venue (Raum)."""
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "name", name="uq_room_event_name"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    #: Seats the room holds; workshop capacities above it are warned about.
+    capacity: Mapped[int | None]
+    #: Step-free access, lift, hearing loop … shown to attendees.
+    access_notes: Mapped[str] = mapped_column(String(500), default="")
+
+    event: Mapped[Event] = relationship(back_populates="rooms")
+
+
+program_item_speaker = Table(
+    "program_item_speaker",
+    db.metadata,
+    Column("program_item_id", ForeignKey("program_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("speaker_id", ForeignKey("speaker.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Speaker(db.Model):
+    """A speaker or workshop leader named in the program (Referent*in)."""
+
+    __table_args__ = (UniqueConstraint("event_id", "name", name="uq_speaker_event_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    #: Name with title and affiliation as printed, e.g. "Dr. Anna Beispiel (Klinikum Dessau)".
+    name: Mapped[str] = mapped_column(String(200))
+
+    event: Mapped[Event] = relationship(back_populates="speakers")
+
+
+class ProgramItem(db.Model):
+    """One entry of an event's program: a talk, a workshop, a theme table or a break."""
+
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("seats_taken >= 0 AND (capacity IS NULL OR seats_taken <= capacity)",
+                        name="seats_within_capacity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind))
+    title: Mapped[str] = mapped_column(String(200))
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id", ondelete="SET NULL"), index=True)
+    #: Seats attendees can take; None for plenary items that need no choice.
+    capacity: Mapped[int | None]
+    #: Seats taken, kept in step with assignments inside the same transaction.
+    seats_taken: Mapped[int] = mapped_column(default=0)
+    #: Order within the slot, as printed.
+    position: Mapped[int] = mapped_column(default=0)
+
+    slot: Mapped[Slot] = relationship(back_populates="items")
+    room: Mapped[Room | None] = relationship()
+    speakers: Mapped[list[Speaker]] = relationship(secondary=program_item_speaker, order_by="Speaker.name")
+
+    @property
+    def seats_free(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.seats_taken, 0)

@@ -1,0 +1,169 @@
+"""The demo: two networks, "Stark für Familien" and a theme-table forum, with fake registrations.
+
+The events ship as JSON files in ``confapp/demo/`` and load through the event import, dated
+relative to today so that registration is open whenever a newcomer tries it.
+"""
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from confapp.extensions import db
+from confapp.models import (Event, ItemKind, Network, Preference, Registration, RegistrationHistory,
+                            RegistrationStatus, utcnow)
+from confapp.services.event_io import import_event
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+
+NETWORKS = (
+    {"slug": "anhalt-bitterfeld", "name": "Lokales Netzwerk Kinderschutz Anhalt-Bitterfeld",
+     "contact": "Landkreis Anhalt-Bitterfeld, Jugendamt, Netzwerkkoordination Kinderschutz\n"
+                "Beispielstraße 1, 06366 Köthen (Anhalt)\nTelefon 03496 00000-0",
+     "contact_email": "netzwerk-kinderschutz@example.org"},
+    {"slug": "magdeburg", "name": "Netzwerk Kinderschutz und Frühe Hilfen Magdeburg",
+     "contact": "Landeshauptstadt Magdeburg, Jugendamt, Netzwerkkoordination\n"
+                "Beispielplatz 2, 39104 Magdeburg", "contact_email": "netzwerk@example.org"},
+)
+
+#: Event file, weekday it falls on (0 = Monday) and weeks ahead of the day the demo is loaded.
+EVENTS = (("stark-fuer-familien.json", 2, 8), ("netzwerkforum-magdeburg.json", 1, 6))
+
+FIRST_NAMES = ("Anna", "Katrin", "Sabine", "Petra", "Julia", "Nadine", "Sandra", "Claudia", "Stefanie",
+               "Melanie", "Christina", "Susanne", "Maria", "Lisa", "Franziska", "Jana", "Anja", "Ines",
+               "Birgit", "Heike", "Thomas", "Michael", "Andreas", "Stefan", "Frank", "Jens", "Matthias",
+               "Daniel", "Tobias", "Martin", "Sven", "Uwe", "Christian", "Markus", "Sebastian", "Ayşe",
+               "Leyla", "Olga", "Agnieszka", "Mehmet")
+LAST_NAMES = ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
+              "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Braun",
+              "Zimmermann", "Krüger", "Hartmann", "Lange", "Werner", "Krause", "Lehmann", "Köhler",
+              "Schulze", "Maier", "Walter", "Peters", "Kaiser", "Fuchs", "Scholz", "Möller", "Vogel",
+              "Friedrich", "Günther", "Keller", "Jung", "Berger", "Sommer", "Yılmaz", "Nowak", "Kowalski")
+ORGANISATIONS = {
+    "Jugendamt/ASD": ("Jugendamt Landkreis Anhalt-Bitterfeld", "Jugendamt Dessau-Roßlau", "Allgemeiner Sozialer Dienst Köthen"),
+    "Kita": ("Kita Sonnenschein Wolfen", "Kita Pusteblume Bitterfeld", "Integrative Kita Regenbogen Köthen"),
+    "Schule": ("Grundschule Am Markt Bitterfeld", "Sekundarschule Wolfen-Nord", "Gymnasium Zerbst"),
+    "Gesundheitswesen (Ärzt*innen, Hebammen, Therapeut*innen)": ("Kinderarztpraxis Dr. Sommer", "Gesundheitszentrum Bitterfeld-Wolfen", "Praxis für Ergotherapie Köthen"),
+    "Gesundheitsamt": ("Gesundheitsamt Landkreis Anhalt-Bitterfeld",),
+    "Polizei/Ordnungsbehörde": ("Polizeirevier Anhalt-Bitterfeld", "Ordnungsamt Stadt Köthen"),
+    "Familiengericht/Verfahrensbeistand": ("Amtsgericht Bitterfeld-Wolfen, Familiengericht", "Verfahrensbeistandschaft Schulz"),
+    "Freier Träger der Kinder- und Jugendhilfe": ("AWO Kreisverband", "Caritas Familienhilfe", "DRK Jugendhilfe"),
+    "Beratungsstelle": ("Erziehungs- und Familienberatungsstelle", "Schwangerschaftsberatung pro familia"),
+    "Frühe Hilfen/Familienhebamme": ("Koordinierungsstelle Frühe Hilfen", "Familienhebammen im Landkreis"),
+    "Eingliederungshilfe": ("Frühförderstelle Köthen",),
+    "Jobcenter": ("Jobcenter Anhalt-Bitterfeld",),
+    "Ehrenamt": ("Kinderschutzbund Ortsverband", "Familienpatenschaften e. V."),
+    "Sonstiges": ("Stadtverwaltung Sandersdorf-Brehna",),
+}
+#: How often each sector registers, roughly as at a real Fachtagung.
+SECTOR_WEIGHTS = (22, 20, 16, 8, 3, 5, 3, 12, 5, 4, 2, 2, 2, 2)
+
+
+def _shifted(data: dict, days: int, today: date) -> dict:
+    """Move every time of an event file by ``days`` and open registration from today."""
+
+    def shift(value: str | None) -> str | None:
+        if value is None:
+            return None
+        return (datetime.fromisoformat(value) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+
+    data = dict(data, starts_at=shift(data["starts_at"]), ends_at=shift(data["ends_at"]))
+    starts = datetime.fromisoformat(data["starts_at"])
+    data["registration"] = dict(
+        data["registration"],
+        opens_at=(datetime.combine(today, datetime.min.time()) - timedelta(days=14)).strftime("%Y-%m-%dT%H:%M"),
+        closes_at=(starts - timedelta(days=7)).replace(hour=23, minute=59).strftime("%Y-%m-%dT%H:%M"),
+    )
+    data["retention_until"] = (starts.date() + timedelta(days=92)).isoformat()
+    data["slots"] = [dict(slot, starts_at=shift(slot["starts_at"]), ends_at=shift(slot["ends_at"]))
+                     for slot in data["slots"]]
+    return data
+
+
+def _event_day(today: date, weekday: int, weeks: int) -> date:
+    target = today + timedelta(weeks=weeks)
+    return target + timedelta(days=(weekday - target.weekday()) % 7)
+
+
+def load_demo(registrations: int = 150, today: date | None = None,
+              progress: Callable[[int], None] | None = None) -> list[Event]:
+    """Load (or refresh) the demo networks and events, topping up fake registrations to the count.
+
+    Idempotent: running it again updates the events in place and adds no duplicates.
+    """
+    today = today or date.today()
+    for spec in NETWORKS:
+        network = db.session.scalar(select(Network).where(Network.slug == spec["slug"]))
+        if network is None:
+            db.session.add(Network(**spec))
+    db.session.commit()
+
+    events = []
+    for filename, weekday, weeks in EVENTS:
+        data = json.loads((DEMO_DIR / filename).read_text(encoding="utf-8"))
+        original = datetime.fromisoformat(data["starts_at"]).date()
+        days = (_event_day(today, weekday, weeks) - original).days
+        event, _created = import_event(json.dumps(_shifted(data, days, today)))
+        events.append(event)
+
+    wanted = {events[0].id: registrations, events[1].id: registrations * 2 // 3}
+    for event in events:
+        _add_fake_registrations(event, wanted[event.id], progress)
+    return events
+
+
+def _add_fake_registrations(event: Event, wanted: int, progress: Callable[[int], None] | None) -> None:
+    existing = db.session.scalar(select(func.count()).select_from(Registration)
+                                 .where(Registration.event_id == event.id)) or 0
+    rng = random.Random(f"{event.slug}-{existing}")
+    sectors = event.network.sectors
+    choice_slots = event.choice_slots
+    popularity = {item.id: rng.choice((1, 2, 3, 5, 8)) for slot in choice_slots for item in slot.choice_items}
+    for number in range(existing, wanted):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        sector = rng.choices(sectors[:len(SECTOR_WEIGHTS)], weights=SECTOR_WEIGHTS)[0]
+        confirmed = event.capacity is None or event.seats_taken < event.capacity
+        registration = Registration(
+            event=event, first_name=first, last_name=last,
+            email=f"{_ascii(first)}.{_ascii(last)}.{number + 1}@example.org",
+            organisation=rng.choice(ORGANISATIONS.get(sector, ("Einrichtung im Landkreis",))),
+            sector=sector, status=RegistrationStatus.confirmed if confirmed else RegistrationStatus.waitlisted,
+            created_at=utcnow() - timedelta(minutes=rng.randint(60, 60 * 24 * 14)),
+            privacy_consent_at=utcnow(), photo_consent=rng.random() < 0.8,
+        )
+        if confirmed:
+            event.seats_taken += 1
+        _add_wishes(rng, registration, choice_slots, event.ranks, popularity)
+        registration.history.append(RegistrationHistory(
+            action="registered", to_status=registration.status.value, actor="demo", note="Demo-Anmeldung"))
+        db.session.add(registration)
+        if progress:
+            progress(1)
+    db.session.commit()
+
+
+def _add_wishes(rng: random.Random, registration: Registration, slots, ranks: int, popularity: dict) -> None:
+    """Ranked wishes with skewed popularity; a theme table is not wished twice across rounds."""
+    wished_titles: set[str] = set()
+    for slot in slots:
+        candidates = [item for item in slot.choice_items if item.title not in wished_titles]
+        picked = []
+        while candidates and len(picked) < ranks:
+            item = rng.choices(candidates, weights=[popularity[c.id] for c in candidates])[0]
+            candidates.remove(item)
+            picked.append(item)
+        for rank, item in enumerate(picked, start=1):
+            registration.preferences.append(Preference(slot=slot, rank=rank, program_item=item))
+            # Theme tables repeat in every round: one wish per topic across the rounds.
+            if item.kind == ItemKind.theme_table:
+                wished_titles.add(item.title)
+
+
+def _ascii(name: str) -> str:
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ş": "s", "ı": "i", "Ä": "Ae",
+                           "Ö": "Oe", "Ü": "Ue"})
+    return name.translate(table).lower()

@@ -1,0 +1,40 @@
+"""Finding events as the public and organisers may see them."""
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from confapp.extensions import db
+from confapp.models import Event, EventStatus, ProgramItem, Slot
+
+
+def _with_program():
+    return (
+        selectinload(Event.slots).selectinload(Slot.items).selectinload(ProgramItem.speakers),
+        selectinload(Event.slots).selectinload(Slot.items).selectinload(ProgramItem.room),
+        selectinload(Event.network),
+    )
+
+
+def public_events() -> list[Event]:
+    """Published events, soonest first; closed ones still show their program, archived do not."""
+    return list(db.session.scalars(
+        select(Event)
+        .where(Event.status.in_([EventStatus.published, EventStatus.closed]))
+        .options(selectinload(Event.network))
+        .order_by(Event.starts_at, Event.id)
+    ))
+
+
+def published_or_404(slug: str) -> Event:
+    """The public event with this slug, with its program loaded; 404 for drafts and unknown slugs."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug).options(*_with_program()))
+    if event is None or not event.is_public:
+        abort(404)
+    return event
+
+
+def by_slug(slug: str) -> Event | None:
+    """Any event by slug, whatever its status (CLI and back office)."""
+    return db.session.scalar(select(Event).where(Event.slug == slug).options(*_with_program()))

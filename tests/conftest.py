@@ -1,0 +1,119 @@
+"""Test fixtures: every database test runs on SQLite and, where TEST_DATABASE_URL is set, on PostgreSQL.
+
+The schema is built by the real migrations (``flask db upgrade``) once per database and worker;
+each test starts from empty tables.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from confapp import create_app
+from confapp.extensions import db
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _postgres_url_for_worker(worker: str) -> str:
+    """A database of its own per xdist worker, created next to the one in TEST_DATABASE_URL."""
+    url = make_url(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+                   if POSTGRES_URL.startswith("postgresql://") else POSTGRES_URL)
+    if worker == "master":
+        return url.render_as_string(hide_password=False)
+    name = f"{url.database}_{re.sub(r'[^a-z0-9]', '', worker)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _database_params():
+    params = [pytest.param("sqlite", id="sqlite")]
+    params.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(
+        not POSTGRES_URL, reason="TEST_DATABASE_URL not set")))
+    return params
+
+
+@pytest.fixture(scope="session", params=_database_params())
+def database_url(request, worker_id, tmp_path_factory):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    return _postgres_url_for_worker(worker_id)
+
+
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "master")
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATELIMIT_ENABLED": False,
+        "BASE_URL": "http://confapp.test",
+        "MAIL_OUTBOX_DIR": str(instance / "outbox"),
+    })
+    with app.app_context():
+        if database_url.startswith("postgresql"):
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request):
+    """Every test that uses the app starts with empty tables (the schema stays)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                                        + " RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def cli(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app_context):
+    """The demo networks and events with a few registrations."""
+    from confapp.services.demo import load_demo
+    return load_demo(registrations=12)
