@@ -7,6 +7,7 @@ from flask import Flask, request, session
 
 from confapp import cli, errors, formatting
 from confapp.public import bp as public_bp
+from confapp.services import mail
 from confapp.config import load_config
 from confapp.extensions import babel, csrf, db, limiter, migrate
 
@@ -38,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(public_bp)
 
+    mail.init_app(app)
     errors.register(app)
     formatting.register(app)
     cli.register(app)

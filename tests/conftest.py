@@ -83,6 +83,8 @@ def _empty_tables(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    for eml in Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"):
+        eml.unlink()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
@@ -117,6 +119,16 @@ def demo(app_context):
     """The demo networks and events with a few registrations."""
     from confapp.services.demo import load_demo
     return load_demo(registrations=12)
+
+
+def outbox_messages(app) -> list:
+    """E-mails delivered to the outbox directory (embedded default), oldest first."""
+    from email import policy
+    from email.parser import BytesParser
+
+    parser = BytesParser(policy=policy.default)
+    return [parser.parsebytes(path.read_bytes())
+            for path in sorted(Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"))]
 
 
 # --- HTTP helpers -------------------------------------------------------------------------

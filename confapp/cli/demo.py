@@ -1,10 +1,12 @@
 """``flask demo``: load the demo networks and events."""
 import click
+from flask.cli import with_appcontext
 
 from confapp.services.demo import load_demo
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--registrations", "-n", default=150, show_default=True, type=click.IntRange(0, 100_000),
               help="Fake registrations for “Stark für Familien” (the forum gets two thirds as many).")
 def demo_command(registrations: int) -> None:

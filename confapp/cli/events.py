@@ -3,6 +3,7 @@ import json
 import sys
 
 import click
+from flask.cli import with_appcontext
 
 from confapp.services import events
 from confapp.services.event_io import EventFileError, export_event, import_event
@@ -14,6 +15,7 @@ def event_group() -> None:
 
 
 @event_group.command("import")
+@with_appcontext
 @click.argument("file", type=click.File("rb"))
 def import_command(file) -> None:
     """Create or update an event (by slug) from FILE."""
@@ -30,6 +32,7 @@ def import_command(file) -> None:
 
 
 @event_group.command("export")
+@with_appcontext
 @click.argument("slug")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="File to write (default: standard output).")

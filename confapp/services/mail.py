@@ -1,0 +1,266 @@
+"""E-mail through the outbox: queue in the caller's transaction, send afterwards, retry on failure.
+
+Nothing is lost: an e-mail is a row committed together with the change it reports. Senders claim a
+row with a conditional UPDATE (portable; on PostgreSQL the candidates are picked with
+``FOR UPDATE SKIP LOCKED`` so several ``flask mail-worker`` processes share the work), send it and
+mark it sent. A failed attempt is retried with exponential backoff; a sender that dies mid-send
+leaves a claim that expires, and the row is sent again later.
+
+On the embedded default (no ``MAIL_SERVER``) the app delivers what a request queued right after
+that request, as ``.eml`` files in ``MAIL_OUTBOX_DIR``; production runs workers.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+import smtplib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, render_template
+from flask.templating import TemplateNotFound
+from sqlalchemy import or_, select, update
+
+from confapp.extensions import db
+from confapp.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=2)
+CLAIM_TIME = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _one_line(value: str, limit: int) -> str:
+    """Header values: no line breaks (header injection), bounded length."""
+    return " ".join(value.split())[:limit]
+
+
+def queue_email(to: str, subject: str, text: str, html: str | None = None,
+                attachments: Sequence[Attachment] = (), event: Event | None = None,
+                registration: Registration | None = None) -> OutboxMessage:
+    """Add an e-mail to the outbox in the caller's transaction; it is sent after the commit."""
+    if (event is not None and event.id is None) or (registration is not None and registration.id is None):
+        db.session.flush()
+    message = OutboxMessage(
+        to_address=_one_line(to, 254), subject=_one_line(subject, 300), text_body=text, html_body=html,
+        attachments=[{"filename": _one_line(a.filename, 100), "content_type": a.content_type,
+                      "data": base64.b64encode(a.data).decode("ascii")} for a in attachments],
+        event_id=event.id if event is not None else None,
+        registration_id=registration.id if registration is not None else None,
+        status=OutboxStatus.queued, next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    _remember_for_inline_delivery(message)
+    return message
+
+
+def queue_from_template(name: str, to: str, attachments: Sequence[Attachment] = (),
+                        event: Event | None = None, registration: Registration | None = None,
+                        **context) -> OutboxMessage:
+    """Render ``templates/emails/<name>.subject.txt``, ``.txt`` and (if present) ``.html``, then queue."""
+    context = {"event": event, "registration": registration, **context}
+    subject = render_template(f"emails/{name}.subject.txt", **context)
+    text = render_template(f"emails/{name}.txt", **context)
+    try:
+        html = render_template(f"emails/{name}.html", **context)
+    except TemplateNotFound:
+        html = None
+    return queue_email(to, subject, text, html, attachments, event, registration)
+
+
+def _remember_for_inline_delivery(message: OutboxMessage) -> None:
+    try:
+        g.setdefault("outbox_queued", []).append(message)
+    except RuntimeError:  # no app context: a worker or script will send it
+        pass
+
+
+def build_message(row: OutboxMessage, sender: str, base_url: str) -> EmailMessage:
+    """The MIME message of an outbox row: plain text, optional HTML alternative, attachments."""
+    message = EmailMessage()
+    message["Subject"] = row.subject
+    message["From"] = sender
+    message["To"] = row.to_address
+    message["Date"] = format_datetime(datetime.now().astimezone())
+    message["Message-ID"] = make_msgid(f"outbox{row.id}", domain=urlsplit(base_url).hostname or "localhost")
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(row.text_body)
+    if row.html_body:
+        message.add_alternative(row.html_body, subtype="html")
+    for attachment in row.attachments or []:
+        maintype, _, subtype = attachment["content_type"].partition("/")
+        message.add_attachment(base64.b64decode(attachment["data"]), maintype=maintype,
+                               subtype=subtype or "octet-stream", filename=attachment["filename"])
+    return message
+
+
+class FileTransport:
+    """Writes each e-mail as an ``.eml`` file (the embedded default)."""
+
+    def __init__(self, directory: str):
+        self.directory = Path(directory)
+
+    def send(self, row: OutboxMessage, message: EmailMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = f"{utcnow():%Y%m%dT%H%M%S%f}-{row.id:08d}.eml"
+        temporary = self.directory / (name + ".tmp")
+        temporary.write_bytes(bytes(message))
+        temporary.rename(self.directory / name)  # readers never see half a file
+
+    def close(self) -> None:
+        pass
+
+
+class SmtpTransport:
+    """Sends through an SMTP server, one connection per batch."""
+
+    def __init__(self, config: dict):
+        self.config = config
+        self.connection: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.connection is None:
+            connection = smtplib.SMTP(self.config["MAIL_SERVER"], self.config["MAIL_PORT"], timeout=20)
+            if self.config.get("MAIL_USE_TLS"):
+                connection.starttls()
+            if self.config.get("MAIL_USERNAME"):
+                connection.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"] or "")
+            self.connection = connection
+        return self.connection
+
+    def send(self, row: OutboxMessage, message: EmailMessage) -> None:
+        try:
+            self._connect().send_message(message)
+        except (smtplib.SMTPServerDisconnected, OSError):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.connection = None
+
+
+def transport_for(config: dict):
+    """SMTP when ``MAIL_SERVER`` is set, otherwise ``.eml`` files."""
+    if config.get("MAIL_SERVER"):
+        return SmtpTransport(config)
+    return FileTransport(config["MAIL_OUTBOX_DIR"])
+
+
+def _due_ids(now: datetime, limit: int, only: Sequence[int] | None) -> list[int]:
+    query = select(OutboxMessage.id).where(or_(
+        (OutboxMessage.status == OutboxStatus.queued) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == OutboxStatus.sending) & (OutboxMessage.claimed_until < now),
+    ))
+    if only is not None:
+        query = query.where(OutboxMessage.id.in_(only))
+    query = query.order_by(OutboxMessage.id).limit(limit)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(query))
+    db.session.commit()
+    return ids
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take one message for sending; exactly one sender wins, whatever the database."""
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, or_(
+            (OutboxMessage.status == OutboxStatus.queued) & (OutboxMessage.next_attempt_at <= now),
+            (OutboxMessage.status == OutboxStatus.sending) & (OutboxMessage.claimed_until < now)))
+        .values(status=OutboxStatus.sending, claimed_until=now + CLAIM_TIME)
+    )
+    db.session.commit()
+    return claimed.rowcount == 1
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, … up to 2 h between attempts."""
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+
+
+def deliver_pending(limit: int = 500, now: datetime | None = None, only: Sequence[int] | None = None,
+                    app: Flask | None = None) -> DeliveryReport:
+    """Send due outbox messages (all, or the ids in ``only``); failures are rescheduled."""
+    app = app or current_app
+    now = now or utcnow()
+    report = DeliveryReport()
+    transport = transport_for(app.config)
+    try:
+        for message_id in _due_ids(now, limit, only):
+            if not _claim(message_id, now):
+                continue  # another sender has it
+            row = db.session.get(OutboxMessage, message_id)
+            try:
+                transport.send(row, build_message(row, app.config["MAIL_DEFAULT_SENDER"], app.config["BASE_URL"]))
+            except Exception as error:  # noqa: BLE001 - any transport failure means: try again later
+                row.attempts += 1
+                row.last_error = f"{type(error).__name__}: {error}"[:2000]
+                row.claimed_until = None
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.status = OutboxStatus.failed
+                    report.failed += 1
+                else:
+                    row.status = OutboxStatus.queued
+                    row.next_attempt_at = now + retry_delay(row.attempts)
+                    report.retrying += 1
+                report.errors.append(row.last_error)
+                log.warning("E-mail %s to outbox failed (attempt %s): %s", row.id, row.attempts, row.last_error)
+            else:
+                row.status, row.sent_at, row.claimed_until = OutboxStatus.sent, utcnow(), None
+                row.attempts += 1
+                report.sent += 1
+            db.session.commit()
+    finally:
+        transport.close()
+    return report
+
+
+def deliver_after_request(response):
+    """On the embedded default, send what this request queued once it has been committed."""
+    queued = g.pop("outbox_queued", None)
+    if not queued or not current_app.config.get("MAIL_DELIVER_INLINE"):
+        return response
+    # Whatever the view left uncommitted did not happen: drop it, then send only committed rows
+    # (a message rolled back with its change is simply not found).
+    db.session.rollback()
+    ids = [message.id for message in queued if message.id is not None]
+    if ids:
+        try:
+            deliver_pending(only=ids)
+        except Exception:  # noqa: BLE001 - a mail problem must never break the attendee's page
+            db.session.rollback()
+            log.exception("Inline e-mail delivery failed; the worker will retry")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("MAIL_DELIVER_INLINE", not app.config.get("MAIL_SERVER"))
+    app.after_request(deliver_after_request)
