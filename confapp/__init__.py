@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask, request, session
 
-from confapp import cli, errors, formatting
+from confapp import cli, errors, formatting, security
 from confapp.public import bp as public_bp
 from confapp.services import mail
 from confapp.config import load_config
@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
 
     mail.init_app(app)
+    security.init_app(app)
     errors.register(app)
     formatting.register(app)
     cli.register(app)

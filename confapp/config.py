@@ -45,7 +45,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
         "WTF_CSRF_TIME_LIMIT": None,
+        #: Behind one reverse proxy that terminates HTTPS (X-Forwarded-* headers are trusted).
+        "BEHIND_PROXY": _flag("BEHIND_PROXY", False),
     }
     config.update(overrides)
     if not config.get("SECRET_KEY"):
