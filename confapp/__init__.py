@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 
 from confapp import cli, errors, formatting, security
 from confapp.public import bp as public_bp
@@ -16,7 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def select_locale() -> str:
     """German unless the visitor chose English with the language switch."""
-    chosen = session.get("lang")
+    chosen = session.get("lang") if has_request_context() else None
     return chosen if chosen in ("de", "en") else "de"
 
 
@@ -47,6 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.context_processor
     def inject_language():
-        return {"current_language": select_locale(), "current_path": request.full_path.rstrip("?")}
+        # Also used outside requests (e-mails, documents, CLI): no request means German.
+        path = request.full_path.rstrip("?") if has_request_context() else "/"
+        return {"current_language": select_locale(), "current_path": path}
 
     return app

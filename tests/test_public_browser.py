@@ -28,3 +28,10 @@ def test_skip_link_is_the_first_stop_and_leads_to_the_content(page, demo_served)
     assert page.evaluate("document.activeElement.textContent") == "Zum Inhalt springen"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("path", ["/e/stark-fuer-familien/datenschutz", "/e/stark-fuer-familien/leichte-sprache",
+                                  "/n/anhalt-bitterfeld/impressum", "/n/anhalt-bitterfeld/barrierefreiheit"])
+def test_legal_pages_have_no_axe_violations(page, demo_served, path):
+    page.goto(demo_served + path)
+    assert axe_violations(page) == []

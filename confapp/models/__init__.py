@@ -2,13 +2,14 @@
 from confapp.models.base import utcnow
 from confapp.models.event import (ChoiceMode, Event, EventStatus, ItemKind, ProgramItem, Room, Slot,
                                   Speaker, program_item_speaker)
+from confapp.models.legal import ConsentRecord, LegalKind, LegalText
 from confapp.models.mail import OutboxMessage, OutboxStatus
 from confapp.models.network import DEFAULT_SECTORS, Membership, Network, Role, User
 from confapp.models.registration import (Assignment, AssignmentSource, Preference, Registration,
                                          RegistrationHistory, RegistrationStatus, new_token)
 
 __all__ = [
-    "Assignment", "AssignmentSource", "ChoiceMode", "DEFAULT_SECTORS", "Event", "EventStatus",
+    "Assignment", "AssignmentSource", "ChoiceMode", "ConsentRecord", "LegalKind", "LegalText", "DEFAULT_SECTORS", "Event", "EventStatus",
     "ItemKind", "Membership", "Network", "OutboxMessage", "OutboxStatus", "Preference", "ProgramItem", "Registration",
     "RegistrationHistory", "RegistrationStatus", "Role", "Room", "Slot", "Speaker", "User",
     "new_token", "program_item_speaker", "utcnow",

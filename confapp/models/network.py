@@ -48,6 +48,11 @@ class Network(db.Model):
     #: Logo image bytes (PNG, JPEG or sanitised SVG) and its MIME type; None for no logo.
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_mime: Mapped[str | None] = mapped_column(String(40))
+    #: Data protection officer (name, address, e-mail) named in privacy notices.
+    data_protection_officer: Mapped[str] = mapped_column(Text, default="")
+    #: The Land's data protection authority attendees may complain to.
+    supervisory_authority: Mapped[str] = mapped_column(
+        Text, default="Die oder der Landesbeauftragte für den Datenschutz Ihres Bundeslandes")
     #: Sectors this network adds to ``DEFAULT_SECTORS``, in display order.
     extra_sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,17 +3,19 @@ from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, session, url_for
 
+from confapp.models import LegalKind
 from confapp.public import bp
-from confapp.services import events
+from confapp.services import events, legal
 
 
 @bp.get("/")
 def index():
-    return render_template("public/index.html", events=events.public_events())
+    listed = events.public_events()
+    networks = sorted({event.network for event in listed}, key=lambda network: network.name)
+    return render_template("public/index.html", events=listed, networks=networks)
 
 
-@bp.get("/e/<slug>")
-@bp.get("/e/<slug>/")
+@bp.get("/e/<slug>", strict_slashes=False)
 def event(slug: str):
     return render_template("public/event.html", event=events.published_or_404(slug))
 
@@ -28,3 +30,30 @@ def choose_language(language: str):
     if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
         target = url_for(".index")
     return redirect(target)
+
+
+@bp.get("/e/<slug>/datenschutz")
+def privacy_notice(slug: str):
+    event = events.published_or_404(slug)
+    return render_template("public/legal.html", page=legal.legal_page(event.network, LegalKind.privacy, event),
+                           network=event.network, event=event)
+
+
+@bp.get("/e/<slug>/leichte-sprache")
+def easy_language(slug: str):
+    event = events.published_or_404(slug)
+    return render_template("public/legal.html", network=event.network, event=event,
+                           page=legal.legal_page(event.network, LegalKind.easy_language, event), lang="de")
+
+
+@bp.get("/n/<network_slug>/impressum")
+def imprint(network_slug: str):
+    network = legal.network_or_404(network_slug)
+    return render_template("public/legal.html", network=network, page=legal.legal_page(network, LegalKind.imprint))
+
+
+@bp.get("/n/<network_slug>/barrierefreiheit")
+def accessibility_statement(network_slug: str):
+    network = legal.network_or_404(network_slug)
+    return render_template("public/legal.html", network=network,
+                           page=legal.legal_page(network, LegalKind.accessibility))

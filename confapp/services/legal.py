@@ -1,0 +1,110 @@
+"""Legal pages: Impressum, privacy notice (Art. 13 DSGVO), accessibility statement, Leichte Sprache.
+
+Each page has a German default built from the network's and event's data; organisers may replace
+it with their own wording (``LegalText``). Both are plain text: a blank line starts a paragraph,
+a line starting with "## " is a heading. Consent records keep the fingerprint of the exact
+wording an attendee agreed to.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from flask import abort, render_template
+from sqlalchemy import select
+
+from confapp.extensions import db
+from confapp.models import ConsentRecord, Event, LegalKind, LegalText, Network, Registration, utcnow
+
+TITLES = {
+    LegalKind.imprint: "Impressum",
+    LegalKind.accessibility: "Erklärung zur Barrierefreiheit",
+    LegalKind.privacy: "Datenschutzhinweise",
+    LegalKind.easy_language: "Leichte Sprache",
+}
+MAX_BODY = 50_000
+
+
+@dataclass(frozen=True)
+class Block:
+    """One heading or paragraph of a legal page."""
+
+    heading: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class LegalPage:
+    kind: LegalKind
+    title: str
+    text: str
+    #: False while the German default is shown.
+    custom: bool
+
+    @property
+    def blocks(self) -> list[Block]:
+        blocks = []
+        for chunk in self.text.replace("\r\n", "\n").split("\n\n"):
+            chunk = chunk.strip()
+            if chunk.startswith("## "):
+                heading, _, rest = chunk.partition("\n")
+                blocks.append(Block(True, heading[3:].strip()))
+                chunk = rest.strip()
+            if chunk:
+                blocks.append(Block(False, chunk))
+        return blocks
+
+    @property
+    def version(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def network_or_404(slug: str) -> Network:
+    network = db.session.scalar(select(Network).where(Network.slug == slug))
+    if network is None:
+        abort(404)
+    return network
+
+
+def _stored(network: Network, kind: LegalKind, event: Event | None) -> LegalText | None:
+    query = select(LegalText).where(LegalText.network_id == network.id, LegalText.kind == kind)
+    query = query.where(LegalText.event_id == event.id) if event is not None else query.where(LegalText.event_id.is_(None))
+    return db.session.scalar(query)
+
+
+def legal_page(network: Network, kind: LegalKind, event: Event | None = None) -> LegalPage:
+    """The page as attendees see it: the organiser's wording, or the German default."""
+    if kind.per_event and event is None:
+        raise ValueError(f"{kind.value} belongs to an event")
+    stored = _stored(network, kind, event if kind.per_event else None)
+    if stored is not None:
+        return LegalPage(kind, TITLES[kind], stored.body, custom=True)
+    text = render_template(f"legal/{kind.value}.txt", network=network, event=event).strip()
+    return LegalPage(kind, TITLES[kind], text, custom=False)
+
+
+def save_legal_text(network: Network, kind: LegalKind, body: str, actor: str,
+                    event: Event | None = None) -> LegalText | None:
+    """Replace a page's wording; an empty body goes back to the default. The caller commits."""
+    body = body.strip()
+    if len(body) > MAX_BODY:
+        raise ValueError(f"Der Text ist zu lang (höchstens {MAX_BODY} Zeichen).")
+    stored = _stored(network, kind, event if kind.per_event else None)
+    if not body:
+        if stored is not None:
+            db.session.delete(stored)
+        return None
+    if stored is None:
+        stored = LegalText(network_id=network.id, event_id=event.id if kind.per_event and event else None, kind=kind)
+        db.session.add(stored)
+    stored.body, stored.updated_by, stored.updated_at = body, actor, utcnow()
+    return stored
+
+
+def record_consent(registration: Registration, kind: str, given: bool = True) -> ConsentRecord:
+    """Note that ``registration`` agreed (or withdrew) now, to the privacy notice shown now."""
+    event = registration.event
+    version = legal_page(event.network, LegalKind.privacy, event).version
+    record = ConsentRecord(registration_id=registration.id, kind=kind, text_version=version, given=given, at=utcnow())
+    db.session.add(record)
+    return record
