@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask, has_request_context, request, session
 
 from confapp import cli, errors, formatting, security
+from confapp.api import bp as api_bp
 from confapp.public import bp as public_bp
 from confapp.services import mail
 from confapp.config import load_config
@@ -38,6 +39,8 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
 
     mail.init_app(app)
     security.init_app(app)

@@ -1,11 +1,12 @@
 """Error pages: a clear German page for every error, never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from confapp.api.problems import problem
 from confapp.extensions import db
 
 
@@ -23,6 +24,9 @@ def _messages() -> dict[int, tuple[str, str]]:
 
 
 def render_error(code: int, detail: str | None = None):
+    """The error page, or problem+json for API requests."""
+    if request.path.startswith("/api/"):
+        return problem(code, "not_found" if code == 404 else "generic")
     messages = _messages()
     title, text = messages.get(code, messages[500] if code >= 500 else messages[400])
     return render_template("error.html", title=title, text=detail or text, code=code), code

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from confapp.extensions import db
-from confapp.models import Event, EventStatus, ProgramItem, Slot
+from confapp.models import Event, EventStatus, Network, ProgramItem, Slot
 
 
 def _with_program():
@@ -38,3 +38,16 @@ def published_or_404(slug: str) -> Event:
 def by_slug(slug: str) -> Event | None:
     """Any event by slug, whatever its status (CLI and back office)."""
     return db.session.scalar(select(Event).where(Event.slug == slug).options(*_with_program()))
+
+
+def events_of_network(network: Network) -> list[Event]:
+    """Every event of one network, whatever its status, newest first."""
+    return list(db.session.scalars(select(Event).where(Event.network_id == network.id)
+                                   .options(selectinload(Event.network))
+                                   .order_by(Event.starts_at.desc(), Event.id)))
+
+
+def event_of_network(network: Network, slug: str) -> Event | None:
+    """The network's event with this slug; None for other networks' events (they do not exist for it)."""
+    return db.session.scalar(select(Event).where(Event.slug == slug, Event.network_id == network.id)
+                             .options(*_with_program()))
