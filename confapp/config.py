@@ -49,6 +49,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
         "WTF_CSRF_TIME_LIMIT": None,
+        #: Websites (origins, space-separated) that may show the program widget in an iframe.
+        "EMBED_ORIGINS": os.environ.get("EMBED_ORIGINS", "").split(),
         #: Behind one reverse proxy that terminates HTTPS (X-Forwarded-* headers are trusted).
         "BEHIND_PROXY": _flag("BEHIND_PROXY", False),
     }

@@ -35,3 +35,8 @@ def test_skip_link_is_the_first_stop_and_leads_to_the_content(page, demo_served)
 def test_legal_pages_have_no_axe_violations(page, demo_served, path):
     page.goto(demo_served + path)
     assert axe_violations(page) == []
+
+
+def test_program_widget_has_no_axe_violations(page, demo_served):
+    page.goto(demo_served + "/e/stark-fuer-familien/widget")
+    assert axe_violations(page) == []

@@ -22,3 +22,16 @@ def test_session_cookie_is_httponly_and_samesite(client, demo):
     response = client.get("/sprache/en?next=/")
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_the_widget_may_be_framed_only_by_configured_sites(client, demo, app):
+    assert "frame-ancestors 'none'" in client.get("/e/stark-fuer-familien/widget").headers["Content-Security-Policy"]
+    app.config["EMBED_ORIGINS"] = ["https://www.anhalt-bitterfeld.de"]
+    try:
+        widget = client.get("/e/stark-fuer-familien/widget")
+        page = client.get("/e/stark-fuer-familien")
+    finally:
+        app.config["EMBED_ORIGINS"] = []
+    assert "frame-ancestors 'self' https://www.anhalt-bitterfeld.de" in widget.headers["Content-Security-Policy"]
+    assert "Interdisziplinäre Netzwerkarbeit" in widget.get_data(as_text=True)
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]

@@ -1,7 +1,7 @@
 """Views of the public blueprint: parse, call a service, render."""
 from urllib.parse import urlsplit
 
-from flask import redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 
 from confapp.models import LegalKind
 from confapp.public import bp
@@ -57,3 +57,13 @@ def accessibility_statement(network_slug: str):
     network = legal.network_or_404(network_slug)
     return render_template("public/legal.html", network=network,
                            page=legal.legal_page(network, LegalKind.accessibility))
+
+
+@bp.get("/e/<slug>/widget")
+def program_widget(slug: str):
+    """The program and a registration link for an iframe on a county website (see docs/embedding.md)."""
+    event = events.published_or_404(slug)
+    origins = [origin for origin in current_app.config["EMBED_ORIGINS"] if origin.startswith("https://")]
+    if origins:
+        request.frame_ancestors = " ".join(["'self'", *origins])
+    return render_template("public/widget.html", event=event)
