@@ -57,6 +57,8 @@ class Event(db.Model):
         CheckConstraint("seats_taken >= 0 AND (capacity IS NULL OR seats_taken <= capacity)",
                         name="seats_within_capacity"),
         CheckConstraint("ranks BETWEEN 1 AND 5", name="ranks_range"),
+        CheckConstraint("keep_attendance_years IS NULL OR keep_attendance_years BETWEEN 1 AND 30",
+                        name="keep_attendance_years_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +85,12 @@ class Event(db.Model):
     ranks: Mapped[int] = mapped_column(default=3)
     #: Personal data of this event is deleted after this day.
     retention_until: Mapped[date | None]
+    #: Years a funder requires the names on the attendance list to be kept after the purge
+    #: (everything else goes); None keeps nothing.
+    keep_attendance_years: Mapped[int | None]
+    #: When personal data was deleted; names of attendees may remain until ``attendance_kept_until``.
+    purged_at: Mapped[datetime | None]
+    attendance_kept_until: Mapped[date | None]
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

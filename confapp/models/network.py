@@ -53,6 +53,8 @@ class Network(db.Model):
     #: The Land's data protection authority attendees may complain to.
     supervisory_authority: Mapped[str] = mapped_column(
         Text, default="Die oder der Landesbeauftragte für den Datenschutz Ihres Bundeslandes")
+    #: Months after an event's end until its personal data is deleted, unless the event says otherwise.
+    retention_months: Mapped[int] = mapped_column(default=3)
     #: Sectors this network adds to ``DEFAULT_SECTORS``, in display order.
     extra_sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from confapp.extensions import db
 from confapp.models import (Assignment, ChoiceMode, Event, EventStatus, ItemKind, Network, Preference,
                            ProgramItem, Room, Slot, Speaker)
+from confapp.services.retention import default_retention_date
 
 MAX_SLOTS = 50
 MAX_ITEMS_PER_SLOT = 100
@@ -360,9 +361,10 @@ def import_event(raw: str | bytes) -> tuple[Event, bool]:
 
 def _apply(event: Event, spec: EventSpec) -> None:
     for name in ("title", "subtitle", "description", "status", "capacity", "starts_at", "ends_at",
-                 "timezone", "venue_name", "venue_address", "choice_mode", "ranks", "contact_email",
-                 "retention_until"):
+                 "timezone", "venue_name", "venue_address", "choice_mode", "ranks", "contact_email"):
         setattr(event, name, getattr(spec, name))
+    event.retention_until = spec.retention_until or event.retention_until \
+        or default_retention_date(event.network, spec.ends_at)
     event.registration_opens_at = spec.opens_at
     event.registration_closes_at = spec.closes_at
     if event.capacity is not None and (event.seats_taken or 0) > event.capacity:

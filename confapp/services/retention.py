@@ -1,0 +1,90 @@
+"""Retention: personal data of an event is deleted when its retention date has passed.
+
+What remains for statistics: every registration's status, sector, wishes, assignments and check-in
+time, so counts by sector, workshop and attendance stay right. Names, e-mail addresses,
+organisations, diet and access needs, consents, tokens, e-mails in the outbox and free-text notes
+go. Where a funder requires it (``Event.keep_attendance_years``), the names of attendees who were
+there stay on the attendance list for that many years and are deleted by a later purge.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import delete, or_, select, update
+
+from confapp.extensions import db
+from confapp.models import (ConsentRecord, Event, Network, OutboxMessage, Registration, RegistrationHistory,
+                            new_token, utcnow)
+
+ERASED = "gelöscht"
+
+
+@dataclass
+class PurgeReport:
+    event_slug: str
+    registrations: int
+    names_kept: int
+    emails_deleted: int
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def default_retention_date(network: Network, ends_at: datetime) -> date:
+    """The network's default: so many months after the event's last day (3 unless changed)."""
+    return add_months(ends_at.date(), network.retention_months or 3)
+
+
+def erase_registration(registration: Registration, keep_name: bool = False) -> None:
+    """Remove a registration's personal data in place; the caller commits.
+
+    Status, sector, wishes, assignments and check-in time stay for statistics; the tokens change,
+    so old manage and badge links stop working.
+    """
+    registration.email = f"{ERASED}-{registration.id}@invalid"
+    if not keep_name:
+        registration.first_name, registration.last_name = ERASED, ""
+    registration.organisation = ""
+    registration.diet = registration.access_needs = ""
+    registration.needs_consent_at = None
+    registration.photo_consent = False
+    registration.manage_token, registration.badge_token = new_token(), new_token()
+    db.session.execute(update(RegistrationHistory)
+                       .where(RegistrationHistory.registration_id == registration.id)
+                       .values(note=""))
+    db.session.execute(delete(ConsentRecord).where(ConsentRecord.registration_id == registration.id))
+
+
+def purge_event(event: Event, today: date | None = None) -> PurgeReport:
+    """Delete the event's personal data now (or the kept attendance names, once their time is up)."""
+    today = today or date.today()
+    keep_names = bool(event.keep_attendance_years) and event.purged_at is None
+    registrations = list(db.session.scalars(select(Registration).where(Registration.event_id == event.id)))
+    names_kept = 0
+    for registration in registrations:
+        keep = keep_names and registration.checked_in_at is not None
+        names_kept += keep
+        erase_registration(registration, keep_name=keep)
+    emails = db.session.execute(delete(OutboxMessage).where(OutboxMessage.event_id == event.id)).rowcount
+    if event.purged_at is None:
+        event.purged_at = utcnow()
+        event.attendance_kept_until = (add_months(today, 12 * event.keep_attendance_years)
+                                       if keep_names and names_kept else None)
+    else:
+        event.attendance_kept_until = None
+    db.session.commit()
+    return PurgeReport(event.slug, len(registrations), names_kept, emails)
+
+
+def due_events(today: date | None = None) -> list[Event]:
+    """Events whose retention date has passed and are not purged yet, or whose kept names are due."""
+    today = today or date.today()
+    return list(db.session.scalars(select(Event).where(or_(
+        (Event.purged_at.is_(None)) & (Event.retention_until < today),
+        (Event.attendance_kept_until.is_not(None)) & (Event.attendance_kept_until < today),
+    )).order_by(Event.retention_until, Event.id)))
