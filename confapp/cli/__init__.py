@@ -1,10 +1,16 @@
 """Flask CLI commands: thin shells over the services, one module per capability."""
 from flask import Flask
 
-from confapp.cli import demo, events, mail, retention
+from confapp.cli import accounts, demo, events, mail, retention
 
 #: Every module here exposes ``commands``: click commands or groups to add to ``flask``.
-MODULES = (demo, events, mail, retention)
+MODULES = (
+    accounts,
+    demo,
+    events,
+    mail,
+    retention,
+)
 
 
 def register(app: Flask) -> None:
