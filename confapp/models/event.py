@@ -92,6 +92,8 @@ class Event(db.Model):
     purged_at: Mapped[datetime | None]
     attendance_kept_until: Mapped[date | None]
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    #: Opening a badge link checks the attendee in at once (no "Einchecken" button press).
+    checkin_on_open: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     network: Mapped[Network] = relationship(back_populates="events")
