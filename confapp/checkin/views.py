@@ -114,7 +114,7 @@ def scanner(slug: str):
         result = checkin.scan(current_user, event, form.code.data)
         view = describe(result)
         if _wants_json():
-            totals = checkin.counts(current_user, event)
+            totals = checkin.totals(current_user, event)
             person = result.registration
             return jsonify(view | {
                 "name": person.full_name if person else None,
@@ -127,7 +127,7 @@ def scanner(slug: str):
                             "title": _("Unbekannter Code"), "detail": " ".join(form.errors.get("code", []))}), 422
         status = 422
     return render_template("checkin/scanner.html", event=event, form=form, view=view,
-                           counts=checkin.counts(current_user, event)), status
+                           counts=checkin.totals(current_user, event)), status
 
 
 @bp.get("/checkin/<slug>/person/<int:registration_id>")

@@ -232,12 +232,22 @@ def choice_items(event: Event) -> list[ProgramItem]:
     return [item for item in items if item.kind.is_choice]
 
 
+def _confirmed(event: Event):
+    return and_(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
+
+
+def totals(user: User, event: Event) -> EventCounts:
+    """Checked in / expected for the whole event only (one query: the scanner asks after every scan)."""
+    _require_door(user, event)
+    expected, checked_in = db.session.execute(
+        select(func.count(), func.count(Registration.checked_in_at)).where(_confirmed(event))).one()
+    return EventCounts(expected, checked_in)
+
+
 def counts(user: User, event: Event) -> EventCounts:
     """Checked in / expected for the event, and assigned / checked in / present per workshop."""
-    _require_door(user, event)
-    confirmed = and_(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
-    expected, checked_in = db.session.execute(
-        select(func.count(), func.count(Registration.checked_in_at)).where(confirmed)).one()
+    result = totals(user, event)
+    confirmed = _confirmed(event)
     per_item = {item.id: ItemCount(item) for item in choice_items(event)}
     assigned_rows = db.session.execute(
         select(Assignment.program_item_id, func.count(), func.count(Registration.checked_in_at))
@@ -253,7 +263,8 @@ def counts(user: User, event: Event) -> EventCounts:
     for item_id, present in present_rows:
         if item_id in per_item:
             per_item[item_id].present = present
-    return EventCounts(expected, checked_in, list(per_item.values()))
+    result.items = list(per_item.values())
+    return result
 
 
 def local_time(event: Event, moment: datetime | None) -> datetime | None:

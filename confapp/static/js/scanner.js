@@ -16,14 +16,15 @@
   var canvas = document.createElement("canvas");
   var context = canvas.getContext("2d", { willReadFrequently: true });
   var text = function (name) { return root.getAttribute("data-text-" + name) || ""; };
-  // The same badge held in front of the camera is sent once, not again every frame.
-  var REPEAT_MS = 4000;
+  // A badge held in front of the camera is sent once; it counts as new only after it was out of
+  // sight this long (else the desk would see "already checked in" for the person still standing there).
+  var REPEAT_MS = 2500;
   var MAX_WIDTH = 640;
   var detector = null;
   var stream = null;
   var busy = false;
   var lastCode = "";
-  var lastAt = 0;
+  var lastSeen = 0;
 
   function element(tag, className, content) {
     var node = document.createElement(tag);
@@ -70,10 +71,10 @@
 
   function found(code) {
     var now = Date.now();
-    if (code === lastCode && now - lastAt < REPEAT_MS) { return; }
+    var repeated = code === lastCode && now - lastSeen < REPEAT_MS;
     lastCode = code;
-    lastAt = now;
-    send(code);
+    lastSeen = now;
+    if (!repeated) { send(code); }
   }
 
   function nextFrame() { if (stream) { window.setTimeout(scanFrame, 120); } }
