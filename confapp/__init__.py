@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
 
-from confapp import cli, errors, formatting, security
+from confapp import cli, database, errors, formatting, security
 from confapp.api import bp as api_bp
 from confapp.checkin import bp as checkin_bp
 from confapp.manage import bp as manage_bp
@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
