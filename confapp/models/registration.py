@@ -121,6 +121,8 @@ class Assignment(db.Model):
     locked: Mapped[bool] = mapped_column(default=False)
     source: Mapped[AssignmentSource] = mapped_column(_enum(AssignmentSource), default=AssignmentSource.auto)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the attendee was told this workshop by e-mail; cleared when the assignment moves.
+    notified_at: Mapped[datetime | None]
 
     registration: Mapped[Registration] = relationship(back_populates="assignments")
     slot: Mapped[Slot] = relationship()
