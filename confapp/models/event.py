@@ -59,6 +59,8 @@ class Event(db.Model):
         CheckConstraint("ranks BETWEEN 1 AND 5", name="ranks_range"),
         CheckConstraint("keep_attendance_years IS NULL OR keep_attendance_years BETWEEN 1 AND 30",
                         name="keep_attendance_years_range"),
+        CheckConstraint("teaching_units IS NULL OR teaching_units BETWEEN 1 AND 100",
+                        name="teaching_units_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +94,8 @@ class Event(db.Model):
     purged_at: Mapped[datetime | None]
     attendance_kept_until: Mapped[date | None]
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    #: Unterrichtseinheiten (45 minutes each) printed on certificates; None prints no hours.
+    teaching_units: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     network: Mapped[Network] = relationship(back_populates="events")
