@@ -4,6 +4,7 @@ from flask import Flask
 from confapp.cli import accounts
 from confapp.cli import assignment
 from confapp.cli import demo
+from confapp.cli import documents
 from confapp.cli import events
 from confapp.cli import mail
 from confapp.cli import retention
@@ -13,6 +14,7 @@ MODULES = (
     accounts,
     assignment,
     demo,
+    documents,
     events,
     mail,
     retention,

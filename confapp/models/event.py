@@ -61,6 +61,8 @@ class Event(db.Model):
                         name="keep_attendance_years_range"),
         CheckConstraint("sector_cap_percent IS NULL OR sector_cap_percent BETWEEN 1 AND 100",
                         name="sector_cap_percent_range"),
+        CheckConstraint("teaching_units IS NULL OR teaching_units BETWEEN 1 AND 100",
+                        name="teaching_units_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +98,8 @@ class Event(db.Model):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     #: Soft cap on one sector's share of a workshop's seats, so professions mix; None for no cap.
     sector_cap_percent: Mapped[int | None] = mapped_column(default=40, server_default="40")
+    #: Unterrichtseinheiten (45 minutes each) printed on certificates; None prints no hours.
+    teaching_units: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     network: Mapped[Network] = relationship(back_populates="events")

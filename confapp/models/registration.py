@@ -68,6 +68,8 @@ class Registration(db.Model):
     #: Secret in the badge's QR code, used by door staff to check in.
     badge_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     checked_in_at: Mapped[datetime | None]
+    #: When this attendee's badge was last printed; None until then ("only new badges" prints these).
+    badge_printed_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()
     preferences: Mapped[list["Preference"]] = relationship(
