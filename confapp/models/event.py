@@ -100,6 +100,8 @@ class Event(db.Model):
     sector_cap_percent: Mapped[int | None] = mapped_column(default=40, server_default="40")
     #: Unterrichtseinheiten (45 minutes each) printed on certificates; None prints no hours.
     teaching_units: Mapped[int | None]
+    #: Opening a badge link checks the attendee in at once (no "Einchecken" button press).
+    checkin_on_open: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     network: Mapped[Network] = relationship(back_populates="events")
