@@ -21,8 +21,8 @@ from sqlalchemy import delete, func, insert, select, update
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, Event, ProgramItem, Registration, RegistrationHistory,
                             RegistrationStatus, utcnow)
-from confapp.services.assignment_model import (AssignmentMode, Problem, confirmed_registrations, load_problem,
-                                               priority_key)
+from confapp.services.assignment_model import (AssignmentMode, EventRows, Problem, confirmed_registrations,
+                                               load_problem, load_rows, priority_key)
 from confapp.services.assignment_report import AssignmentReport, build_report
 from confapp.services.assignment_solver import solve
 from confapp.services.mail import queue_from_template
@@ -78,21 +78,19 @@ def _require_choices(event: Event) -> None:
         raise AssignmentError(f"„{event.title}“ hat keine Workshops oder Thementische, die zugeteilt werden können.")
 
 
-def _changes(problem: Problem, registrations: list[Registration],
-             seats: dict[tuple[int, int], int | None]) -> tuple[Change, ...]:
+def _changes(problem: Problem, rows: EventRows, seats: dict[tuple[int, int], int | None]) -> tuple[Change, ...]:
     titles = {item.key: item.title for item in problem.items}
-    by_id = {registration.id: registration for registration in registrations}
+    names = {registrant.id: registrant.name for registrant in rows.registrants}
+    notified = {(seat.registration_id, seat.slot_id) for seat in rows.seats if seat.notified_at is not None}
     changes = []
     for person in problem.people:
-        registration = by_id[person.key]
-        notified = {a.slot_id for a in registration.assignments if a.notified_at is not None}
         for slot in problem.slots:
             before, after = person.current.get(slot), seats.get((person.key, slot))
             if before != after:
                 changes.append(Change(
-                    registration_id=person.key, name=registration.full_name, slot_id=slot,
+                    registration_id=person.key, name=names[person.key], slot_id=slot,
                     slot_label=problem.slot_labels[slot], before=titles.get(before), after=titles.get(after),
-                    notified=slot in notified))
+                    notified=(person.key, slot) in notified))
     return tuple(changes)
 
 
@@ -103,8 +101,8 @@ def preview(event: Event, mode: AssignmentMode = AssignmentMode.reoptimize,
     ``progress`` is called with 1 after loading and again after solving (for a progress bar).
     """
     _require_choices(event)
-    registrations = confirmed_registrations(event)
-    problem = load_problem(event, mode, registrations)
+    rows = load_rows(event)
+    problem = load_problem(event, mode, rows)
     if progress:
         progress(1)
     solution = solve(problem)
@@ -112,7 +110,7 @@ def preview(event: Event, mode: AssignmentMode = AssignmentMode.reoptimize,
         progress(1)
     return AssignmentPreview(
         event_id=event.id, mode=mode, seats=solution.seats,
-        changes=_changes(problem, registrations, solution.seats),
+        changes=_changes(problem, rows, solution.seats),
         report=build_report(problem, solution), fingerprint=problem.fingerprint(),
     )
 
@@ -129,14 +127,14 @@ def apply(event: Event, result: AssignmentPreview, actor: str = "system") -> App
     # Registrations taking a seat at the same moment wait for this transaction (their conditional
     # UPDATE re-reads the row), so the recount below stays exact.
     db.session.execute(select(ProgramItem.id).where(ProgramItem.id.in_(item_ids)).with_for_update())
-    registrations = confirmed_registrations(event)
-    problem = load_problem(event, result.mode, registrations)
+    rows = load_rows(event)
+    problem = load_problem(event, result.mode, rows)
     if problem.fingerprint() != result.fingerprint:
         db.session.rollback()
         raise AssignmentError("Anmeldungen, Wünsche oder Zuteilungen haben sich seit der Vorschau geändert. "
                               "Bitte berechnen Sie die Vorschau neu.")
     titles = {item.key: item.title for item in problem.items}
-    stored = {(a.registration_id, a.slot_id): a for r in registrations for a in r.assignments}
+    stored = {(seat.registration_id, seat.slot_id): seat for seat in rows.seats}
     created, moved, removed, history = [], [], [], []
     for person in problem.people:
         for slot in problem.slots:
@@ -150,11 +148,11 @@ def apply(event: Event, result: AssignmentPreview, actor: str = "system") -> App
                 history.append((person.key, "assigned", f"{label}: {titles[target]}"))
             elif existing is not None and target is None:
                 removed.append(existing.id)
-                history.append((person.key, "unassigned", f"{label}: {titles.get(existing.program_item_id, '')}"))
-            elif existing is not None and existing.program_item_id != target:
+                history.append((person.key, "unassigned", f"{label}: {titles.get(existing.item_id, '')}"))
+            elif existing is not None and existing.item_id != target:
                 moved.append({"id": existing.id, "program_item_id": target, "source": AssignmentSource.auto,
                               "notified_at": None})
-                history.append((person.key, "moved", f"{label}: {titles.get(existing.program_item_id, '')} → "
+                history.append((person.key, "moved", f"{label}: {titles.get(existing.item_id, '')} → "
                                                      f"{titles[target]}"))
     if removed:
         db.session.execute(delete(Assignment).where(Assignment.id.in_(removed)))

@@ -33,10 +33,8 @@ from confapp.services.assignment_model import (MOVE, SECTOR_OVER, TIE_LEVELS, WI
                                                Item, Problem, fallback_cost, unplaced_cost)
 
 
-@dataclass
-class Solution:
-    #: The item per (person key, slot), None where the person has no seat in that slot.
-    seats: dict[tuple[int, int], int | None]
+@dataclass(frozen=True)
+class SolverFigures:
     #: Primary cost of the solution (ranks, fallbacks, unplaced, sector overflow, moves).
     objective: int
     #: HiGHS reports the optimum proven (gap 0) rather than stopped by a limit.
@@ -47,6 +45,14 @@ class Solution:
     variables: int
     constraints: int
     status: str = ""
+
+
+@dataclass
+class Solution:
+    #: The item per (person key, slot), None where the person has no seat in that slot.
+    seats: dict[tuple[int, int], int | None]
+    figures: SolverFigures
+    #: (person key, slot) kept as they were.
     fixed: set[tuple[int, int]] = field(default_factory=set)
 
 
@@ -139,6 +145,11 @@ class _Builder:
         ranks, fallback, unplaced = problem.ranks, fallback_cost(problem.ranks), unplaced_cost(problem.ranks)
         keep_bonus = problem.mode == AssignmentMode.reoptimize
         count = max(len(problem.people), 1)
+        # Where the free seats of a slot suffice for everyone, the pool seats them all more cheaply than
+        # "unplaced" could, so those columns are left out (a fifth of the program, and its time).
+        seekers = {slot: sum(slot not in person.fixed for person in problem.people) for slot in problem.slots}
+        roomy = {slot for slot in problem.slots if not self.repeats
+                 and sum(self.free_capacity[item.key] for item in self.slot_items[slot]) >= seekers[slot]}
         for index, person in enumerate(problem.people):
             priority = self.levels - (index * self.levels) // count
             blocked = {self.items[key].topic for key in person.fixed.values()}
@@ -174,7 +185,9 @@ class _Builder:
                     pool = self.pool_row(slot, person.sector)
                     self.add(index, slot, -1, "pool", fallback + moved(-1), ranks, [(choice, 1.0), (pool, 1.0)],
                              priority)
-                self.add(index, slot, -1, "unplaced", unplaced + moved(None), ranks + 1, [(choice, 1.0)], priority)
+                if slot not in roomy:
+                    self.add(index, slot, -1, "unplaced", unplaced + moved(None), ranks + 1, [(choice, 1.0)],
+                             priority)
             for columns in topic_columns.values():
                 if len({slot for slot, _ in columns}) > 1:
                     row = self.program.row(-np.inf, 1)
@@ -271,7 +284,8 @@ def solve(problem: Problem, time_limit: float | None = None) -> Solution:
             fixed.add((person.key, slot))
     columns = len(program.primary)
     if columns == 0:
-        return Solution(seats, 0, True, 0.0, time.perf_counter() - started, 0, 0, "Nichts zu verteilen", fixed)
+        return Solution(seats, SolverFigures(0, True, 0.0, time.perf_counter() - started, 0, 0, "nothing to assign"),
+                        fixed)
     primary = np.asarray(program.primary, dtype=np.int64)
     network = None if builder.repeats else _solve_network(program, primary)
     if network is not None:
@@ -294,8 +308,7 @@ def solve(problem: Problem, time_limit: float | None = None) -> Solution:
     for key, members in pools.items():
         for index, item_key in zip(sorted(members), pool_seats[key], strict=True):
             seats[(problem.people[index].key, key[0])] = item_key
-    return Solution(
-        seats=seats, objective=int(primary @ values), optimal=optimal, gap=gap,
-        seconds=time.perf_counter() - started, variables=columns, constraints=len(program.row_lower),
-        status=status, fixed=fixed,
-    )
+    figures = SolverFigures(objective=int(primary @ values), optimal=optimal, gap=gap,
+                            seconds=time.perf_counter() - started, variables=columns,
+                            constraints=len(program.row_lower), status=status)
+    return Solution(seats=seats, figures=figures, fixed=fixed)
