@@ -6,7 +6,8 @@ The back office and ``flask assign`` use only this module:
   list of changes against the stored seats, changing nothing;
 - ``apply(event, preview, actor)`` stores a preview, refusing if registrations or seats changed since;
 - ``notify_assigned(event, actor)`` e-mails each attendee their workshops once (and again after a move);
-- ``set_locked(event, assignment_id, locked, actor)`` locks or unlocks one seat against re-optimisation.
+- ``set_locked(event, assignment_id, locked, actor)`` locks or unlocks one seat against re-optimisation;
+- ``assign_by_hand(event, registration_id, item_id, actor)`` seats one attendee by hand (locked).
 
 The problem, the solver and the report live in ``assignment_model``, ``assignment_solver`` and
 ``assignment_report``.
@@ -16,19 +17,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, Event, ProgramItem, Registration, RegistrationHistory,
                             RegistrationStatus, utcnow)
 from confapp.services.assignment_model import (AssignmentMode, EventRows, Problem, confirmed_registrations,
-                                               load_problem, load_rows, priority_key)
+                                               load_problem, load_rows, priority_key, topic_of)
 from confapp.services.assignment_report import AssignmentReport, build_report
 from confapp.services.assignment_solver import solve
 from confapp.services.mail import queue_from_template
 
 __all__ = ["AppliedAssignment", "AssignmentError", "AssignmentMode", "AssignmentPreview", "Change", "apply",
-           "notify_assigned", "preview", "set_locked"]
+           "assign_by_hand", "notify_assigned", "preview", "set_locked"]
 
 
 class AssignmentError(Exception):
@@ -218,3 +219,57 @@ def set_locked(event: Event, assignment_id: int, locked: bool, actor: str = "sys
             note=f"{assignment.slot.label}: {assignment.program_item.title}"))
     db.session.commit()
     return assignment
+
+
+def _take_seat(item_id: int) -> bool:
+    """Take one seat if one is free; the database decides, so concurrent requests cannot overbook."""
+    taken = db.session.execute(
+        update(ProgramItem)
+        .where(ProgramItem.id == item_id,
+               or_(ProgramItem.capacity.is_(None), ProgramItem.seats_taken < ProgramItem.capacity))
+        .values(seats_taken=ProgramItem.seats_taken + 1))
+    return taken.rowcount == 1
+
+
+def assign_by_hand(event: Event, registration_id: int, item_id: int, actor: str = "system") -> Assignment:
+    """Seat one confirmed attendee in a workshop by hand; the seat is locked against re-optimisation.
+
+    A seat the attendee had in the same slot is given back. Refuses a full workshop and a topic the
+    attendee already has in another slot.
+    """
+    registration = db.session.scalar(select(Registration).where(
+        Registration.id == registration_id, Registration.event_id == event.id,
+        Registration.status == RegistrationStatus.confirmed))
+    if registration is None:
+        raise AssignmentError("Diese bestätigte Anmeldung gibt es in dieser Veranstaltung nicht.")
+    items = {item.id: item for slot in event.choice_slots for item in slot.choice_items}
+    item = items.get(item_id)
+    if item is None:
+        raise AssignmentError("Diesen Workshop oder Thementisch gibt es in dieser Veranstaltung nicht.")
+    seat = next((a for a in registration.assignments if a.slot_id == item.slot_id), None)
+    elsewhere = {topic_of(items[a.program_item_id].title) for a in registration.assignments
+                 if a.slot_id != item.slot_id and a.program_item_id in items}
+    if topic_of(item.title) in elsewhere:
+        raise AssignmentError(f"{registration.full_name} hat „{item.title}“ schon in einem anderen Zeitfenster.")
+    if seat is not None and seat.program_item_id == item.id:
+        seat.locked, seat.source = True, AssignmentSource.manual
+        db.session.commit()
+        return seat
+    if not _take_seat(item.id):
+        db.session.rollback()
+        raise AssignmentError(f"„{item.title}“ ist voll. Geben Sie zuerst einen Platz frei oder erhöhen Sie die Kapazität.")
+    if seat is None:
+        seat = Assignment(registration=registration, slot_id=item.slot_id, program_item_id=item.id)
+        db.session.add(seat)
+        registration.history.append(RegistrationHistory(action="assigned", actor=actor,
+                                                        note=f"{item.slot.label}: {item.title} (von Hand)"))
+    else:
+        db.session.execute(update(ProgramItem).where(ProgramItem.id == seat.program_item_id, ProgramItem.seats_taken > 0)
+                           .values(seats_taken=ProgramItem.seats_taken - 1))
+        registration.history.append(RegistrationHistory(
+            action="moved", actor=actor,
+            note=f"{item.slot.label}: {items[seat.program_item_id].title} → {item.title} (von Hand)"))
+        seat.program_item_id, seat.notified_at = item.id, None
+    seat.locked, seat.source = True, AssignmentSource.manual
+    db.session.commit()
+    return seat
