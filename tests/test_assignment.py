@@ -1,4 +1,5 @@
 """Workshop assignment through the service and ``flask assign``, on SQLite and PostgreSQL."""
+import json
 import random
 from collections import Counter
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from confapp.models import (Assignment, Event, ItemKind, Network, Preference, Pr
                             RegistrationHistory, RegistrationStatus, Slot)
 from confapp.services import assignment
 from confapp.services.assignment import AssignmentError, AssignmentMode
+from confapp.services.event_io import EventFileError, export_event, import_event
 from confapp.services.mail import deliver_pending
 from tests.conftest import outbox_messages
 
@@ -262,3 +264,16 @@ def test_a_theme_table_cannot_be_given_twice_by_hand(demo):
 
     with pytest.raises(AssignmentError, match="schon in einem anderen Zeitfenster"):
         assignment.assign_by_hand(forum, registration.id, same_table_later.id)
+
+
+def test_the_sector_cap_is_set_per_event_in_the_event_file(demo):
+    data = export_event(demo[0])
+    assert data["registration"]["sector_cap_percent"] == 40
+
+    data["registration"]["sector_cap_percent"] = None
+    event, _ = import_event(json.dumps(data))
+    assert event.sector_cap_percent is None
+    data["registration"]["sector_cap_percent"] = 150
+    with pytest.raises(EventFileError) as error:
+        import_event(json.dumps(data))
+    assert "registration.sector_cap_percent: muss eine ganze Zahl von 1 bis 100 sein" in error.value.problems
