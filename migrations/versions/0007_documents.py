@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_documents'
-down_revision = '0005_retention'
+down_revision = '0006_assignment'
 branch_labels = None
 depends_on = None
 

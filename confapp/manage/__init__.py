@@ -1,0 +1,6 @@
+"""The back office for organisers under ``/manage``: sign-in, events, registrations."""
+from flask import Blueprint
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+from confapp.manage import auth_views, token_views, views  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,14 @@
+"""The organiser's start page: their networks and events."""
+from flask import render_template
+from flask_login import current_user, login_required
+
+from confapp.manage import bp
+from confapp.services import access
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    return render_template("manage/dashboard.html",
+                           events=access.events_for(current_user),
+                           memberships=sorted(current_user.memberships, key=lambda m: m.network.name))
