@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from confapp.manage import auth_views, token_views, views  # noqa: E402,F401  (routes register on bp)
+from confapp.manage import auth_views, document_views, token_views, views  # noqa: E402,F401  (routes register on bp)
