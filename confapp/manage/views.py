@@ -11,4 +11,5 @@ from confapp.services import access
 def dashboard():
     return render_template("manage/dashboard.html",
                            events=access.events_for(current_user),
-                           memberships=sorted(current_user.memberships, key=lambda m: m.network.name))
+                           memberships=sorted(current_user.memberships, key=lambda m: m.network.name),
+                           organised={n.id for n in access.networks_of(current_user, access.ORGANISERS)})
