@@ -39,7 +39,8 @@ def management_urls(app, method: str) -> list[str]:
 def test_the_walk_covers_the_whole_back_office(app, demo):
     urls = management_urls(app, "GET") + management_urls(app, "POST")
     assert len(urls) >= 20
-    for expected in ("/programm", "/kopieren", "/protokoll", "/bearbeiten"):
+    for expected in ("/programm", "/kopieren", "/protokoll", "/bearbeiten", "/anmeldungen", "/export",
+                     "/workshops/"):
         assert any(expected in url for url in urls), expected
 
 
@@ -98,6 +99,11 @@ def test_role_matrix(role_clients, demo):
         f"/manage/e/{EVENT}/kopieren": {"admin", "organiser"},
         "/manage/n/anhalt-bitterfeld/neu": {"admin", "organiser"},
         "/manage/n/anhalt-bitterfeld/protokoll": {"admin"},
+        f"/manage/e/{EVENT}/anmeldungen": {"admin", "organiser"},
+        f"/manage/e/{EVENT}/export/anmeldungen.xlsx": {"admin", "organiser"},
+        f"/manage/e/{EVENT}/workshops/{own.id}": {"admin", "organiser", "workshop_leader"},
+        f"/manage/e/{EVENT}/workshops/{own.id}.csv": {"admin", "organiser", "workshop_leader"},
+        f"/manage/e/{EVENT}/workshops/{other.id}": {"admin", "organiser"},
     }
     for url, allowed in pages.items():
         for role, client in role_clients.items():

@@ -2,6 +2,7 @@
 from flask import Flask
 
 from confapp.cli import accounts, demo, events, mail, retention
+from confapp.cli import exports
 
 #: Every module here exposes ``commands``: click commands or groups to add to ``flask``.
 MODULES = (
@@ -10,6 +11,7 @@ MODULES = (
     events,
     mail,
     retention,
+    exports,
 )
 
 

@@ -7,3 +7,7 @@ from confapp.manage import auth_views, views  # noqa: E402,F401  (routes registe
 from confapp.manage import audit_views  # noqa: E402,F401
 from confapp.manage import event_views  # noqa: E402,F401
 from confapp.manage import program_views  # noqa: E402,F401
+from confapp.manage import export_views  # noqa: E402,F401
+from confapp.manage import registration_views  # noqa: E402,F401
+from confapp.manage import message_views  # noqa: E402,F401
+from confapp.manage import stats_views  # noqa: E402,F401
