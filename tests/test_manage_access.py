@@ -17,7 +17,8 @@ def _values() -> dict[str, str]:
     workshop = workshops()[0]
     return {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "slot_id": str(event.slots[0].id),
             "room_id": str(event.rooms[0].id), "item_id": str(workshop.id),
-            "registration_id": str(registrations_of()[0].id), "status": "published", "fmt": "csv"}
+            "registration_id": str(registrations_of()[0].id), "status": "published", "fmt": "csv",
+            "format": "a4", "token_id": "1"}
 
 
 def management_urls(app, method: str) -> list[str]:
