@@ -278,3 +278,19 @@ def test_the_sector_cap_is_set_per_event_in_the_event_file(demo):
     with pytest.raises(EventFileError) as error:
         import_event(json.dumps(data))
     assert "registration.sector_cap_percent: muss eine ganze Zahl von 1 bis 100 sein" in error.value.problems
+
+
+def test_flask_assign_lists_moves_of_notified_attendees_and_fills_without_moving_them(app_context, cli):
+    event = small_event({"A": 1, "B": 5})
+    register(event, "Anna", ["A", "B"], minutes=10)
+    assert "E-Mails mit der Zuteilung: 1" in cli.invoke(args=["assign", "werkstatt", "--notify"]).output
+    register(event, "Berta", ["A"], minutes=0)
+
+    preview = cli.invoke(args=["assign", "werkstatt", "--dry-run"])
+    filled = cli.invoke(args=["assign", "werkstatt", "--fill"])
+
+    assert "Änderungen gegenüber den gespeicherten Plätzen: 2, davon 1 bei bereits Benachrichtigten:" in preview.output
+    assert "Anna Test, Workshops: A → B" in preview.output
+    assert "Gespeichert: 1 neu, 0 verschoben, 0 entfernt." in filled.output
+    assert seats_by_name(event) == {"Anna": "A", "Berta": "B"}
+    assert "nicht zusammen" in cli.invoke(args=["assign", "werkstatt", "--dry-run", "--notify"]).output
