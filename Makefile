@@ -6,7 +6,7 @@ PORT ?= 5000
 # Debug mode for the local quick start only: it allows running without SECRET_KEY.
 LOCAL := FLASK_DEBUG=1
 
-.PHONY: install run demo test clean
+.PHONY: install run demo test clean translations
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,12 @@ test: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# German is the source language; English lives in confapp/translations/en. After changing texts:
+# `make translations`, translate the new entries in messages.po, then `make translations` again.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o confapp/translations/messages.pot --no-location --omit-header .
+	test -f confapp/translations/en/LC_MESSAGES/messages.po || \
+	  $(BIN)/pybabel init -i confapp/translations/messages.pot -d confapp/translations -l en
+	$(BIN)/pybabel update -i confapp/translations/messages.pot -d confapp/translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel compile -d confapp/translations

@@ -7,10 +7,12 @@ from flask import Flask, has_request_context, request, session
 
 from confapp import cli, database, errors, formatting, security
 from confapp.api import bp as api_bp
+from confapp.checkin import bp as checkin_bp
+from confapp.manage import bp as manage_bp
 from confapp.public import bp as public_bp
 from confapp.services import mail
 from confapp.config import load_config
-from confapp.extensions import babel, csrf, db, limiter, migrate
+from confapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,9 +40,15 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "manage.login"
+    login_manager.login_message = None  # the sign-in page explains itself
+    login_manager.session_protection = "basic"
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(manage_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(checkin_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
 
     mail.init_app(app)

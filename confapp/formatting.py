@@ -7,6 +7,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 _PATTERNS = {
     "de": {"datetime": "EEEE, d. MMMM y, H:mm 'Uhr'", "date": "EEEE, d. MMMM y", "time": "H:mm",
@@ -47,7 +48,27 @@ def format_time_range(start: datetime, end: datetime, language: str | None = Non
     return f"{start_text}–{end_text}{suffix}"
 
 
+def role_label(role) -> str:
+    labels = {"admin": _("Administration"), "organiser": _("Organisation"), "checkin": _("Einlass"),
+              "workshop_leader": _("Workshopleitung")}
+    return labels.get(getattr(role, "value", role), str(role))
+
+
+def status_label(status) -> str:
+    labels = {"draft": _("Entwurf"), "published": _("Veröffentlicht"), "closed": _("Anmeldung geschlossen"),
+              "archived": _("Archiviert")}
+    return labels.get(getattr(status, "value", status), str(status))
+
+
+def registration_status_label(status) -> str:
+    labels = {"confirmed": _("bestätigt"), "waitlisted": _("Warteliste"), "cancelled": _("storniert")}
+    return labels.get(getattr(status, "value", status), str(status))
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["registration_status_label"] = registration_status_label
+    app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.filters["wallclock"] = format_wallclock
     app.jinja_env.filters["date_long"] = lambda value: format_wallclock(value, "date")
     app.jinja_env.filters["short"] = lambda value: format_wallclock(value, "short")

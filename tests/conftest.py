@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -56,6 +57,18 @@ def worker_id(request) -> str:
     return getattr(request.config, "workerinput", {}).get("workerid", "master")
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Without this a test holding an app context (``demo``, ``app_context``) would share ``flask.g``
+    with every request, and with it the signed-in user and the CSRF token of another client.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
@@ -73,6 +86,7 @@ def app(database_url, tmp_path_factory):
                 connection.execute(text("CREATE SCHEMA public"))
         upgrade()
         db.engine.dispose()
+    app.test_client_class = FreshContextClient
     yield app
 
 
@@ -213,3 +227,19 @@ def axe_violations(page) -> list[str]:
 
 def has_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
+
+
+# --- Back office ------------------------------------------------------------------------------
+
+def sign_in(client, email: str, password: str | None = None):
+    """Sign in through the real form (CSRF included); the demo accounts share the demo password."""
+    from confapp.services.demo import DEMO_PASSWORD
+    response = post_form(client, "/manage/anmelden", {"email": email, "password": password or DEMO_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def other_client(app):
+    """A second browser: its own cookies (for cross-network and concurrent tests)."""
+    return app.test_client()

@@ -1,10 +1,28 @@
 """Flask CLI commands: thin shells over the services, one module per capability."""
 from flask import Flask
 
-from confapp.cli import demo, events, mail, retention
+from confapp.cli import accounts
+from confapp.cli import assignment
+from confapp.cli import demo
+from confapp.cli import documents
+from confapp.cli import events
+from confapp.cli import exports
+from confapp.cli import logos
+from confapp.cli import mail
+from confapp.cli import retention
 
 #: Every module here exposes ``commands``: click commands or groups to add to ``flask``.
-MODULES = (demo, events, mail, retention)
+MODULES = (
+    accounts,
+    assignment,
+    demo,
+    documents,
+    events,
+    logos,
+    mail,
+    retention,
+    exports,
+)
 
 
 def register(app: Flask) -> None:

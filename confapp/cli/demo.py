@@ -2,7 +2,7 @@
 import click
 from flask.cli import with_appcontext
 
-from confapp.services.demo import load_demo
+from confapp.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
 
 @click.command("demo")
@@ -16,6 +16,9 @@ def demo_command(registrations: int) -> None:
         events = load_demo(registrations, progress=bar.update)
     for event in events:
         click.echo(f"{event.slug}: {event.title}, {event.starts_at:%d.%m.%Y} ({event.status.value})")
+    click.echo(f"Verwaltung: /manage/anmelden, Passwort der Demo-Konten: {DEMO_PASSWORD}")
+    for email, network_slug, role in DEMO_ACCOUNTS:
+        click.echo(f"  {email} ({role}, {network_slug})")
 
 
 commands = (demo_command,)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -71,7 +72,7 @@ class Network(db.Model):
         return list(DEFAULT_SECTORS[:-1]) + extra + [DEFAULT_SECTORS[-1]]
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     """A person who signs in: organiser, door staff, workshop leader or admin."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +85,14 @@ class User(db.Model):
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a deactivated account cannot sign in
+        return self.active
+
+    def get_id(self) -> str:
+        # Part of the password hash goes into the session, so changing the password signs out other devices.
+        return f"{self.id}:{self.password_hash[-16:]}"
 
 
 class Membership(db.Model):

@@ -5,6 +5,7 @@ relative to today so that registration is open whenever a newcomer tries it.
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from confapp.extensions import db
 from confapp.models import (Event, ItemKind, Network, Preference, Registration, RegistrationHistory,
                             RegistrationStatus, utcnow)
+from confapp.services import accounts
 from confapp.services.event_io import import_event
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
@@ -29,6 +31,12 @@ NETWORKS = (
      "contact": "Landeshauptstadt Magdeburg, Jugendamt, Netzwerkkoordination\n"
                 "Beispielplatz 2, 39104 Magdeburg", "contact_email": "netzwerk@example.org"},
 )
+
+#: Sign-in for trying the back office locally: one organiser account per demo network.
+DEMO_PASSWORD = "demo-passwort-2024"
+DEMO_ACCOUNTS = (("organisation@anhalt-bitterfeld.example", "anhalt-bitterfeld", "admin"),
+                 ("organisation@magdeburg.example", "magdeburg", "admin"),
+                 ("einlass@anhalt-bitterfeld.example", "anhalt-bitterfeld", "checkin"))
 
 #: Event file, weekday it falls on (0 = Monday) and weeks ahead of the day the demo is loaded.
 EVENTS = (("stark-fuer-familien.json", 2, 8), ("netzwerkforum-magdeburg.json", 1, 6))
@@ -84,6 +92,12 @@ def _shifted(data: dict, days: int, today: date) -> dict:
     return data
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashing is slow on purpose; the demo (and every test loading it) needs the hash only once.
+    return accounts.hash_password(DEMO_PASSWORD)
+
+
 def _event_day(today: date, weekday: int, weeks: int) -> date:
     target = today + timedelta(weeks=weeks)
     return target + timedelta(days=(weekday - target.weekday()) % 7)
@@ -101,6 +115,9 @@ def load_demo(registrations: int = 150, today: date | None = None,
         if network is None:
             db.session.add(Network(**spec))
     db.session.commit()
+    for email, network_slug, role in DEMO_ACCOUNTS:
+        if accounts.by_email(email) is None:
+            accounts.grant_role(email, network_slug, role, password_hash=_demo_password_hash())
 
     events = []
     for filename, weekday, weeks in EVENTS:
