@@ -20,12 +20,12 @@ def people(event) -> list[Registration]:
 
 
 def fresh(registration_id: int) -> Registration:
-    db.session.expire_all()
+    db.session.commit()  # end the test's read transaction: see what the requests committed
     return db.session.get(Registration, registration_id)
 
 
 def history(registration_id: int) -> list[tuple[str, str]]:
-    db.session.expire_all()
+    db.session.commit()  # end the test's read transaction: see what the requests committed
     return [(h.action, h.actor) for h in db.session.scalars(
         select(RegistrationHistory).where(RegistrationHistory.registration_id == registration_id)
         .order_by(RegistrationHistory.id))]

@@ -63,7 +63,8 @@ def test_door_search_by_keyboard_and_phone_width(page, demo, app_context, live_s
 
 
 @pytest.mark.parametrize("path", ["/checkin/", "/checkin/{event}/scanner", "/checkin/{event}/workshop/{item}",
-                                  "/checkin/{event}/person/{person}", "/checkin/{event}/?q=zzzz"])
+                                  "/checkin/{event}/person/{person}", "/checkin/{event}/?q=zzzz",
+                                  "/checkin/{event}/vor-ort"])
 def test_door_pages_have_no_axe_violations(page, demo, app_context, live_server, path):
     person = people(demo[0])[0]
     item = assign(demo[0], [person])
@@ -71,6 +72,13 @@ def test_door_pages_have_no_axe_violations(page, demo, app_context, live_server,
     page.goto(live_server.url + path.format(event=EVENT, item=item.id, person=person.id))
     assert axe_violations(page) == []
     assert not has_horizontal_scroll(page)
+
+
+def test_walk_in_form_errors_pass_axe(page, demo, app_context, live_server):
+    sign_in_page(page, live_server.url, path=f"/checkin/{EVENT}/vor-ort")
+    page.get_by_role("button", name="Anmelden und einchecken").click()
+    page.get_by_role("alert").wait_for()
+    assert axe_violations(page) == []
 
 
 def test_badge_of_another_network_page_has_no_axe_violations(page, demo, app_context, live_server):

@@ -3,10 +3,9 @@ import threading
 from collections import Counter
 
 from confapp.models import RegistrationHistory
-from confapp.services.attendance import attended_items
 from tests.conftest import csrf_token, sign_in
 from tests.test_checkin import DOOR, EVENT, ORGANISER, fresh, history, people
-from tests.test_checkin_attendance import assign
+from tests.test_checkin_attendance import assign, attended_items
 
 DEVICES = 6
 

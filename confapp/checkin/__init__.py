@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("checkin", __name__)
 
-from confapp.checkin import attendance_views, views  # noqa: E402,F401  (routes register on bp)
+from confapp.checkin import attendance_views, views, walkin_views  # noqa: E402,F401  (routes register on bp)

@@ -20,25 +20,13 @@ def workshop(slug: str, item_id: int):
                            present=sum(row.present for row in rows))
 
 
-def _back(slug: str, item_id: int, registration_id: int):
-    return redirect(url_for(".workshop", slug=slug, item_id=item_id) + f"#person-{registration_id}")
-
-
-@bp.post("/checkin/<slug>/workshop/<int:item_id>/<int:registration_id>/anwesend")
+@bp.post("/checkin/<slug>/workshop/<int:item_id>/<int:registration_id>/<any(anwesend, abwesend):action>")
 @login_required
-def mark_present(slug: str, item_id: int, registration_id: int):
+def mark(slug: str, item_id: int, registration_id: int, action: str):
     event = checkin.door_event_or_404(current_user, slug)
     item = attendance.item_or_404(current_user, event, item_id)
-    if not attendance.mark_present(current_user, item, registration_id):
+    if action == "anwesend" and not attendance.mark_present(current_user, item, registration_id):
         flash(_("War schon als anwesend markiert."), "warning")
-    return _back(slug, item_id, registration_id)
-
-
-@bp.post("/checkin/<slug>/workshop/<int:item_id>/<int:registration_id>/abwesend")
-@login_required
-def mark_absent(slug: str, item_id: int, registration_id: int):
-    event = checkin.door_event_or_404(current_user, slug)
-    item = attendance.item_or_404(current_user, event, item_id)
-    if not attendance.mark_absent(current_user, item, registration_id):
+    if action == "abwesend" and not attendance.mark_absent(current_user, item, registration_id):
         flash(_("War nicht als anwesend markiert."), "warning")
-    return _back(slug, item_id, registration_id)
+    return redirect(url_for(".workshop", slug=slug, item_id=item_id) + f"#person-{registration_id}")

@@ -46,11 +46,12 @@ def describe(result: CheckinResult, event: Event | None = None) -> dict | None:
             "detail": detail}
 
 
-def _person_page(result: CheckinResult, status: int = 200):
+def person_page(result: CheckinResult, status: int = 200, notice: str | None = None):
+    """The person with the outcome of what was just done (also used by the walk-in form)."""
     registration = result.registration
     event = registration.event
     return render_template(
-        "checkin/person.html", event=event, person=registration, view=describe(result),
+        "checkin/person.html", event=event, person=registration, view=describe(result), notice=notice,
         assignments=checkin.assignments_of(registration), form=ActionForm(),
         checked_in_at=checkin.local_time(event, registration.checked_in_at),
         admitted=registration.status == RegistrationStatus.confirmed), status
@@ -60,7 +61,7 @@ def _badge_page(result: CheckinResult):
     """The person, or only the outcome (unknown, not for this event) with nothing about anyone."""
     if result.registration is None:
         return render_template("checkin/badge_result.html", view=describe(result)), 404
-    return _person_page(result)
+    return person_page(result)
 
 
 @bp.get("/c/<token>")
@@ -133,25 +134,24 @@ def scanner(slug: str):
 @bp.get("/checkin/<slug>/person/<int:registration_id>")
 @login_required
 def person(slug: str, registration_id: int):
+    return person_page(CheckinResult(Outcome.found, _door_registration(slug, registration_id)))
+
+
+def _door_registration(slug: str, registration_id: int):
     event = checkin.door_event_or_404(current_user, slug)
-    registration = checkin.registration_or_404(current_user, event, registration_id)
-    return _person_page(CheckinResult(Outcome.found, registration))
+    return checkin.registration_or_404(current_user, event, registration_id)
 
 
 @bp.post("/checkin/<slug>/person/<int:registration_id>/einchecken")
 @login_required
 def check_in(slug: str, registration_id: int):
-    event = checkin.door_event_or_404(current_user, slug)
-    registration = checkin.registration_or_404(current_user, event, registration_id)
-    return _person_page(checkin.check_in(current_user, registration))
+    return person_page(checkin.check_in(current_user, _door_registration(slug, registration_id)))
 
 
 @bp.post("/checkin/<slug>/person/<int:registration_id>/rueckgaengig")
 @login_required
 def undo(slug: str, registration_id: int):
-    event = checkin.door_event_or_404(current_user, slug)
-    registration = checkin.registration_or_404(current_user, event, registration_id)
-    return _person_page(checkin.undo_check_in(current_user, registration))
+    return person_page(checkin.undo_check_in(current_user, _door_registration(slug, registration_id)))
 
 
 @bp.post("/checkin/<slug>/einstellungen")

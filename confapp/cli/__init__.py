@@ -6,6 +6,7 @@ from confapp.cli import assignment
 from confapp.cli import demo
 from confapp.cli import documents
 from confapp.cli import events
+from confapp.cli import exports
 from confapp.cli import logos
 from confapp.cli import mail
 from confapp.cli import retention
@@ -20,6 +21,7 @@ MODULES = (
     logos,
     mail,
     retention,
+    exports,
 )
 
 

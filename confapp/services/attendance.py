@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.models import (Assignment, Attendance, Event, ProgramItem, Registration, RegistrationHistory,
                             RegistrationStatus, Slot, User)
@@ -55,18 +56,18 @@ def attendance_list(user: User, item: ProgramItem) -> list[AttendanceRow]:
     return [AttendanceRow(person, person.id in assigned_ids, person.id in present_ids) for person in people]
 
 
-def _registration_of_event(item: ProgramItem, registration_id: int) -> Registration:
+def _marking(user: User, item: ProgramItem, registration_id: int) -> Registration:
+    """The registration to mark, after the permission checks, in a fresh write transaction."""
     registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != item.slot.event_id:
+    if registration is None or registration.event_id != item.slot.event_id or not may_mark(user, item):
         abort(404)
+    begin_write()
     return registration
 
 
 def mark_present(user: User, item: ProgramItem, registration_id: int) -> bool:
     """Mark a person present in the workshop; False if they already were (two devices, one mark)."""
-    if not may_mark(user, item):
-        abort(404)
-    registration = _registration_of_event(item, registration_id)
+    registration = _marking(user, item, registration_id)
     try:
         with db.session.begin_nested():
             db.session.add(Attendance(registration_id=registration.id, program_item_id=item.id, marked_by=user.email))
@@ -81,9 +82,7 @@ def mark_present(user: User, item: ProgramItem, registration_id: int) -> bool:
 
 def mark_absent(user: User, item: ProgramItem, registration_id: int) -> bool:
     """Take a presence mark back; False if there was none."""
-    if not may_mark(user, item):
-        abort(404)
-    registration = _registration_of_event(item, registration_id)
+    registration = _marking(user, item, registration_id)
     removed = db.session.execute(delete(Attendance).where(
         Attendance.registration_id == registration.id, Attendance.program_item_id == item.id)).rowcount == 1
     if removed:

@@ -1,9 +1,9 @@
 """Door check-in: finding a person by badge or name, checking in and undoing it, live counts.
 
 The database decides who checked in first: a check-in is one conditional ``UPDATE … WHERE
-checked_in_at IS NULL``, so two phones scanning the same badge at the same moment make one
-check-in and the other learns when and by whom it happened. Every check-in and undo is written
-to the registration's history in the same transaction.
+checked_in_at IS NULL`` in a write transaction (``database.begin_write``), so two phones scanning
+the same badge at the same moment make one check-in and the other learns when and by whom.
+Every check-in and undo is written to the registration's history in the same transaction.
 """
 from __future__ import annotations
 
@@ -16,10 +16,13 @@ from flask import abort
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import selectinload
 
+from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.models import (Assignment, Attendance, Event, ProgramItem, Registration, RegistrationHistory,
                             RegistrationStatus, Slot, User, utcnow)
 from confapp.services import access
+from confapp.services import registration as registration_service
+from confapp.services.registration import RegistrationData, RegistrationResult
 
 #: Characters of a badge token (``secrets.token_urlsafe``); anything else in a scanned code is not one.
 _TOKEN = re.compile(r"(?:/c/)?([A-Za-z0-9_-]{16,64})/?$")
@@ -130,6 +133,7 @@ def registration_or_404(user: User, event: Event, registration_id: int) -> Regis
 def check_in(user: User, registration: Registration) -> CheckinResult:
     """Check a confirmed attendee in, unless someone already did (then say when and by whom)."""
     _require_door(user, registration.event)
+    begin_write()
     changed = db.session.execute(
         update(Registration)
         .where(Registration.id == registration.id, Registration.checked_in_at.is_(None),
@@ -152,6 +156,7 @@ def check_in(user: User, registration: Registration) -> CheckinResult:
 def undo_check_in(user: User, registration: Registration) -> CheckinResult:
     """Take a check-in back (a wrong person scanned, a mistaken tap); the history keeps both."""
     _require_door(user, registration.event)
+    begin_write()
     before_at, before_by = registration.checked_in_at, registration.checked_in_by
     changed = db.session.execute(
         update(Registration)
@@ -183,6 +188,25 @@ def scan(user: User, event: Event, code: str) -> CheckinResult:
     return check_in(user, result.registration) if result.registration else result
 
 
+@dataclass
+class WalkIn:
+    #: The registration service's answer (``created`` False: the address was registered already).
+    registration: RegistrationResult
+    #: The check-in that followed; None when the person got no seat (waitlisted).
+    checkin: CheckinResult | None
+
+
+def register_walk_in(user: User, event: Event, data: RegistrationData) -> WalkIn:
+    """Register someone at the door through the registration service and check them in if they
+    got a seat. Raises what ``registration.register`` raises (``InvalidRegistration``)."""
+    _require_door(user, event)
+    result = registration_service.register(event, data, by_organiser=True, actor=user.email)
+    person = result.registration
+    if person.status != RegistrationStatus.confirmed:
+        return WalkIn(result, None)
+    return WalkIn(result, check_in(user, person))
+
+
 def set_checkin_on_open(user: User, event: Event, enabled: bool) -> None:
     """Organisers decide whether opening a badge link checks in at once."""
     if not access.may(user, event.network, access.ORGANISERS):
@@ -208,14 +232,14 @@ def search(user: User, event: Event, query: str) -> list[Registration]:
         return []
     rows = db.session.execute(select(Registration.id, Registration.first_name, Registration.last_name,
                                      Registration.organisation).where(Registration.event_id == event.id))
-    matches = [row.id for row in rows
-               if all(word in f"{row.first_name} {row.last_name} {row.organisation}".casefold() for word in words)]
+    matches = sorted((row.last_name.casefold(), row.first_name.casefold(), row.id) for row in rows
+                     if all(word in f"{row.first_name} {row.last_name} {row.organisation}".casefold()
+                            for word in words))[:SEARCH_LIMIT]
     if not matches:
         return []
-    return list(db.session.scalars(
-        select(Registration).where(Registration.id.in_(matches[:SEARCH_LIMIT * 10]))
-        .order_by(func.lower(Registration.last_name), func.lower(Registration.first_name), Registration.id)
-        .limit(SEARCH_LIMIT)))
+    found = {r.id: r for r in db.session.scalars(select(Registration).where(
+        Registration.id.in_([match[2] for match in matches])))}
+    return [found[match[2]] for match in matches]
 
 
 def assignments_of(registration: Registration) -> list[Assignment]:
