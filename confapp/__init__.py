@@ -5,8 +5,9 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
 
-from confapp import cli, errors, formatting, security
+from confapp import cli, database, errors, formatting, security
 from confapp.api import bp as api_bp
+from confapp.checkin import bp as checkin_bp
 from confapp.manage import bp as manage_bp
 from confapp.public import bp as public_bp
 from confapp.services import mail
@@ -33,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
@@ -46,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(checkin_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
 
     mail.init_app(app)

@@ -102,7 +102,7 @@ def test_tokens_are_stored_hashed_record_last_use_and_can_be_revoked(client, tok
     stored = db.session.query(ApiToken).filter_by(name="Website").one()
     assert tokens["read"] not in (stored.token_hash, stored.prefix) and stored.last_used_at is None
     client.get("/api/v1/network/events", headers=bearer(tokens["read"]))
-    db.session.expire_all()
+    db.session.rollback()  # end the test's read transaction (a WAL snapshot) and reload
     assert stored.last_used_at is not None
 
     api_tokens.revoke_token(demo[0].network, stored.id)

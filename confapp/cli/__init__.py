@@ -1,13 +1,21 @@
 """Flask CLI commands: thin shells over the services, one module per capability."""
 from flask import Flask
 
-from confapp.cli import accounts, demo, events, mail, retention
+from confapp.cli import accounts
+from confapp.cli import assignment
+from confapp.cli import demo
+from confapp.cli import documents
+from confapp.cli import events
+from confapp.cli import mail
+from confapp.cli import retention
 from confapp.cli import exports
 
 #: Every module here exposes ``commands``: click commands or groups to add to ``flask``.
 MODULES = (
     accounts,
+    assignment,
     demo,
+    documents,
     events,
     mail,
     retention,

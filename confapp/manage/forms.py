@@ -1,7 +1,7 @@
 """Back-office forms (Flask-WTF, CSRF on)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from confapp.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -31,3 +31,12 @@ class PasswordChangeForm(FlaskForm):
         DataRequired(_l("Bitte wiederholen Sie das neue Passwort.")),
         EqualTo("new", _l("Die beiden Passwörter stimmen nicht überein."))],
         render_kw={"autocomplete": "new-password"})
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(_l("Name des Tokens"), validators=[
+        DataRequired(_l("Bitte geben Sie dem Token einen Namen, z. B. die Website, die ihn nutzt.")),
+        Length(max=100, message=_l("Höchstens 100 Zeichen."))])
+    scope = SelectField(_l("Rechte"), choices=[
+        SelectChoice("read", _l("Nur lesen")),
+        SelectChoice("write", _l("Lesen und ändern (Anmeldungen, Zuteilung, Einlass)"))])

@@ -59,6 +59,10 @@ class Event(db.Model):
         CheckConstraint("ranks BETWEEN 1 AND 5", name="ranks_range"),
         CheckConstraint("keep_attendance_years IS NULL OR keep_attendance_years BETWEEN 1 AND 30",
                         name="keep_attendance_years_range"),
+        CheckConstraint("sector_cap_percent IS NULL OR sector_cap_percent BETWEEN 1 AND 100",
+                        name="sector_cap_percent_range"),
+        CheckConstraint("teaching_units IS NULL OR teaching_units BETWEEN 1 AND 100",
+                        name="teaching_units_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +96,12 @@ class Event(db.Model):
     purged_at: Mapped[datetime | None]
     attendance_kept_until: Mapped[date | None]
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    #: Soft cap on one sector's share of a workshop's seats, so professions mix; None for no cap.
+    sector_cap_percent: Mapped[int | None] = mapped_column(default=40, server_default="40")
+    #: Unterrichtseinheiten (45 minutes each) printed on certificates; None prints no hours.
+    teaching_units: Mapped[int | None]
+    #: Opening a badge link checks the attendee in at once (no "Einchecken" button press).
+    checkin_on_open: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     network: Mapped[Network] = relationship(back_populates="events")

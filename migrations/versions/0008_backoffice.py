@@ -1,7 +1,7 @@
 """backoffice: audit log, workshop leaders linked to items, optional item times inside a slot
 
 Revision ID: 0008_backoffice
-Revises: 0005_retention
+Revises: 0009_checkin
 Create Date: 2026-11-23 15:27:15.215749
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_backoffice'
-down_revision = '0005_retention'
+down_revision = '0009_checkin'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,66 @@
+"""Database engine set-up, and the one way to start a transaction that changes seats.
+
+PostgreSQL decides seats with row locks (``SELECT … FOR UPDATE``, see ``services/seats.py``).
+SQLite has no row locks: a transaction that will write takes the database's write lock at its
+start (``BEGIN IMMEDIATE``), so two registrations never read the same free seat. WAL lets readers
+go on meanwhile, and the busy timeout makes writers queue instead of failing.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextvars import ContextVar
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from confapp.extensions import db
+
+#: Seconds a SQLite writer waits for the write lock before giving up.
+SQLITE_BUSY_TIMEOUT = 30
+
+_begin_immediate: ContextVar[bool] = ContextVar("begin_immediate", default=False)
+
+
+def _on_connect(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # SQLAlchemy emits BEGIN itself (below); pysqlite's own implicit BEGIN would hide the lock.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
+    cursor.close()
+
+
+def _on_begin(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediate.get() else "BEGIN")
+
+
+def configure_engine(engine: Engine) -> None:
+    """WAL, busy timeout and explicit BEGIN on SQLite; nothing to do on PostgreSQL."""
+    if engine.dialect.name != "sqlite" or event.contains(engine, "begin", _on_begin):
+        return
+    event.listen(engine.pool, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+
+
+def begin_write() -> None:
+    """Start a fresh transaction of ``db.session`` that holds the write lock from its first statement.
+
+    Whatever the session read before is committed first (pending changes included), so callers
+    start seat decisions with nothing half done. On PostgreSQL this is an ordinary transaction;
+    the row locks taken next serialise the writers.
+    """
+    db.session.commit()
+    token = _begin_immediate.set(True)
+    try:
+        db.session.connection()
+    finally:
+        _begin_immediate.reset(token)
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        configure_engine(db.engine)

@@ -1,0 +1,133 @@
+"""Name badges on label sheets: geometry per badge, QR codes, and the parallel render of many sheets."""
+from __future__ import annotations
+
+import math
+import os
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from confapp.documents.fit import FittedText, fit_text
+from confapp.documents.layouts import SheetLayout
+from confapp.documents.render import Resources, render_pdf
+
+#: Fewest badges per separately rendered part: parts render in parallel and are joined in order;
+#: below this, starting a process costs more than it saves.
+MIN_PER_PART = 100
+
+
+@dataclass(frozen=True)
+class BadgeData:
+    """What one badge shows, as plain values."""
+
+    name: str
+    organisation: str
+    sector: str
+    #: (time, title, room) of each assigned workshop or theme table, in program order.
+    workshops: list[tuple[str, str, str]]
+    #: What the QR code holds: the check-in URL with the badge token.
+    checkin_url: str
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A badge with its place on the sheet and its text sized to fit."""
+
+    badge: BadgeData
+    left: float
+    top: float
+    #: Name of its QR code in the render's resources.
+    qr: str
+    name: FittedText
+    organisation: FittedText
+    workshops: FittedText
+
+
+@dataclass(frozen=True)
+class BadgeBox:
+    """Boxes inside a label (mm) and base sizes (pt), scaled with the label."""
+
+    pad: float
+    header: float
+    name_height: float
+    qr: float
+    text_width: float
+    scale: float
+
+    @classmethod
+    def for_layout(cls, layout: SheetLayout) -> "BadgeBox":
+        scale = min(layout.label_width / 80, layout.label_height / 50)
+        pad, header = 4 * scale, 5 * scale
+        name_height = 17 * scale
+        qr = min(layout.label_height - 2 * pad - header - name_height - scale, layout.label_width * 0.4)
+        return cls(pad, header, name_height, qr, layout.label_width - 2 * pad - qr - 2 * scale, scale)
+
+
+def _place(badge: BadgeData, slot: int, layout: SheetLayout, box: BadgeBox, qr: str,
+           offset: tuple[float, float]) -> Placed:
+    left, top = layout.position(slot)
+    share = box.qr / (2 + len(badge.workshops))  # the text column beside the QR code
+    fitted = [fit_text(f"{time} {title}{' · ' + room if room else ''}", box.text_width, share, 6.5 * box.scale,
+                       weight="regular", max_lines=2) for time, title, room in badge.workshops]
+    # One size for all workshops, so the lines of one badge line up.
+    workshops = FittedText([line for text in fitted for line in text.lines],
+                           min((text.size_pt for text in fitted), default=6.5 * box.scale))
+    details = " · ".join(part for part in (badge.organisation, badge.sector) if part)
+    return Placed(
+        badge=badge, left=left + offset[0], top=top + offset[1], qr=qr,
+        name=fit_text(badge.name, layout.label_width - 2 * box.pad, box.name_height, 22 * box.scale),
+        organisation=fit_text(details, box.text_width, 2 * share, 9 * box.scale, weight="regular", max_lines=3),
+        workshops=workshops,
+    )
+
+
+def render_badges(badges: Sequence[BadgeData], layout: SheetLayout, *, event_title: str, event_date: str,
+                  logo: tuple[bytes, str] | None = None, skip: int = 0, offset: tuple[float, float] = (0, 0),
+                  progress: Callable[[int], None] | None = None, workers: int | None = None,
+                  per_part: int | None = None) -> bytes:
+    """A PDF of label sheets, badges in the given order from the ``skip``-th label of the first sheet.
+
+    ``offset`` (mm, right and down) corrects a printer that does not hit the labels exactly.
+    """
+    box = BadgeBox.for_layout(layout)
+    pages: list[list[Placed]] = []
+    first = skip % layout.per_page
+    for number, badge in enumerate(badges):
+        slot = first + number
+        if slot % layout.per_page == 0 or not pages:
+            pages.append([])
+        pages[-1].append(_place(badge, slot, layout, box, f"qr{number}", offset))
+    chunks = _whole_pages(pages, per_part or max(MIN_PER_PART, math.ceil(len(badges) / (2 * (os.cpu_count() or 1)))))
+    parts = [({"pages": chunk}, _resources_for(chunk, logo)) for chunk in chunks]
+
+    def part_done(index: int) -> None:
+        if progress:
+            progress(sum(len(page) for page in chunks[index]))
+
+    return render_pdf("badges.html", parts=parts or [({"pages": []}, Resources())], workers=workers,
+                      on_part_done=part_done, layout=layout, box=box, event_title=event_title,
+                      event_date=event_date, has_logo=logo is not None)
+
+
+def _whole_pages(pages: list[list[Placed]], per_part: int) -> list[list[list[Placed]]]:
+    """Runs of whole pages with about ``per_part`` badges each, so joined parts keep every sheet intact."""
+    chunks: list[list[list[Placed]]] = []
+    counted = per_part
+    for page in pages:
+        if counted >= per_part:
+            chunks.append([])
+            counted = 0
+        chunks[-1].append(page)
+        counted += len(page)
+    return chunks
+
+
+def _resources_for(chunk: list[list[Placed]], logo: tuple[bytes, str] | None) -> Resources:
+    """One part's own QR codes and the logo, so each worker gets only what it draws."""
+    resources = Resources()
+    if logo:
+        resources.add("logo", *logo)
+    for page in chunk:
+        for placed in page:
+            resources.add_qr(placed.qr, placed.badge.checkin_url)
+    return resources

@@ -1,0 +1,85 @@
+"""Fitting text into a fixed box: the largest font size at which it wraps into the box uncut.
+
+Labels have a fixed size and a name must never be cut off, so the size is computed here from the
+vendored font's own glyph widths (the same font WeasyPrint embeds), not guessed from a length.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from fontTools.ttLib import TTFont
+
+from confapp.documents.render import STATIC_DIR
+
+FONT_FILES = {"regular": "fonts/DejaVuSans.ttf", "bold": "fonts/DejaVuSans-Bold.ttf"}
+#: Widths are measured without kerning; a little slack keeps rounding from overflowing a line.
+SLACK = 1.04
+PT_PER_MM = 72 / 25.4
+
+
+@cache
+def _widths(weight: str) -> tuple[dict[int, int], int, int]:
+    """Advance width per code point, the width for unknown characters, and units per em."""
+    font = TTFont(STATIC_DIR / FONT_FILES[weight], lazy=True)
+    advances = font["hmtx"].metrics
+    cmap = font.getBestCmap()
+    widths = {code: advances[glyph][0] for code, glyph in cmap.items()}
+    return widths, advances[".notdef"][0], font["head"].unitsPerEm
+
+
+def text_width(text: str, size_pt: float, weight: str = "bold") -> float:
+    """Width of ``text`` in points at ``size_pt``."""
+    widths, missing, units = _widths(weight)
+    return sum(widths.get(ord(char), missing) for char in text) * size_pt / units * SLACK
+
+
+def _breakable(text: str) -> list[str]:
+    """Pieces a line may break after: words, and hyphenated parts of double names."""
+    return [piece for piece in re.split(r"(?<=-)|\s+", text) if piece]
+
+
+def wrap(text: str, size_pt: float, width_pt: float, weight: str = "bold") -> list[str] | None:
+    """Greedy line wrapping; None if a single piece is wider than the line."""
+    lines: list[str] = []
+    current = ""
+    for piece in _breakable(text):
+        joiner = "" if not current or current.endswith("-") else " "
+        candidate = current + joiner + piece
+        if text_width(candidate, size_pt, weight) <= width_pt:
+            current = candidate
+            continue
+        if text_width(piece, size_pt, weight) > width_pt:
+            return None
+        lines.append(current)
+        current = piece
+    if current:
+        lines.append(current)
+    return [line for line in lines if line]
+
+
+@dataclass(frozen=True)
+class FittedText:
+    lines: list[str]
+    size_pt: float
+
+
+def fit_text(text: str, width_mm: float, height_mm: float, max_pt: float, weight: str = "bold",
+             line_height: float = 1.15, max_lines: int = 3) -> FittedText:
+    """The largest size ≤ ``max_pt`` (in steps of 0.5 pt) at which ``text`` fits the box.
+
+    Never gives up: a text that fits at no reasonable size is set in one line per piece at the
+    size at which its widest piece fits.
+    """
+    width_pt, height_pt = width_mm * PT_PER_MM, height_mm * PT_PER_MM
+    size = max_pt
+    while size >= 4:
+        lines = wrap(text, size, width_pt, weight)
+        if lines is not None and len(lines) <= max_lines and len(lines) * size * line_height <= height_pt:
+            return FittedText(lines, size)
+        size -= 0.5
+    pieces = _breakable(text) or [""]
+    widest = max(text_width(piece, 1, weight) for piece in pieces) or 1
+    size = min(4.0, width_pt / widest, height_pt / (len(pieces) * line_height))
+    return FittedText(wrap(text, size, width_pt, weight) or pieces, size)

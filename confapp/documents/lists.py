@@ -1,0 +1,30 @@
+"""Sign-in sheets (Teilnehmerlisten) and certificates of attendance (Teilnahmebescheinigungen)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from confapp.documents.render import Resources, render_pdf, split
+from confapp.models import Event, ProgramItem, Registration
+
+#: Certificates per separately rendered (and parallel) part.
+CERTIFICATES_PER_PART = 100
+
+
+def render_sign_in_sheets(event: Event, sheets: Sequence[tuple[ProgramItem | None, list[Registration]]],
+                          progress: Callable[[int], None] | None = None) -> bytes:
+    """One sheet per (item, attendees); item None is the plenary. Name, organisation, signature: nothing else."""
+    rows = [{"item": item, "people": [(r.full_name, r.organisation) for r in people]} for item, people in sheets]
+    return render_pdf("sign_in_sheets.html", parts=[({"sheets": rows}, Resources())], event=event,
+                      on_part_done=lambda index: progress(len(rows)) if progress else None)
+
+
+def render_certificates(event: Event, people: Sequence[tuple[str, list[str]]], *,
+                        logo: tuple[bytes, str] | None, progress: Callable[[int], None] | None = None) -> bytes:
+    """One certificate page per (name, attended items), in the given order."""
+    chunks = split(list(people), CERTIFICATES_PER_PART)
+    resources = Resources()
+    if logo:
+        resources.add("logo", *logo)
+    return render_pdf("certificates.html", parts=[({"people": chunk}, resources) for chunk in chunks],
+                      on_part_done=lambda index: progress(len(chunks[index])) if progress else None,
+                      event=event, network=event.network, has_logo=logo is not None)

@@ -1,0 +1,189 @@
+"""The one way a PDF is made: a Jinja template from ``templates/documents/`` → HTML → WeasyPrint.
+
+WeasyPrint would happily follow any URL in the HTML (``file:///etc/passwd``, ``http://…``).
+Templates autoescape everything attendees type, and on top of that the URL fetcher here serves
+only two things: files under ``confapp/static/`` and images the caller generated for this very
+render (QR codes, the network logo). Everything else is refused, so nothing an attendee or an
+organiser types can make a render read a file or reach the network.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import multiprocessing
+import os
+from contextlib import nullcontext
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from flask import render_template
+from pypdf import PdfWriter
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from confapp.documents.qr import draw_qr, qr_matrix
+
+STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
+STATIC_URL = STATIC_DIR.as_uri() + "/"
+#: Scheme of images made for one render; they exist only in that render's ``Resources``.
+GENERATED_SCHEME = "confapp-generated"
+MIME_TYPES = {".ttf": "font/ttf", ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml",
+              ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+PX_TO_PT = 0.75
+
+log = logging.getLogger(__name__)
+
+
+class RefusedURL(ValueError):
+    """A document asked for something outside the app's static files and its generated images."""
+
+
+@dataclass
+class Resources:
+    """What one render draws besides the HTML: generated images and QR codes.
+
+    Images are addressed as ``confapp-generated:<name>``. QR codes are drawn as vector squares
+    straight into the PDF, into the box of the element with ``data-qr="<name>"``: WeasyPrint
+    parses an SVG QR code about ten times slower than this, and badges come by the thousand.
+    """
+
+    images: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    #: Text each QR code holds, by the name in ``data-qr``; encoded in the (parallel) render.
+    qr_codes: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, data: bytes, mime: str) -> str:
+        """Register an image and return the URL a template puts into ``<img src>``."""
+        self.images[name] = (data, mime)
+        return f"{GENERATED_SCHEME}:{name}"
+
+    def add_qr(self, name: str, text: str) -> str:
+        """Register a QR code and return the name a template puts into ``data-qr``."""
+        self.qr_codes[name] = text
+        return name
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves the app's static files and this render's generated images; refuses everything else."""
+
+    def __init__(self, resources: Resources | None = None):
+        super().__init__(allowed_protocols=("file", GENERATED_SCHEME), allow_redirects=False)
+        self.resources = resources or Resources()
+        #: URLs this fetcher refused, for the log and for tests.
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        try:
+            body, mime = self._lookup(url)
+        except RefusedURL:
+            self.refused.append(url)
+            log.warning("document render refused to fetch %r", url[:200])
+            raise
+        return URLFetcherResponse(url, body, {"Content-Type": mime})
+
+    def _lookup(self, url: str) -> tuple[bytes, str]:
+        parts = urlsplit(url)
+        if parts.scheme == GENERATED_SCHEME:
+            found = self.resources.images.get(unquote(parts.path))
+            if found is None:
+                raise RefusedURL(url)
+            return found
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise RefusedURL(url)
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+        # resolve() follows "..", so a path that leaves the static folder is caught here.
+        if not path.is_relative_to(STATIC_DIR) or not path.is_file():
+            raise RefusedURL(url)
+        return path.read_bytes(), MIME_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+def html_to_pdf(html: str, resources: Resources | None = None) -> bytes:
+    """HTML → PDF bytes with the locked-down fetcher. The only place WeasyPrint is called."""
+    resources = resources or Resources()
+    fetcher = StaticOnlyFetcher(resources)
+    fonts = FontConfiguration()
+    document = HTML(string=html, base_url=STATIC_URL, url_fetcher=fetcher)
+    return document.write_pdf(font_config=fonts, finisher=partial(_draw_qr_codes, resources.qr_codes))
+
+
+def _draw_qr_codes(codes: dict[str, str], document, pdf) -> None:
+    """Fill each ``data-qr`` box with its QR code as vector squares (a WeasyPrint finisher).
+
+    After WeasyPrint paints a page its content stream is left in CSS page coordinates (origin
+    top left, y down) in points, so the squares are appended there at 0.75 pt per CSS px.
+    """
+    if not codes:
+        return
+    page_numbers = pdf.pages["Kids"][::3]
+    for page, number in zip(document.pages, page_numbers):
+        stream = None
+        for box in page._page_box.descendants(placeholders=True):
+            name = box.element.get("data-qr") if box.element is not None and box.element_tag == "div" else None
+            if name not in codes:
+                continue
+            if stream is None:
+                stream = pdf.objects[int(pdf.objects[number]["Contents"].split()[0])]
+            size = min(box.width, box.height) * PX_TO_PT
+            draw_qr(stream, qr_matrix(codes[name]), box.content_box_x() * PX_TO_PT,
+                    box.content_box_y() * PX_TO_PT, size)
+
+
+def _html_to_pdf_job(job: tuple[str, Resources | None]) -> bytes:
+    return html_to_pdf(*job)
+
+
+def render_pdf(template: str, *, resources: Resources | None = None,
+               parts: Sequence[tuple[dict, Resources]] | None = None, workers: int | None = None,
+               on_part_done: Callable[[int], None] | None = None, **context) -> bytes:
+    """Render ``templates/documents/<template>`` to PDF bytes.
+
+    With ``parts`` (pairs of extra context and that part's resources), the template is rendered
+    once per part and the PDFs are joined in order; parts render in parallel processes, since
+    WeasyPrint uses one core, and ``on_part_done`` hears the index of each finished part.
+    Templates get ``static_url`` for the vendored fonts.
+    """
+    def html(extra: dict) -> str:
+        return render_template(f"documents/{template}", static_url=static_url, **context, **extra)
+
+    if not parts:
+        return html_to_pdf(html({}), resources)
+    jobs = [(html(extra), part_resources) for extra, part_resources in parts]
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    pdfs = []
+    # fork: the workers inherit the imported WeasyPrint; they only turn HTML into bytes and touch
+    # neither the database nor the app.
+    parallel = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) if workers > 1 else None
+    with parallel or nullcontext():
+        for index, pdf in enumerate((parallel.map if parallel else map)(_html_to_pdf_job, jobs)):
+            pdfs.append(pdf)
+            if on_part_done:
+                on_part_done(index)
+    return join_pdfs(pdfs)
+
+
+def split(items: Sequence, size: int) -> list[Sequence]:
+    """``items`` in runs of ``size`` (the last one shorter)."""
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
+def join_pdfs(pdfs: Sequence[bytes]) -> bytes:
+    """One PDF with the pages of all ``pdfs`` in order."""
+    if len(pdfs) == 1:
+        return pdfs[0]
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(io.BytesIO(pdf))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def static_url(path: str) -> str:
+    """The URL of a file under ``confapp/static/`` as the fetcher serves it."""
+    return STATIC_URL + path.lstrip("/")

@@ -1,0 +1,222 @@
+"""Workshop assignment (Zuteilung): preview the optimal seats, apply them, tell attendees.
+
+The back office and ``flask assign`` use only this module:
+
+- ``preview(event, mode)`` computes the optimal assignment and returns it with its report and the
+  list of changes against the stored seats, changing nothing;
+- ``apply(event, preview, actor)`` stores a preview, refusing if registrations or seats changed since;
+- ``notify_assigned(event, actor)`` e-mails each attendee their workshops once (and again after a move);
+- ``set_locked(event, assignment_id, locked, actor)`` locks or unlocks one seat against re-optimisation.
+
+The problem, the solver and the report live in ``assignment_model``, ``assignment_solver`` and
+``assignment_report``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, select, update
+
+from confapp.extensions import db
+from confapp.models import (Assignment, AssignmentSource, Event, ProgramItem, Registration, RegistrationHistory,
+                            RegistrationStatus, utcnow)
+from confapp.services.assignment_model import (AssignmentMode, Problem, confirmed_registrations, load_problem,
+                                               priority_key)
+from confapp.services.assignment_report import AssignmentReport, build_report
+from confapp.services.assignment_solver import solve
+from confapp.services.mail import queue_from_template
+
+__all__ = ["AppliedAssignment", "AssignmentError", "AssignmentMode", "AssignmentPreview", "Change", "apply",
+           "notify_assigned", "preview", "set_locked"]
+
+
+class AssignmentError(Exception):
+    """Something an organiser must fix first; the message is German and says what to do."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One seat that differs from what is stored."""
+
+    registration_id: int
+    name: str
+    slot_id: int
+    slot_label: str
+    #: Workshop titles; None for no seat.
+    before: str | None
+    after: str | None
+    #: The attendee has been told the seat they had: this move must be communicated.
+    notified: bool
+
+
+@dataclass(frozen=True)
+class AssignmentPreview:
+    event_id: int
+    mode: AssignmentMode
+    #: Item id (or None for no seat) per (registration id, slot id), for every confirmed registration.
+    seats: dict[tuple[int, int], int | None]
+    changes: tuple[Change, ...]
+    report: AssignmentReport
+    #: Digest of the input; ``apply`` refuses a preview whose input has changed since.
+    fingerprint: str
+
+    @property
+    def moves_of_notified(self) -> tuple[Change, ...]:
+        return tuple(change for change in self.changes if change.notified)
+
+
+@dataclass(frozen=True)
+class AppliedAssignment:
+    created: int
+    moved: int
+    removed: int
+
+
+def _require_choices(event: Event) -> None:
+    if not event.choice_slots:
+        raise AssignmentError(f"„{event.title}“ hat keine Workshops oder Thementische, die zugeteilt werden können.")
+
+
+def _changes(problem: Problem, registrations: list[Registration],
+             seats: dict[tuple[int, int], int | None]) -> tuple[Change, ...]:
+    titles = {item.key: item.title for item in problem.items}
+    by_id = {registration.id: registration for registration in registrations}
+    changes = []
+    for person in problem.people:
+        registration = by_id[person.key]
+        notified = {a.slot_id for a in registration.assignments if a.notified_at is not None}
+        for slot in problem.slots:
+            before, after = person.current.get(slot), seats.get((person.key, slot))
+            if before != after:
+                changes.append(Change(
+                    registration_id=person.key, name=registration.full_name, slot_id=slot,
+                    slot_label=problem.slot_labels[slot], before=titles.get(before), after=titles.get(after),
+                    notified=slot in notified))
+    return tuple(changes)
+
+
+def preview(event: Event, mode: AssignmentMode = AssignmentMode.reoptimize,
+            progress: Callable[[int], None] | None = None) -> AssignmentPreview:
+    """The optimal assignment of the event's confirmed registrations; nothing is stored.
+
+    ``progress`` is called with 1 after loading and again after solving (for a progress bar).
+    """
+    _require_choices(event)
+    registrations = confirmed_registrations(event)
+    problem = load_problem(event, mode, registrations)
+    if progress:
+        progress(1)
+    solution = solve(problem)
+    if progress:
+        progress(1)
+    return AssignmentPreview(
+        event_id=event.id, mode=mode, seats=solution.seats,
+        changes=_changes(problem, registrations, solution.seats),
+        report=build_report(problem, solution), fingerprint=problem.fingerprint(),
+    )
+
+
+def apply(event: Event, result: AssignmentPreview, actor: str = "system") -> AppliedAssignment:
+    """Store a preview's seats in one transaction; moved seats are marked as not yet notified.
+
+    Refuses if the registrations, wishes or seats changed since the preview was computed.
+    """
+    if result.event_id != event.id:
+        raise AssignmentError("Diese Vorschau gehört zu einer anderen Veranstaltung.")
+    _require_choices(event)
+    item_ids = [item.id for slot in event.choice_slots for item in slot.choice_items]
+    # Registrations taking a seat at the same moment wait for this transaction (their conditional
+    # UPDATE re-reads the row), so the recount below stays exact.
+    db.session.execute(select(ProgramItem.id).where(ProgramItem.id.in_(item_ids)).with_for_update())
+    registrations = confirmed_registrations(event)
+    problem = load_problem(event, result.mode, registrations)
+    if problem.fingerprint() != result.fingerprint:
+        db.session.rollback()
+        raise AssignmentError("Anmeldungen, Wünsche oder Zuteilungen haben sich seit der Vorschau geändert. "
+                              "Bitte berechnen Sie die Vorschau neu.")
+    titles = {item.key: item.title for item in problem.items}
+    stored = {(a.registration_id, a.slot_id): a for r in registrations for a in r.assignments}
+    created, moved, removed, history = [], [], [], []
+    for person in problem.people:
+        for slot in problem.slots:
+            if slot in person.fixed:
+                continue
+            target, existing = result.seats.get((person.key, slot)), stored.get((person.key, slot))
+            label = problem.slot_labels[slot]
+            if existing is None and target is not None:
+                created.append({"registration_id": person.key, "slot_id": slot, "program_item_id": target,
+                                "source": AssignmentSource.auto, "locked": False, "created_at": utcnow()})
+                history.append((person.key, "assigned", f"{label}: {titles[target]}"))
+            elif existing is not None and target is None:
+                removed.append(existing.id)
+                history.append((person.key, "unassigned", f"{label}: {titles.get(existing.program_item_id, '')}"))
+            elif existing is not None and existing.program_item_id != target:
+                moved.append({"id": existing.id, "program_item_id": target, "source": AssignmentSource.auto,
+                              "notified_at": None})
+                history.append((person.key, "moved", f"{label}: {titles.get(existing.program_item_id, '')} → "
+                                                     f"{titles[target]}"))
+    if removed:
+        db.session.execute(delete(Assignment).where(Assignment.id.in_(removed)))
+    if moved:
+        db.session.execute(update(Assignment), moved)
+    if created:
+        db.session.execute(insert(Assignment), created)
+    if history:
+        now = utcnow()
+        db.session.execute(insert(RegistrationHistory), [
+            {"registration_id": key, "action": action, "actor": actor, "note": note, "at": now}
+            for key, action, note in history])
+    _recount_seats(item_ids)
+    db.session.commit()
+    return AppliedAssignment(created=len(created), moved=len(moved), removed=len(removed))
+
+
+def _recount_seats(item_ids: list[int]) -> None:
+    counts = dict(db.session.execute(select(Assignment.program_item_id, func.count())
+                                     .where(Assignment.program_item_id.in_(item_ids))
+                                     .group_by(Assignment.program_item_id)).all())
+    db.session.execute(update(ProgramItem), [{"id": item_id, "seats_taken": counts.get(item_id, 0)}
+                                             for item_id in item_ids])
+
+
+def notify_assigned(event: Event, actor: str = "system") -> int:
+    """E-mail every confirmed attendee with a seat not yet told, listing all their workshops.
+
+    Each e-mail is queued in the outbox in the same transaction that marks the seats notified.
+    Returns the number of e-mails queued.
+    """
+    _require_choices(event)
+    slots = {slot.id: slot for slot in event.choice_slots}
+    items = {item.id: item for slot in slots.values() for item in slot.choice_items}
+    now, queued = utcnow(), 0
+    for registration in sorted(confirmed_registrations(event), key=lambda r: priority_key(event.slug, r)):
+        seats = [a for a in registration.assignments if a.slot_id in slots]
+        if not seats or all(a.notified_at is not None for a in seats):
+            continue
+        seats.sort(key=lambda a: (slots[a.slot_id].starts_at, a.slot_id))
+        queue_from_template("assignment", to=registration.email, event=event, registration=registration,
+                            seats=[(slots[a.slot_id], items[a.program_item_id]) for a in seats])
+        for assignment in seats:
+            assignment.notified_at = now
+        registration.history.append(RegistrationHistory(action="notified", actor=actor,
+                                                        note="Zuteilung per E-Mail mitgeteilt"))
+        queued += 1
+    db.session.commit()
+    return queued
+
+
+def set_locked(event: Event, assignment_id: int, locked: bool, actor: str = "system") -> Assignment:
+    """Lock a seat (kept by every re-optimisation) or unlock it; only seats of this event."""
+    assignment = db.session.scalar(select(Assignment).join(Registration)
+                                   .where(Assignment.id == assignment_id, Registration.event_id == event.id,
+                                          Registration.status == RegistrationStatus.confirmed))
+    if assignment is None:
+        raise AssignmentError("Diese Zuteilung gibt es in dieser Veranstaltung nicht.")
+    if assignment.locked != locked:
+        assignment.locked = locked
+        assignment.registration.history.append(RegistrationHistory(
+            action="locked" if locked else "unlocked", actor=actor,
+            note=f"{assignment.slot.label}: {assignment.program_item.title}"))
+    db.session.commit()
+    return assignment

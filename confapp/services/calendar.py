@@ -1,0 +1,46 @@
+"""The event as a calendar file (.ics) for the confirmation e-mail and the manage page."""
+from __future__ import annotations
+
+from datetime import timezone
+
+from flask import current_app
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from confapp.models import Event, Registration, utcnow
+from confapp.services.mail import Attachment
+
+FILENAME = "veranstaltung.ics"
+
+
+def event_calendar(event: Event, registration: Registration | None = None) -> bytes:
+    """One VEVENT in the event's own time zone; with a registration, its workshops in the description."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//confapp//Veranstaltungen//DE")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    entry = CalendarEvent()
+    host = current_app.config["BASE_URL"].split("://", 1)[-1].split("/", 1)[0] or "localhost"
+    entry.add("uid", f"event-{event.id}@{host}")
+    entry.add("dtstamp", utcnow().replace(tzinfo=timezone.utc))
+    entry.add("dtstart", event.starts_at.replace(tzinfo=event.zone))
+    entry.add("dtend", event.ends_at.replace(tzinfo=event.zone))
+    entry.add("summary", event.title)
+    location = ", ".join(part for part in (event.venue_name, event.venue_address.replace("\n", ", ")) if part)
+    if location:
+        entry.add("location", location)
+    lines = [event.subtitle] if event.subtitle else []
+    if registration is not None:
+        lines += [f"{assignment.slot.label}: {assignment.program_item.title}"
+                  for assignment in sorted(registration.assignments, key=lambda a: a.slot.starts_at)]
+    lines.append(f"{current_app.config['BASE_URL']}/e/{event.slug}")
+    entry.add("description", "\n".join(lines))
+    entry.add("url", f"{current_app.config['BASE_URL']}/e/{event.slug}")
+    calendar.add_component(entry)
+    # Calendar apps without the IANA database still place the event right.
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def calendar_attachment(event: Event, registration: Registration | None = None) -> Attachment:
+    return Attachment(FILENAME, "text/calendar", event_calendar(event, registration))

@@ -1,0 +1,475 @@
+"""Registration (Anmeldung): register, change choices, cancel, promote from the waitlist, move.
+
+Every function here that changes seats runs in one transaction started by ``seats.lock_event``
+and commits it together with the history rows and the e-mails it queues (outbox), so an attendee
+is never told something that did not happen, and nothing that happened goes untold.
+
+Waitlists: the event's waitlist is the waitlisted registrations, oldest first. In direct mode a
+confirmed attendee who chose a full workshop waits for it: their wish (a ``Preference``) stands
+without an ``Assignment`` in that slot, in the order the wishes were made.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import exists, func, select
+
+from confapp.extensions import db
+from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Preference, ProgramItem,
+                            Registration, RegistrationHistory, RegistrationStatus, Slot, utcnow)
+from confapp.services import legal, seats
+from confapp.services.calendar import calendar_attachment
+from confapp.services.choices import ChoiceProblem, Choices, choice_problems, normalised
+from confapp.services.mail import queue_from_template
+
+#: ``actor`` of changes the attendee made through the form or the manage link.
+ATTENDEE = "attendee"
+#: ``actor`` of consequences nobody asked for directly (promotion after a cancellation).
+SYSTEM = "system"
+
+#: Longest values accepted, as the database columns allow.
+LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "organisation": 200, "sector": 100,
+          "diet": 200, "access_needs": 500}
+
+
+class RegistrationError(Exception):
+    """A registration change that is not possible; ``str()`` is a German sentence for the attendee."""
+
+
+class RegistrationClosed(RegistrationError):
+    """The event does not take registrations or changes now."""
+
+
+class SeatUnavailable(RegistrationError):
+    """The workshop is full (organisers' moves never overbook)."""
+
+
+class InvalidRegistration(RegistrationError):
+    """Input that breaks a rule: ``problems`` maps field names to German messages,
+    ``choice_problems`` lists the broken workshop-choice rules."""
+
+    def __init__(self, problems: dict[str, str], choice_problems: list[ChoiceProblem]):
+        super().__init__("; ".join([*problems.values(), *(p.message for p in choice_problems)]))
+        self.problems = problems
+        self.choice_problems = choice_problems
+
+
+@dataclass
+class RegistrationData:
+    """What the registration form (or an organiser) provides."""
+
+    first_name: str
+    last_name: str
+    email: str
+    organisation: str = ""
+    sector: str = ""
+    choices: Choices = field(default_factory=dict)
+    privacy_consent: bool = False
+    photo_consent: bool = False
+    #: Consent to store diet and access needs (possibly health data); without it both stay empty.
+    needs_consent: bool = False
+    diet: str = ""
+    access_needs: str = ""
+
+
+@dataclass
+class RegistrationResult:
+    registration: Registration
+    #: False when the address was registered already: nothing changed, the manage link was resent.
+    created: bool
+    #: Direct mode: full workshops the attendee now waits for.
+    workshop_waitlists: list[ProgramItem] = field(default_factory=list)
+
+    @property
+    def waitlisted(self) -> bool:
+        return self.registration.status == RegistrationStatus.waitlisted
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    """One choice slot of a registration as attendees see it."""
+
+    slot: Slot
+    #: Wishes in rank order (direct mode: the one workshop chosen).
+    wishes: list[ProgramItem]
+    #: The workshop the attendee has a seat in, if any.
+    assigned: ProgramItem | None
+
+    @property
+    def waiting(self) -> bool:
+        """Direct mode: chose a workshop that was full and waits for a seat."""
+        return self.assigned is None and bool(self.wishes)
+
+
+# --- looking up ------------------------------------------------------------------------------
+
+def find_by_manage_token(token: str) -> Registration | None:
+    """The registration behind a manage link; None for unknown, malformed or erased tokens."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Registration).where(Registration.manage_token == token))
+
+
+def manage_url(registration: Registration) -> str:
+    """The attendee's private link (absolute, for e-mails)."""
+    return f"{current_app.config['BASE_URL']}{manage_path(registration)}"
+
+
+def manage_path(registration: Registration) -> str:
+    return f"/e/{registration.event.slug}/anmeldung/{registration.manage_token}"
+
+
+def slot_choices(registration: Registration) -> list[SlotChoice]:
+    """The registration's wishes and seats per choice slot of its event, in program order."""
+    wishes: dict[int, list[Preference]] = defaultdict(list)
+    for preference in registration.preferences:
+        wishes[preference.slot_id].append(preference)
+    assigned = {assignment.slot_id: assignment.program_item for assignment in registration.assignments}
+    return [SlotChoice(slot, [p.program_item for p in sorted(wishes[slot.id], key=lambda p: p.rank)],
+                       assigned.get(slot.id))
+            for slot in registration.event.choice_slots]
+
+
+def current_choices(registration: Registration) -> Choices:
+    """The registration's wishes as ``{slot_id: [item_id, …]}`` (to prefill the change form)."""
+    choices: dict[int, list[int | None]] = defaultdict(list)
+    for preference in sorted(registration.preferences, key=lambda p: (p.slot_id, p.rank)):
+        choices[preference.slot_id].append(preference.program_item_id)
+    return dict(choices)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next to move up; None unless the registration is on the event's waitlist."""
+    if registration.status != RegistrationStatus.waitlisted:
+        return None
+    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == registration.event_id,
+        Registration.status == RegistrationStatus.waitlisted,
+        (Registration.created_at < registration.created_at)
+        | ((Registration.created_at == registration.created_at) & (Registration.id < registration.id))))
+    return (ahead or 0) + 1
+
+
+def can_change(registration: Registration) -> bool:
+    """Attendees change their wishes or workshop while registration is open."""
+    return registration.status != RegistrationStatus.cancelled and registration.event.registration_open()
+
+
+def can_cancel(registration: Registration) -> bool:
+    """Attendees cancel themselves until the event begins."""
+    return (registration.status != RegistrationStatus.cancelled
+            and registration.event.local_now() < registration.event.starts_at)
+
+
+# --- validation ------------------------------------------------------------------------------
+
+def registration_problems(event: Event, data: RegistrationData, by_organiser: bool = False) -> InvalidRegistration | None:
+    """Everything wrong with ``data`` for ``event``, or None. The form shows these next to its fields."""
+    problems: dict[str, str] = {}
+    for name, message in (("first_name", "Bitte geben Sie Ihren Vornamen an."),
+                          ("last_name", "Bitte geben Sie Ihren Nachnamen an."),
+                          ("email", "Bitte geben Sie Ihre E-Mail-Adresse an."),
+                          ("organisation", "Bitte geben Sie Ihre Einrichtung oder Ihren Träger an."),
+                          ("sector", "Bitte wählen Sie Ihr Arbeitsfeld.")):
+        if not getattr(data, name).strip():
+            problems[name] = message
+    for name, limit in LIMITS.items():
+        if len(getattr(data, name)) > limit:
+            problems[name] = f"Bitte höchstens {limit} Zeichen eingeben."
+    email = data.email.strip()
+    if "email" not in problems and ("@" not in email or any(c.isspace() for c in email)):
+        problems["email"] = "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
+    if data.sector and "sector" not in problems and data.sector not in event.network.sectors:
+        problems["sector"] = "Bitte wählen Sie ein Arbeitsfeld aus der Liste."
+    if not data.privacy_consent and not by_organiser:
+        problems["privacy_consent"] = "Bitte bestätigen Sie, dass Sie die Datenschutzhinweise gelesen haben."
+    if (data.diet.strip() or data.access_needs.strip()) and not data.needs_consent:
+        problems["needs_consent"] = ("Bitte willigen Sie ein, dass wir Ihre Angaben zu Verpflegung und "
+                                     "Unterstützungsbedarf speichern, oder lassen Sie diese Felder leer.")
+    broken = choice_problems(event, data.choices)
+    if by_organiser:  # organisers may add someone without wishes; what they do give must fit
+        broken = [problem for problem in broken if not problem.missing]
+    if problems or broken:
+        return InvalidRegistration(problems, broken)
+    return None
+
+
+# --- changing --------------------------------------------------------------------------------
+
+def register(event: Event, data: RegistrationData, *, by_organiser: bool = False,
+             actor: str = ATTENDEE) -> RegistrationResult:
+    """Register for ``event``: a seat if one is free, else the waitlist; the e-mail goes with it.
+
+    A second registration with the same address changes nothing and resends the manage link
+    (the caller shows the same page either way). ``by_organiser`` (organisers adding someone by
+    hand, walk-ins at the door) skips the published/registration-window check and the consent
+    requirement. Raises ``RegistrationClosed`` or ``InvalidRegistration``; commits.
+    """
+    if not by_organiser and not event.registration_open():
+        raise RegistrationClosed("Die Anmeldung für diese Veranstaltung ist geschlossen.")
+    invalid = registration_problems(event, data, by_organiser)
+    if invalid:
+        raise invalid
+    choices = normalised(event, data.choices)
+    email = data.email.strip().lower()
+
+    event = seats.lock_event(event)
+    existing = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
+                                                            Registration.email == email))
+    if existing is not None and existing.status != RegistrationStatus.cancelled:
+        queue_from_template("already_registered", existing.email, event=event, registration=existing,
+                            manage_url=manage_url(existing))
+        _note(existing, "link_resent", actor=actor, note="Erneute Anmeldung mit derselben Adresse")
+        db.session.commit()
+        return RegistrationResult(existing, created=False)
+
+    registration = existing or Registration(event=event, email=email)
+    previous = registration.status.value if existing else None
+    if existing:  # someone who cancelled registers again: same row, back of the queue
+        registration.preferences.clear()
+        db.session.flush()
+        registration.created_at = utcnow()
+    registration.first_name, registration.last_name = data.first_name.strip(), data.last_name.strip()
+    registration.organisation, registration.sector = data.organisation.strip(), data.sector.strip()
+    registration.photo_consent = data.photo_consent
+    registration.needs_consent_at = utcnow() if data.needs_consent else None
+    registration.diet = data.diet.strip() if data.needs_consent else ""
+    registration.access_needs = data.access_needs.strip() if data.needs_consent else ""
+    registration.privacy_consent_at = utcnow() if data.privacy_consent else None
+    registration.status = (RegistrationStatus.confirmed if seats.take_event_seat(event)
+                           else RegistrationStatus.waitlisted)
+    db.session.add(registration)
+    _add_wishes(registration, choices)
+    db.session.flush()
+    waiting = _take_workshop_seats(registration, actor) if registration.status == RegistrationStatus.confirmed else []
+    _note(registration, "registered", previous, registration.status.value, actor)
+    for kind, given in (("privacy", data.privacy_consent), ("photo", data.photo_consent),
+                        ("needs", data.needs_consent)):
+        if given:
+            legal.record_consent(registration, kind)
+    _send(registration, "registered", waiting=waiting)
+    db.session.commit()
+    return RegistrationResult(registration, created=True, workshop_waitlists=waiting)
+
+
+def change_choices(registration: Registration, choices: Choices, *, by: str = ATTENDEE) -> list[ProgramItem]:
+    """Replace the registration's wishes (ranked) or workshops (direct) slot by slot.
+
+    Unchanged slots keep their seat and waitlist place; a workshop given up frees its seat for the
+    next on its waitlist. Attendees (``by=ATTENDEE``) may do this only while registration is open.
+    Returns the full workshops the attendee now waits for. Commits.
+    """
+    event = registration.event
+    if registration.status == RegistrationStatus.cancelled:
+        raise RegistrationError("Diese Anmeldung ist storniert.")
+    if by == ATTENDEE and not event.registration_open():
+        raise RegistrationClosed("Die Anmeldung ist geschlossen; Ihre Wahl lässt sich nicht mehr ändern.")
+    broken = choice_problems(event, choices)
+    if broken:
+        raise InvalidRegistration({}, broken)
+    wanted = normalised(event, choices)
+
+    event = seats.lock_event(event)
+    registration = db.session.get(Registration, registration.id)
+    before = current_choices(registration)
+    changed = [slot_id for slot_id, items in wanted.items() if before.get(slot_id, []) != items]
+    if not changed:
+        db.session.commit()
+        return _waiting_for(registration)
+    for assignment in list(registration.assignments):
+        if assignment.slot_id in changed and event.choice_mode == ChoiceMode.direct:
+            seats.free_item_seat(assignment.program_item)
+            registration.assignments.remove(assignment)
+    for preference in list(registration.preferences):
+        if preference.slot_id in changed:
+            registration.preferences.remove(preference)
+    db.session.flush()  # old ranks gone before the new ones take their numbers
+    _add_wishes(registration, {slot_id: wanted[slot_id] for slot_id in changed})
+    db.session.flush()
+    if registration.status == RegistrationStatus.confirmed:
+        _take_workshop_seats(registration, by)
+    _note(registration, "choices_changed", actor=by, note=_describe(registration))
+    _promote(event)
+    db.session.commit()
+    return _waiting_for(registration)
+
+
+def cancel(registration: Registration, *, by: str = ATTENDEE) -> list[Registration]:
+    """Cancel: the seats go to the next on the waitlists, who are told by e-mail. Returns them.
+
+    The attendee gets a confirmation of the cancellation. Cancelling twice does nothing. Commits.
+    """
+    event = seats.lock_event(registration.event_id)
+    registration = db.session.get(Registration, registration.id)
+    if registration.status == RegistrationStatus.cancelled:
+        db.session.commit()
+        return []
+    previous = registration.status
+    registration.status = RegistrationStatus.cancelled
+    if previous == RegistrationStatus.confirmed:
+        seats.free_event_seat(event)
+    for assignment in list(registration.assignments):
+        seats.free_item_seat(assignment.program_item)
+        registration.assignments.remove(assignment)
+    _note(registration, "cancelled", previous.value, RegistrationStatus.cancelled.value, by)
+    _send(registration, "cancelled")
+    promoted = _promote(event)
+    db.session.commit()
+    return promoted
+
+
+def promote_from_waitlist(event: Event, *, by: str = SYSTEM) -> list[Registration]:
+    """Fill free seats from the waitlists in order (after a cancellation or a larger capacity).
+
+    Everyone promoted is told by e-mail. Returns them. Commits.
+    """
+    event = seats.lock_event(event)
+    promoted = _promote(event, by)
+    db.session.commit()
+    return promoted
+
+
+def move_to_workshop(registration: Registration, item: ProgramItem, *, by: str) -> Assignment:
+    """An organiser puts a confirmed attendee into ``item`` (leaving their seat in its slot).
+
+    Capacity holds for organisers too: raises ``SeatUnavailable`` when ``item`` is full. The new
+    assignment is locked, so the optimal assignment keeps it. ``item`` must belong to the
+    registration's event (``LookupError`` otherwise); the caller checks the organiser's network.
+    Commits.
+    """
+    if item.slot.event_id != registration.event_id or not item.kind.is_choice:
+        raise LookupError("workshop of another event")
+    event = seats.lock_event(registration.event_id)
+    registration = db.session.get(Registration, registration.id)
+    item = db.session.get(ProgramItem, item.id)
+    if registration.status != RegistrationStatus.confirmed:
+        raise RegistrationError("Nur bestätigte Anmeldungen bekommen einen Platz im Workshop.")
+    current = next((a for a in registration.assignments if a.slot_id == item.slot_id), None)
+    if current is not None and current.program_item_id == item.id:
+        db.session.commit()
+        return current
+    if not seats.take_item_seat(item):
+        db.session.rollback()
+        raise SeatUnavailable(f"„{item.title}“ ist voll.")
+    before = current.program_item.title if current else "–"
+    if current is None:
+        current = Assignment(slot_id=item.slot_id, program_item=item)
+        registration.assignments.append(current)
+    else:
+        seats.free_item_seat(current.program_item)
+        current.program_item = item
+    current.source, current.locked = AssignmentSource.manual, True
+    if event.choice_mode == ChoiceMode.direct:  # their choice is now this workshop: no longer waiting elsewhere
+        for preference in [p for p in registration.preferences if p.slot_id == item.slot_id]:
+            registration.preferences.remove(preference)
+        db.session.flush()
+        registration.preferences.append(Preference(slot_id=item.slot_id, rank=1, program_item=item))
+    _note(registration, "moved", actor=by, note=f"{item.slot.label}: {before} → {item.title}")
+    _promote(event)
+    db.session.commit()
+    return current
+
+
+# --- inside a locked transaction ---------------------------------------------------------
+
+def _add_wishes(registration: Registration, choices: dict[int, list[int]]) -> None:
+    for slot_id, item_ids in choices.items():
+        for rank, item_id in enumerate(item_ids, start=1):
+            registration.preferences.append(Preference(slot_id=slot_id, rank=rank, program_item_id=item_id))
+
+
+def _take_workshop_seats(registration: Registration, actor: str) -> list[ProgramItem]:
+    """Direct mode: a seat in each chosen workshop that has one; returns the full ones (waitlist)."""
+    if registration.event.choice_mode != ChoiceMode.direct:
+        return []
+    seated = {assignment.slot_id for assignment in registration.assignments}
+    waiting = []
+    for preference in registration.preferences:
+        if preference.rank != 1 or preference.slot_id in seated:
+            continue
+        item = db.session.get(ProgramItem, preference.program_item_id)
+        if seats.take_item_seat(item):
+            registration.assignments.append(Assignment(slot_id=preference.slot_id, program_item=item,
+                                                       source=AssignmentSource.direct))
+        else:
+            waiting.append(item)
+            _note(registration, "workshop_waitlisted", actor=actor, note=item.title)
+    return waiting
+
+
+def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:
+    """Fill free event seats, then (direct mode) free workshop seats, from the waitlists in order."""
+    gains: dict[int, list[ProgramItem]] = defaultdict(list)
+    moved_up: dict[int, Registration] = {}
+    while seats.event_has_room(event):
+        registration = db.session.scalar(
+            select(Registration).where(Registration.event_id == event.id,
+                                       Registration.status == RegistrationStatus.waitlisted)
+            .order_by(Registration.created_at, Registration.id).limit(1))
+        if registration is None or not seats.take_event_seat(event):
+            break
+        registration.status = RegistrationStatus.confirmed
+        _note(registration, "promoted", RegistrationStatus.waitlisted.value, RegistrationStatus.confirmed.value, by)
+        moved_up[registration.id] = registration
+        db.session.flush()
+        _take_workshop_seats(registration, by)
+        gains[registration.id] = [assignment.program_item for assignment in registration.assignments]
+    if event.choice_mode == ChoiceMode.direct:
+        for slot in event.choice_slots:
+            for item in slot.choice_items:
+                for registration in _next_waiting_for(item):
+                    if not seats.take_item_seat(item):
+                        break
+                    registration.assignments.append(Assignment(slot_id=slot.id, program_item=item,
+                                                               source=AssignmentSource.direct))
+                    _note(registration, "workshop_assigned", actor=by, note=item.title)
+                    moved_up[registration.id] = registration
+                    gains[registration.id].append(item)
+    for registration_id, registration in moved_up.items():
+        _send(registration, "promoted", items=gains[registration_id])
+    return list(moved_up.values())
+
+
+def _next_waiting_for(item: ProgramItem) -> list[Registration]:
+    """Confirmed attendees waiting for a seat in ``item``, in the order they chose it."""
+    if item.capacity is not None and item.seats_taken >= item.capacity:
+        return []
+    seated = exists().where(Assignment.registration_id == Preference.registration_id,
+                            Assignment.slot_id == Preference.slot_id)
+    query = (select(Registration).join(Preference, Preference.registration_id == Registration.id)
+             .where(Preference.program_item_id == item.id, Preference.rank == 1,
+                    Registration.status == RegistrationStatus.confirmed, ~seated)
+             .order_by(Preference.id))
+    if item.capacity is not None:
+        query = query.limit(item.capacity - item.seats_taken)
+    return list(db.session.scalars(query))
+
+
+def _waiting_for(registration: Registration) -> list[ProgramItem]:
+    if registration.event.choice_mode != ChoiceMode.direct or registration.status != RegistrationStatus.confirmed:
+        return []
+    return [choice.wishes[0] for choice in slot_choices(registration) if choice.waiting]
+
+
+def _note(registration: Registration, action: str, from_status: str | None = None,
+          to_status: str | None = None, actor: str = SYSTEM, note: str = "") -> None:
+    registration.history.append(RegistrationHistory(action=action, from_status=from_status,
+                                                    to_status=to_status, actor=actor[:254], note=note))
+
+
+def _describe(registration: Registration) -> str:
+    return "; ".join(f"{choice.slot.label}: {', '.join(item.title for item in choice.wishes)}"
+                     for choice in slot_choices(registration))
+
+
+def _send(registration: Registration, template: str, **context) -> None:
+    """Queue one of the attendee e-mails; confirmed attendees get the calendar file with it."""
+    event = registration.event
+    attachments = ([calendar_attachment(event, registration)]
+                   if registration.status == RegistrationStatus.confirmed and template != "cancelled" else [])
+    queue_from_template(template, registration.email, attachments=attachments, event=event,
+                        registration=registration, manage_url=manage_url(registration),
+                        slots=slot_choices(registration), waitlist_position=waitlist_position(registration),
+                        **context)

@@ -1,0 +1,87 @@
+"""Seats of an event and of its workshops: the one way to lock, take and free them.
+
+Every change of seats happens inside a transaction started with ``lock_event``: on PostgreSQL it
+holds the event's row lock (``SELECT … FOR UPDATE``), on SQLite the database's write lock
+(``BEGIN IMMEDIATE``). Seats are then taken with a conditional ``UPDATE … WHERE seats_taken <
+capacity``, so the database decides, and the check constraints on both tables are the last guard.
+Callers (registration, assignment, check-in) keep waitlist order right because only one of them
+at a time works on an event's seats.
+"""
+from __future__ import annotations
+
+from sqlalchemy import or_, select, update
+
+from confapp.database import begin_write
+from confapp.extensions import db
+from confapp.models import Event, ProgramItem
+
+
+def lock_event(event: Event | int) -> Event:
+    """Start a new transaction that owns the event's seats until it commits; the event, re-read.
+
+    Commits what the session had pending first (see ``database.begin_write``).
+    """
+    event_id = event if isinstance(event, int) else event.id
+    begin_write()
+    query = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    locked = db.session.scalar(query)
+    if locked is None:
+        raise LookupError(f"event {event_id} does not exist")
+    return locked
+
+
+def _take(model, row_id: int) -> bool:
+    taken = db.session.execute(
+        update(model)
+        .where(model.id == row_id, or_(model.capacity.is_(None), model.seats_taken < model.capacity))
+        .values(seats_taken=model.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return taken.rowcount == 1
+
+
+def _free(model, row_id: int) -> None:
+    db.session.execute(
+        update(model).where(model.id == row_id, model.seats_taken > 0)
+        .values(seats_taken=model.seats_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _reload(instance) -> None:
+    if instance in db.session:
+        db.session.expire(instance, ["seats_taken"])
+
+
+def take_event_seat(event: Event) -> bool:
+    """Take one of the event's seats if one is free (always true without an event capacity)."""
+    taken = _take(Event, event.id)
+    _reload(event)
+    return taken
+
+
+def free_event_seat(event: Event) -> None:
+    _free(Event, event.id)
+    _reload(event)
+
+
+def take_item_seat(item: ProgramItem) -> bool:
+    """Take one seat of a workshop or theme table if one is free."""
+    taken = _take(ProgramItem, item.id)
+    _reload(item)
+    return taken
+
+
+def free_item_seat(item: ProgramItem) -> None:
+    _free(ProgramItem, item.id)
+    _reload(item)
+
+
+def event_has_room(event: Event) -> bool:
+    return event.capacity is None or event.seats_taken < event.capacity
+
+
+def item_has_room(item: ProgramItem) -> bool:
+    return item.capacity is None or item.seats_taken < item.capacity

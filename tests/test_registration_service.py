@@ -1,0 +1,84 @@
+"""The registration service as organisers' tools and later issues call it: seats, waitlists, history."""
+import pytest
+
+from confapp.extensions import db
+from confapp.models import AssignmentSource, OutboxMessage, RegistrationStatus
+from confapp.services import registration as registrations
+from confapp.services.registration import RegistrationData
+from tests.registration_support import item, make_event
+
+
+def attendee(event, number, workshop=None, **extra):
+    choices = {}
+    if workshop:
+        choices = {event.choice_slots[0].id: [item(event, workshop).id]}
+    return RegistrationData(first_name="Anna", last_name=f"Muster{number}", email=f"Anna{number}@Example.org",
+                            organisation="Jugendamt", sector="Jugendamt/ASD", privacy_consent=True,
+                            choices=choices, **extra)
+
+
+def test_a_full_event_waitlists_and_a_cancellation_promotes_the_first_in_line(app_context):
+    event = make_event(capacity=2, workshop_capacity=5)
+    first, second, third, fourth = (registrations.register(event, attendee(event, n, "Häusliche Gewalt"))
+                                    for n in range(1, 5))
+    assert [r.waitlisted for r in (first, second, third, fourth)] == [False, False, True, True]
+    assert registrations.waitlist_position(fourth.registration) == 2
+
+    promoted = registrations.cancel(second.registration)
+
+    assert [r.email for r in promoted] == ["anna3@example.org"]
+    db.session.refresh(event)
+    assert event.seats_taken == 2 and item(event, "Häusliche Gewalt").seats_taken == 2
+    assert [h.action for h in third.registration.history] == ["registered", "promoted"]
+    assert registrations.waitlist_position(fourth.registration) == 1
+    queued = [(m.to_address, m.subject) for m in db.session.query(OutboxMessage).order_by(OutboxMessage.id)]
+    assert ("anna3@example.org", "Ein Platz ist frei geworden: Fachtag Kinderschutz") in queued
+    assert ("anna2@example.org", "Stornierung bestätigt: Fachtag Kinderschutz") in queued
+
+
+def test_direct_mode_waits_for_a_full_workshop_and_moves_up_in_order(app_context):
+    event = make_event(capacity=None, workshop_capacity=1)
+    seated = registrations.register(event, attendee(event, 1, "Gespräche mit Eltern"))
+    waiting = [registrations.register(event, attendee(event, n, "Gespräche mit Eltern")) for n in (2, 3)]
+    assert [w.title for w in waiting[0].workshop_waitlists] == ["Gespräche mit Eltern"]
+    assert seated.registration.assignments[0].source == AssignmentSource.direct
+
+    promoted = registrations.cancel(seated.registration)
+
+    assert [r.email for r in promoted] == ["anna2@example.org"]
+    assert [a.program_item.title for a in waiting[0].registration.assignments] == ["Gespräche mit Eltern"]
+    assert waiting[1].registration.assignments == []
+
+
+def test_organisers_move_people_without_overbooking(app_context):
+    event = make_event(capacity=None, workshop_capacity=1)
+    anna = registrations.register(event, attendee(event, 1, "Gespräche mit Eltern")).registration
+    ben = registrations.register(event, attendee(event, 2, "Häusliche Gewalt")).registration
+
+    with pytest.raises(registrations.SeatUnavailable):
+        registrations.move_to_workshop(anna, item(event, "Häusliche Gewalt"), by="orga@example.org")
+    moved = registrations.move_to_workshop(anna, item(event, "Kinderschutz in der Kita"), by="orga@example.org")
+
+    assert moved.locked and moved.source == AssignmentSource.manual
+    assert item(event, "Gespräche mit Eltern").seats_taken == 0
+    assert anna.history[-1].action == "moved" and anna.history[-1].actor == "orga@example.org"
+    assert ben.status == RegistrationStatus.confirmed
+
+
+def test_organisers_register_for_events_not_open_to_the_public(app_context):
+    event = make_event(status="draft")
+    with pytest.raises(registrations.RegistrationClosed):
+        registrations.register(event, attendee(event, 1, "Häusliche Gewalt"))
+    data = attendee(event, 1)
+    data.privacy_consent = False
+    result = registrations.register(event, data, by_organiser=True, actor="orga@example.org")
+    assert result.created and result.registration.history[0].actor == "orga@example.org"
+
+
+def test_a_manage_token_finds_its_registration_and_nothing_else(app_context):
+    event = make_event()
+    registration = registrations.register(event, attendee(event, 1, "Häusliche Gewalt")).registration
+    assert registrations.find_by_manage_token(registration.manage_token) == registration
+    assert registrations.find_by_manage_token(registration.badge_token) is None
+    assert registrations.find_by_manage_token("") is None
+    assert len(registration.manage_token) >= 22  # >= 128 bits, URL-safe base64
