@@ -7,6 +7,7 @@ from flask import Flask, has_request_context, request, session
 
 from confapp import cli, database, errors, formatting, security
 from confapp.api import bp as api_bp
+from confapp.checkin import bp as checkin_bp
 from confapp.manage import bp as manage_bp
 from confapp.public import bp as public_bp
 from confapp.services import mail
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(checkin_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
 
     mail.init_app(app)

@@ -60,8 +60,14 @@ def status_label(status) -> str:
     return labels.get(getattr(status, "value", status), str(status))
 
 
+def registration_status_label(status) -> str:
+    labels = {"confirmed": _("bestätigt"), "waitlisted": _("Warteliste"), "cancelled": _("storniert")}
+    return labels.get(getattr(status, "value", status), str(status))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["registration_status_label"] = registration_status_label
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.filters["wallclock"] = format_wallclock
     app.jinja_env.filters["date_long"] = lambda value: format_wallclock(value, "date")

@@ -1,4 +1,5 @@
 """Workshop assignment through the service and ``flask assign``, on SQLite and PostgreSQL."""
+import json
 import random
 from collections import Counter
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from confapp.models import (Assignment, Event, ItemKind, Network, Preference, Pr
                             RegistrationHistory, RegistrationStatus, Slot)
 from confapp.services import assignment
 from confapp.services.assignment import AssignmentError, AssignmentMode
+from confapp.services.event_io import EventFileError, export_event, import_event
 from confapp.services.mail import deliver_pending
 from tests.conftest import outbox_messages
 
@@ -227,3 +229,51 @@ def test_the_sector_cap_mixes_professions_in_each_workshop(app_context):
     # Earlier registrants keep their first wish: Kita1 and Schule1.
     assert seats["Kita1"] == "A" and seats["Schule1"] == "B"
     assert all(not item.over_cap for item in result.report.items)
+
+
+def test_a_seat_given_by_hand_is_locked_and_a_full_workshop_refuses_one(app_context):
+    event = small_event({"A": 1, "B": 5})
+    anna = register(event, "Anna", ["A"], minutes=0)
+    ben = register(event, "Ben", ["A"], minutes=1)
+    workshop_a, workshop_b = event.choice_slots[0].choice_items
+
+    seat = assignment.assign_by_hand(event, ben.id, workshop_a.id, actor="orga@example.org")
+    with pytest.raises(AssignmentError, match="„A“ ist voll"):
+        assignment.assign_by_hand(event, anna.id, workshop_a.id)
+    assignment.apply(event, assignment.preview(event))
+
+    assert seat.locked and seats_by_name(event) == {"Anna": "B", "Ben": "A"}
+    assignment.assign_by_hand(event, ben.id, workshop_b.id)  # moving by hand gives the old seat back
+    assignment.assign_by_hand(event, anna.id, workshop_a.id)
+    assert seats_by_name(event) == {"Anna": "A", "Ben": "B"}
+    assert [item.seats_taken for item in (workshop_a, workshop_b)] == [1, 1]
+    other = small_event({"X": 3}, slug="andere")
+    with pytest.raises(AssignmentError, match="gibt es in dieser Veranstaltung nicht"):
+        assignment.assign_by_hand(other, anna.id, workshop_a.id)
+
+
+def test_a_theme_table_cannot_be_given_twice_by_hand(demo):
+    forum = demo[1]
+    first_round, second_round = forum.choice_slots[:2]
+    registration = db.session.scalar(select(Registration).where(Registration.event_id == forum.id)
+                                     .order_by(Registration.id))
+    table = first_round.choice_items[0]
+    same_table_later = next(item for item in second_round.choice_items if item.title == table.title)
+
+    assignment.assign_by_hand(forum, registration.id, table.id)
+
+    with pytest.raises(AssignmentError, match="schon in einem anderen Zeitfenster"):
+        assignment.assign_by_hand(forum, registration.id, same_table_later.id)
+
+
+def test_the_sector_cap_is_set_per_event_in_the_event_file(demo):
+    data = export_event(demo[0])
+    assert data["registration"]["sector_cap_percent"] == 40
+
+    data["registration"]["sector_cap_percent"] = None
+    event, _ = import_event(json.dumps(data))
+    assert event.sector_cap_percent is None
+    data["registration"]["sector_cap_percent"] = 150
+    with pytest.raises(EventFileError) as error:
+        import_event(json.dumps(data))
+    assert "registration.sector_cap_percent: muss eine ganze Zahl von 1 bis 100 sein" in error.value.problems

@@ -98,15 +98,20 @@ def random_problem(rng: random.Random, people: int, slots: int, per_slot: int, r
         for slot in range(1, slots + 1):
             keys = [item.key for item in items if item.slot == slot]
             wishes[slot] = tuple(rng.sample(keys, min(2, len(keys))))
-        fixed = {}
+        fixed, current = {}, {}
         if rng.random() < 0.2:
             slot = rng.randint(1, slots)
-            fixed[slot] = rng.choice([item.key for item in items if item.slot == slot])
-        crowd.append(Person(key=key, sector=rng.choice("AB"), wishes=wishes, fixed=fixed))
+            fixed[slot] = current[slot] = rng.choice([item.key for item in items if item.slot == slot])
+        elif rng.random() < 0.3:  # a seat from an earlier run, movable at a cost
+            slot = rng.randint(1, slots)
+            current[slot] = rng.choice([item.key for item in items if item.slot == slot])
+        if rng.random() < 0.15:  # wished nothing in the first slot
+            wishes.pop(1)
+        crowd.append(Person(key=key, sector=rng.choice("AB"), wishes=wishes, fixed=fixed, current=current))
     return problem(items, crowd, slots=range(1, slots + 1), ranks=2, **settings)
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(16))
 def test_the_solver_finds_the_brute_force_optimum_with_its_tie_break(seed):
     rng = random.Random(seed)
     if seed % 2:
@@ -122,9 +127,9 @@ def test_the_solver_finds_the_brute_force_optimum_with_its_tie_break(seed):
     expected, _ = brute_force(case)
     solution = solve(case)
 
-    assert solution.optimal and solution.gap == 0
+    assert solution.figures.optimal and solution.figures.gap == 0
     assert evaluate(case, solution.seats) == expected
-    assert solution.objective == expected[0]
+    assert solution.figures.objective == expected[0]
 
 
 def test_a_hand_computed_case_gives_two_first_wishes_and_one_second():
@@ -134,7 +139,7 @@ def test_a_hand_computed_case_gives_two_first_wishes_and_one_second():
 
     solution = solve(problem(items, people))
 
-    assert solution.objective == WISH_STEP
+    assert solution.figures.objective == WISH_STEP
     assert [solution.seats[(k, 1)] for k in (7, 8, 9)] == [1, 1, 2]
 
 
@@ -168,7 +173,7 @@ def test_nobody_attends_a_repeated_theme_table_twice():
     solution = solve(problem(items, people, slots=(1, 2)))
 
     # Everyone wishes "kita" first in both rounds: one round gets it, the other "schule" (cost 2).
-    assert solution.objective == 3 * WISH_STEP
+    assert solution.figures.objective == 3 * WISH_STEP
     for key in range(1, 4):
         assert {solution.seats[(key, 1)], solution.seats[(key, 2)]} in ({1, 4}, {2, 3})
 
@@ -204,3 +209,14 @@ def test_fill_mode_moves_nobody_and_reoptimising_moves_someone_only_when_it_pays
     alone = solve(problem(items, [content, Person(key=2, sector="", wishes={1: (1, 2)})]))
     # Moving person 1 up (-2 + 3) while the newcomer drops to the second wish (+2) does not pay.
     assert alone.seats == {(1, 1): 2, (2, 1): 1}
+
+
+def test_someone_without_wishes_gets_a_free_seat_where_the_sector_cap_allows():
+    items = workshops(1, [2, 2])
+    people = [Person(key=1, sector="Kita", wishes={1: (1,)}), Person(key=2, sector="Schule", wishes={1: (1,)}),
+              Person(key=3, sector="Kita", wishes={})]
+
+    solution = solve(problem(items, people, sector_cap_percent=50))
+
+    assert solution.seats == {(1, 1): 1, (2, 1): 1, (3, 1): 2}
+    assert solution.figures.objective == fallback_cost(3)

@@ -6,6 +6,8 @@ from confapp.cli import assignment
 from confapp.cli import demo
 from confapp.cli import documents
 from confapp.cli import events
+from confapp.cli import exports
+from confapp.cli import logos
 from confapp.cli import mail
 from confapp.cli import retention
 
@@ -16,8 +18,10 @@ MODULES = (
     demo,
     documents,
     events,
+    logos,
     mail,
     retention,
+    exports,
 )
 
 

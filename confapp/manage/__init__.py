@@ -3,4 +3,11 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from confapp.manage import auth_views, token_views, views  # noqa: E402,F401  (routes register on bp)
+from confapp.manage import auth_views, document_views, token_views, views  # noqa: E402,F401  (routes register on bp)
+from confapp.manage import audit_views  # noqa: E402,F401
+from confapp.manage import event_views  # noqa: E402,F401
+from confapp.manage import program_views  # noqa: E402,F401
+from confapp.manage import export_views  # noqa: E402,F401
+from confapp.manage import registration_views  # noqa: E402,F401
+from confapp.manage import message_views  # noqa: E402,F401
+from confapp.manage import stats_views  # noqa: E402,F401

@@ -3,7 +3,7 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from confapp.manage import bp
-from confapp.services import access
+from confapp.services import access, workshop_lists
 
 
 @bp.get("/")
@@ -11,4 +11,6 @@ from confapp.services import access
 def dashboard():
     return render_template("manage/dashboard.html",
                            events=access.events_for(current_user),
-                           memberships=sorted(current_user.memberships, key=lambda m: m.network.name))
+                           memberships=sorted(current_user.memberships, key=lambda m: m.network.name),
+                           led=workshop_lists.led_by(current_user),
+                           organised={n.id for n in access.networks_of(current_user, access.ORGANISERS)})

@@ -1,5 +1,7 @@
 """All models, importable from one place (Alembic and the services need them all loaded)."""
 from confapp.models.api import ApiToken, TokenScope
+from confapp.models.attendance import Attendance
+from confapp.models.backoffice import AuditEntry, ItemLeader
 from confapp.models.base import utcnow
 from confapp.models.event import (ChoiceMode, Event, EventStatus, ItemKind, ProgramItem, Room, Slot,
                                   Speaker, program_item_speaker)
@@ -10,8 +12,11 @@ from confapp.models.registration import (Assignment, AssignmentSource, Preferenc
                                          RegistrationHistory, RegistrationStatus, new_token)
 
 __all__ = [
+    "Attendance",
     "ApiToken", "TokenScope", "Assignment", "AssignmentSource", "ChoiceMode", "ConsentRecord", "LegalKind", "LegalText", "DEFAULT_SECTORS", "Event", "EventStatus",
     "ItemKind", "Membership", "Network", "OutboxMessage", "OutboxStatus", "Preference", "ProgramItem", "Registration",
     "RegistrationHistory", "RegistrationStatus", "Role", "Room", "Slot", "Speaker", "User",
     "new_token", "program_item_speaker", "utcnow",
+    "AuditEntry",
+    "ItemLeader",
 ]

@@ -100,6 +100,8 @@ class Event(db.Model):
     sector_cap_percent: Mapped[int | None] = mapped_column(default=40, server_default="40")
     #: Unterrichtseinheiten (45 minutes each) printed on certificates; None prints no hours.
     teaching_units: Mapped[int | None]
+    #: Opening a badge link checks the attendee in at once (no "Einchecken" button press).
+    checkin_on_open: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     network: Mapped[Network] = relationship(back_populates="events")
@@ -209,6 +211,7 @@ class ProgramItem(db.Model):
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
         CheckConstraint("seats_taken >= 0 AND (capacity IS NULL OR seats_taken <= capacity)",
                         name="seats_within_capacity"),
+        CheckConstraint("starts_at IS NULL OR ends_at IS NULL OR ends_at > starts_at", name="item_ends_after_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -223,10 +226,21 @@ class ProgramItem(db.Model):
     seats_taken: Mapped[int] = mapped_column(default=0)
     #: Order within the slot, as printed.
     position: Mapped[int] = mapped_column(default=0)
+    #: Own start and end inside the slot (a short talk in a long morning); None means the whole slot.
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
 
     slot: Mapped[Slot] = relationship(back_populates="items")
     room: Mapped[Room | None] = relationship()
     speakers: Mapped[list[Speaker]] = relationship(secondary=program_item_speaker, order_by="Speaker.name")
+
+    @property
+    def begins(self) -> datetime:
+        return self.starts_at or self.slot.starts_at
+
+    @property
+    def ends(self) -> datetime:
+        return self.ends_at or self.slot.ends_at
 
     @property
     def seats_free(self) -> int | None:

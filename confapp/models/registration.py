@@ -67,7 +67,10 @@ class Registration(db.Model):
     manage_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     #: Secret in the badge's QR code, used by door staff to check in.
     badge_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    #: When door staff checked the attendee in; None while not (or no longer) checked in.
     checked_in_at: Mapped[datetime | None]
+    #: Who checked the attendee in (a user's e-mail); cleared with ``checked_in_at`` on undo.
+    checked_in_by: Mapped[str | None] = mapped_column(String(254))
     #: When this attendee's badge was last printed; None until then ("only new badges" prints these).
     badge_printed_at: Mapped[datetime | None]
 

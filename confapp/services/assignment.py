@@ -6,7 +6,8 @@ The back office and ``flask assign`` use only this module:
   list of changes against the stored seats, changing nothing;
 - ``apply(event, preview, actor)`` stores a preview, refusing if registrations or seats changed since;
 - ``notify_assigned(event, actor)`` e-mails each attendee their workshops once (and again after a move);
-- ``set_locked(event, assignment_id, locked, actor)`` locks or unlocks one seat against re-optimisation.
+- ``set_locked(event, assignment_id, locked, actor)`` locks or unlocks one seat against re-optimisation;
+- ``assign_by_hand(event, registration_id, item_id, actor)`` seats one attendee by hand (locked).
 
 The problem, the solver and the report live in ``assignment_model``, ``assignment_solver`` and
 ``assignment_report``.
@@ -16,19 +17,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, Event, ProgramItem, Registration, RegistrationHistory,
                             RegistrationStatus, utcnow)
-from confapp.services.assignment_model import (AssignmentMode, Problem, confirmed_registrations, load_problem,
-                                               priority_key)
+from confapp.services.assignment_model import (AssignmentMode, EventRows, Problem, confirmed_registrations,
+                                               load_problem, load_rows, priority_key, topic_of)
 from confapp.services.assignment_report import AssignmentReport, build_report
 from confapp.services.assignment_solver import solve
 from confapp.services.mail import queue_from_template
 
 __all__ = ["AppliedAssignment", "AssignmentError", "AssignmentMode", "AssignmentPreview", "Change", "apply",
-           "notify_assigned", "preview", "set_locked"]
+           "assign_by_hand", "notify_assigned", "preview", "set_locked"]
 
 
 class AssignmentError(Exception):
@@ -78,21 +79,19 @@ def _require_choices(event: Event) -> None:
         raise AssignmentError(f"„{event.title}“ hat keine Workshops oder Thementische, die zugeteilt werden können.")
 
 
-def _changes(problem: Problem, registrations: list[Registration],
-             seats: dict[tuple[int, int], int | None]) -> tuple[Change, ...]:
+def _changes(problem: Problem, rows: EventRows, seats: dict[tuple[int, int], int | None]) -> tuple[Change, ...]:
     titles = {item.key: item.title for item in problem.items}
-    by_id = {registration.id: registration for registration in registrations}
+    names = {registrant.id: registrant.name for registrant in rows.registrants}
+    notified = {(seat.registration_id, seat.slot_id) for seat in rows.seats if seat.notified_at is not None}
     changes = []
     for person in problem.people:
-        registration = by_id[person.key]
-        notified = {a.slot_id for a in registration.assignments if a.notified_at is not None}
         for slot in problem.slots:
             before, after = person.current.get(slot), seats.get((person.key, slot))
             if before != after:
                 changes.append(Change(
-                    registration_id=person.key, name=registration.full_name, slot_id=slot,
+                    registration_id=person.key, name=names[person.key], slot_id=slot,
                     slot_label=problem.slot_labels[slot], before=titles.get(before), after=titles.get(after),
-                    notified=slot in notified))
+                    notified=(person.key, slot) in notified))
     return tuple(changes)
 
 
@@ -103,8 +102,8 @@ def preview(event: Event, mode: AssignmentMode = AssignmentMode.reoptimize,
     ``progress`` is called with 1 after loading and again after solving (for a progress bar).
     """
     _require_choices(event)
-    registrations = confirmed_registrations(event)
-    problem = load_problem(event, mode, registrations)
+    rows = load_rows(event)
+    problem = load_problem(event, mode, rows)
     if progress:
         progress(1)
     solution = solve(problem)
@@ -112,7 +111,7 @@ def preview(event: Event, mode: AssignmentMode = AssignmentMode.reoptimize,
         progress(1)
     return AssignmentPreview(
         event_id=event.id, mode=mode, seats=solution.seats,
-        changes=_changes(problem, registrations, solution.seats),
+        changes=_changes(problem, rows, solution.seats),
         report=build_report(problem, solution), fingerprint=problem.fingerprint(),
     )
 
@@ -129,14 +128,14 @@ def apply(event: Event, result: AssignmentPreview, actor: str = "system") -> App
     # Registrations taking a seat at the same moment wait for this transaction (their conditional
     # UPDATE re-reads the row), so the recount below stays exact.
     db.session.execute(select(ProgramItem.id).where(ProgramItem.id.in_(item_ids)).with_for_update())
-    registrations = confirmed_registrations(event)
-    problem = load_problem(event, result.mode, registrations)
+    rows = load_rows(event)
+    problem = load_problem(event, result.mode, rows)
     if problem.fingerprint() != result.fingerprint:
         db.session.rollback()
         raise AssignmentError("Anmeldungen, Wünsche oder Zuteilungen haben sich seit der Vorschau geändert. "
                               "Bitte berechnen Sie die Vorschau neu.")
     titles = {item.key: item.title for item in problem.items}
-    stored = {(a.registration_id, a.slot_id): a for r in registrations for a in r.assignments}
+    stored = {(seat.registration_id, seat.slot_id): seat for seat in rows.seats}
     created, moved, removed, history = [], [], [], []
     for person in problem.people:
         for slot in problem.slots:
@@ -150,11 +149,11 @@ def apply(event: Event, result: AssignmentPreview, actor: str = "system") -> App
                 history.append((person.key, "assigned", f"{label}: {titles[target]}"))
             elif existing is not None and target is None:
                 removed.append(existing.id)
-                history.append((person.key, "unassigned", f"{label}: {titles.get(existing.program_item_id, '')}"))
-            elif existing is not None and existing.program_item_id != target:
+                history.append((person.key, "unassigned", f"{label}: {titles.get(existing.item_id, '')}"))
+            elif existing is not None and existing.item_id != target:
                 moved.append({"id": existing.id, "program_item_id": target, "source": AssignmentSource.auto,
                               "notified_at": None})
-                history.append((person.key, "moved", f"{label}: {titles.get(existing.program_item_id, '')} → "
+                history.append((person.key, "moved", f"{label}: {titles.get(existing.item_id, '')} → "
                                                      f"{titles[target]}"))
     if removed:
         db.session.execute(delete(Assignment).where(Assignment.id.in_(removed)))
@@ -220,3 +219,57 @@ def set_locked(event: Event, assignment_id: int, locked: bool, actor: str = "sys
             note=f"{assignment.slot.label}: {assignment.program_item.title}"))
     db.session.commit()
     return assignment
+
+
+def _take_seat(item_id: int) -> bool:
+    """Take one seat if one is free; the database decides, so concurrent requests cannot overbook."""
+    taken = db.session.execute(
+        update(ProgramItem)
+        .where(ProgramItem.id == item_id,
+               or_(ProgramItem.capacity.is_(None), ProgramItem.seats_taken < ProgramItem.capacity))
+        .values(seats_taken=ProgramItem.seats_taken + 1))
+    return taken.rowcount == 1
+
+
+def assign_by_hand(event: Event, registration_id: int, item_id: int, actor: str = "system") -> Assignment:
+    """Seat one confirmed attendee in a workshop by hand; the seat is locked against re-optimisation.
+
+    A seat the attendee had in the same slot is given back. Refuses a full workshop and a topic the
+    attendee already has in another slot.
+    """
+    registration = db.session.scalar(select(Registration).where(
+        Registration.id == registration_id, Registration.event_id == event.id,
+        Registration.status == RegistrationStatus.confirmed))
+    if registration is None:
+        raise AssignmentError("Diese bestätigte Anmeldung gibt es in dieser Veranstaltung nicht.")
+    items = {item.id: item for slot in event.choice_slots for item in slot.choice_items}
+    item = items.get(item_id)
+    if item is None:
+        raise AssignmentError("Diesen Workshop oder Thementisch gibt es in dieser Veranstaltung nicht.")
+    seat = next((a for a in registration.assignments if a.slot_id == item.slot_id), None)
+    elsewhere = {topic_of(items[a.program_item_id].title) for a in registration.assignments
+                 if a.slot_id != item.slot_id and a.program_item_id in items}
+    if topic_of(item.title) in elsewhere:
+        raise AssignmentError(f"{registration.full_name} hat „{item.title}“ schon in einem anderen Zeitfenster.")
+    if seat is not None and seat.program_item_id == item.id:
+        seat.locked, seat.source = True, AssignmentSource.manual
+        db.session.commit()
+        return seat
+    if not _take_seat(item.id):
+        db.session.rollback()
+        raise AssignmentError(f"„{item.title}“ ist voll. Geben Sie zuerst einen Platz frei oder erhöhen Sie die Kapazität.")
+    if seat is None:
+        seat = Assignment(registration=registration, slot_id=item.slot_id, program_item_id=item.id)
+        db.session.add(seat)
+        registration.history.append(RegistrationHistory(action="assigned", actor=actor,
+                                                        note=f"{item.slot.label}: {item.title} (von Hand)"))
+    else:
+        db.session.execute(update(ProgramItem).where(ProgramItem.id == seat.program_item_id, ProgramItem.seats_taken > 0)
+                           .values(seats_taken=ProgramItem.seats_taken - 1))
+        registration.history.append(RegistrationHistory(
+            action="moved", actor=actor,
+            note=f"{item.slot.label}: {items[seat.program_item_id].title} → {item.title} (von Hand)"))
+        seat.program_item_id, seat.notified_at = item.id, None
+    seat.locked, seat.source = True, AssignmentSource.manual
+    db.session.commit()
+    return seat

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from confapp.extensions import db
-from confapp.models import Assignment, Event, Registration, RegistrationStatus
+from confapp.models import Assignment, Event, Preference, Registration, RegistrationStatus
 
 #: Cost of each rank step down the wish list (1st wish 0, 2nd 2, 3rd 4, …).
 WISH_STEP = 2
@@ -106,7 +105,41 @@ def topic_of(title: str) -> str:
     return " ".join(title.casefold().split())
 
 
-def priority_key(event_slug: str, registration: Registration) -> tuple[datetime, str]:
+@dataclass(frozen=True)
+class Registrant:
+    """What the assignment needs of a confirmed registration."""
+
+    id: int
+    name: str
+    email: str
+    sector: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredSeat:
+    id: int
+    registration_id: int
+    slot_id: int
+    item_id: int
+    locked: bool
+    notified_at: datetime | None
+
+
+@dataclass
+class EventRows:
+    """An event's confirmed registrations, wishes and stored seats, read as plain rows (fast for thousands)."""
+
+    registrants: list[Registrant]
+    #: (registration id, slot id, rank, item id)
+    wishes: list[tuple[int, int, int, int]]
+    #: Seats of confirmed registrations.
+    seats: list[StoredSeat]
+    #: Seats per item held by registrations that are not confirmed (not part of the problem).
+    held_outside: dict[int, int]
+
+
+def priority_key(event_slug: str, registration: Registration | Registrant) -> tuple[datetime, str]:
     """Earlier registrations first; equal times in a seeded order that does not depend on row order."""
     seeded = hashlib.sha256(f"{event_slug}\0{registration.email}".encode()).hexdigest()
     return registration.created_at, seeded
@@ -116,49 +149,64 @@ def confirmed_registrations(event: Event) -> list[Registration]:
     return list(db.session.scalars(
         select(Registration)
         .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
-        .options(selectinload(Registration.preferences), selectinload(Registration.assignments))
+        .options(selectinload(Registration.assignments))
     ))
 
 
-def seats_held_outside(event: Event, people: Iterable[int]) -> dict[int, int]:
-    """Seats per item held by registrations that are not part of the problem (not confirmed)."""
-    inside = set(people)
-    held: dict[int, int] = {}
-    rows = db.session.execute(select(Assignment.registration_id, Assignment.program_item_id)
-                              .join(Registration).where(Registration.event_id == event.id))
-    for registration_id, item_id in rows:
-        if registration_id not in inside:
-            held[item_id] = held.get(item_id, 0) + 1
-    return held
+def load_rows(event: Event) -> EventRows:
+    confirmed = (Registration.event_id == event.id) & (Registration.status == RegistrationStatus.confirmed)
+    registrants = [Registrant(id, f"{first} {last}".strip(), email, sector, created_at)
+                   for id, first, last, email, sector, created_at in db.session.execute(
+                       select(Registration.id, Registration.first_name, Registration.last_name, Registration.email,
+                              Registration.sector, Registration.created_at).where(confirmed))]
+    wishes = [tuple(row) for row in db.session.execute(
+        select(Preference.registration_id, Preference.slot_id, Preference.rank, Preference.program_item_id)
+        .join(Registration).where(confirmed))]
+    seats, held = [], {}
+    for row in db.session.execute(
+            select(Assignment.id, Assignment.registration_id, Assignment.slot_id, Assignment.program_item_id,
+                   Assignment.locked, Assignment.notified_at, Registration.status)
+            .join(Registration).where(Registration.event_id == event.id)):
+        if row.status == RegistrationStatus.confirmed:
+            seats.append(StoredSeat(*row[:6]))
+        else:
+            held[row.program_item_id] = held.get(row.program_item_id, 0) + 1
+    return EventRows(registrants, wishes, seats, held)
 
 
 def load_problem(event: Event, mode: AssignmentMode = AssignmentMode.reoptimize,
-                 registrations: list[Registration] | None = None) -> Problem:
+                 rows: EventRows | None = None) -> Problem:
     """The assignment problem of an event's confirmed registrations and choice slots."""
-    registrations = confirmed_registrations(event) if registrations is None else registrations
-    registrations = sorted(registrations, key=lambda r: priority_key(event.slug, r))
+    rows = load_rows(event) if rows is None else rows
+    registrants = sorted(rows.registrants, key=lambda r: priority_key(event.slug, r))
     slots = event.choice_slots
-    held = seats_held_outside(event, (r.id for r in registrations))
     items = tuple(
         Item(key=item.id, slot=slot.id, title=item.title, topic=topic_of(item.title),
-             capacity=max((len(registrations) if item.capacity is None else item.capacity)
-                          - held.get(item.id, 0), 0))
+             capacity=max((len(registrants) if item.capacity is None else item.capacity)
+                          - rows.held_outside.get(item.id, 0), 0))
         for slot in slots for item in slot.choice_items
     )
     item_keys = {item.key for item in items}
+    wishes: dict[int, dict[int, list[tuple[int, int]]]] = {}
+    for registration_id, slot_id, rank, item_id in rows.wishes:
+        if item_id in item_keys:
+            wishes.setdefault(registration_id, {}).setdefault(slot_id, []).append((rank, item_id))
+    current: dict[int, dict[int, int]] = {}
+    locked: dict[int, dict[int, int]] = {}
+    for seat in rows.seats:
+        if seat.item_id in item_keys:
+            current.setdefault(seat.registration_id, {})[seat.slot_id] = seat.item_id
+            if seat.locked:
+                locked.setdefault(seat.registration_id, {})[seat.slot_id] = seat.item_id
     people = []
-    for registration in registrations:
-        wishes: dict[int, list[int]] = {}
-        for preference in sorted(registration.preferences, key=lambda p: (p.slot_id, p.rank)):
-            if preference.program_item_id in item_keys:
-                wishes.setdefault(preference.slot_id, []).append(preference.program_item_id)
-        current = {a.slot_id: a.program_item_id for a in registration.assignments if a.program_item_id in item_keys}
-        fixed = dict(current) if mode == AssignmentMode.fill else {
-            a.slot_id: a.program_item_id for a in registration.assignments
-            if a.locked and a.program_item_id in item_keys}
-        people.append(Person(key=registration.id, sector=registration.sector,
-                             wishes={slot: tuple(keys) for slot, keys in wishes.items()},
-                             current=current, fixed=fixed))
+    for registrant in registrants:
+        seats = current.get(registrant.id, {})
+        people.append(Person(
+            key=registrant.id, sector=registrant.sector,
+            wishes={slot: tuple(item for _, item in sorted(ranked))
+                    for slot, ranked in wishes.get(registrant.id, {}).items()},
+            current=dict(seats),
+            fixed=dict(seats) if mode == AssignmentMode.fill else locked.get(registrant.id, {})))
     return Problem(slots=tuple(slot.id for slot in slots), slot_labels={slot.id: slot.label for slot in slots},
                    items=items, people=tuple(people), ranks=event.ranks,
                    sector_cap_percent=event.sector_cap_percent, mode=mode)

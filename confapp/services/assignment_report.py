@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from confapp.services.assignment_model import Problem
-from confapp.services.assignment_solver import Solution
+from confapp.services.assignment_solver import SolverFigures, Solution
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,8 @@ class AssignmentReport:
     people: int
     slots: tuple[SlotOutcome, ...]
     items: tuple[ItemFill, ...]
-    #: Total cost the solver minimised (ranks, fallbacks, unplaced, sector overflow, moves).
-    objective: int
-    #: HiGHS proved no assignment costs less.
-    optimal: bool
-    gap: float
-    seconds: float
-    variables: int
-    constraints: int
+    #: Objective, proof of optimality, gap and size as the solver reports them.
+    solver: SolverFigures
 
 
 def wish_rank(problem: Problem, person_index: int, slot: int, item: int | None) -> int | None:
@@ -96,10 +90,7 @@ def build_report(problem: Problem, solution: Solution) -> AssignmentReport:
             over_cap=tuple(sector for sector, number in sectors if sector and cap is not None and number > cap),
         ))
     return AssignmentReport(
-        people=len(problem.people), slots=tuple(slots), items=tuple(fills), objective=solution.objective,
-        optimal=solution.optimal, gap=solution.gap, seconds=solution.seconds, variables=solution.variables,
-        constraints=solution.constraints,
-    )
+        people=len(problem.people), slots=tuple(slots), items=tuple(fills), solver=solution.figures)
 
 
 def _share(part: int, whole: int) -> str:
@@ -124,8 +115,9 @@ def report_lines(report: AssignmentReport) -> list[str]:
                      + (f" – {sectors}" if sectors else ""))
         if item.over_cap:
             lines.append(f"    über der Obergrenze je Arbeitsfeld: {', '.join(item.over_cap)}")
-    proof = "bewiesen optimal (Lücke 0)" if report.optimal and report.gap == 0 else \
-        f"nicht bewiesen optimal (Lücke {report.gap:.2%})"
-    lines.append(f"Zielwert {report.objective}, {proof}; {report.variables} Variablen, "
-                 f"{report.seconds:.2f} s".replace(".", ","))
+    solver = report.solver
+    proof = "bewiesen optimal (Lücke 0)" if solver.optimal and solver.gap == 0 else \
+        f"nicht bewiesen optimal (Lücke {solver.gap:.2%})"
+    lines.append(f"Zielwert {solver.objective}, {proof}; {solver.variables} Variablen, "
+                 f"{solver.seconds:.2f} s".replace(".", ","))
     return lines

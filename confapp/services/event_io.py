@@ -32,7 +32,7 @@ TOP_KEYS = {"network", "slug", "title", "subtitle", "description", "status", "ca
             "retention_until"}
 REQUIRED_TOP = {"network", "slug", "title", "starts_at", "ends_at"}
 VENUE_KEYS = {"name", "address"}
-REGISTRATION_KEYS = {"opens_at", "closes_at", "choice_mode", "ranks"}
+REGISTRATION_KEYS = {"opens_at", "closes_at", "choice_mode", "ranks", "sector_cap_percent"}
 SLOT_KEYS = {"label", "starts_at", "ends_at", "items"}
 ITEM_KEYS = {"kind", "title", "speakers", "room", "capacity", "abstract"}
 ROOM_KEYS = {"name", "capacity", "access_notes"}
@@ -91,6 +91,8 @@ class EventSpec:
     closes_at: datetime | None
     choice_mode: ChoiceMode
     ranks: int
+    #: Soft cap on one sector's share of a workshop (percent); None for none.
+    sector_cap_percent: int | None
     contact_email: str
     retention_until: date | None
     rooms: list[RoomSpec]
@@ -207,7 +209,7 @@ def parse_event_file(raw: str | bytes) -> EventSpec:
 
     registration = data.get("registration", {})
     opens_at = closes_at = None
-    choice_mode, ranks = ChoiceMode.ranked, 3
+    choice_mode, ranks, sector_cap_percent = ChoiceMode.ranked, 3, 40
     if check.keys(registration, "registration", REGISTRATION_KEYS):
         opens_at = check.moment(registration, "opens_at", "registration", required=False)
         closes_at = check.moment(registration, "closes_at", "registration", required=False)
@@ -217,6 +219,8 @@ def parse_event_file(raw: str | bytes) -> EventSpec:
             check.problem("registration.closes_at", "liegt nach dem Ende der Veranstaltung")
         choice_mode = check.choice(registration, "choice_mode", "registration", ChoiceMode, ChoiceMode.ranked)
         ranks = check.positive_int(registration, "ranks", "registration", maximum=5) or 3
+        if "sector_cap_percent" in registration:  # null switches the cap off; missing keeps the default
+            sector_cap_percent = check.positive_int(registration, "sector_cap_percent", "registration", maximum=100)
 
     retention_until = None
     if data.get("retention_until") is not None:
@@ -242,7 +246,7 @@ def parse_event_file(raw: str | bytes) -> EventSpec:
         starts_at=starts_at, ends_at=ends_at, timezone=timezone,
         venue_name=venue_name, venue_address=venue_address,
         opens_at=opens_at, closes_at=closes_at, choice_mode=choice_mode, ranks=ranks,
-        contact_email=check.text(data, "contact_email", "", LIMITS["contact_email"]) or "",
+        sector_cap_percent=sector_cap_percent, contact_email=check.text(data, "contact_email", "", LIMITS["contact_email"]) or "",
         retention_until=retention_until, rooms=rooms, slots=slots,
     )
     if spec.contact_email and "@" not in spec.contact_email:
@@ -361,7 +365,8 @@ def import_event(raw: str | bytes) -> tuple[Event, bool]:
 
 def _apply(event: Event, spec: EventSpec) -> None:
     for name in ("title", "subtitle", "description", "status", "capacity", "starts_at", "ends_at",
-                 "timezone", "venue_name", "venue_address", "choice_mode", "ranks", "contact_email"):
+                 "timezone", "venue_name", "venue_address", "choice_mode", "ranks", "sector_cap_percent",
+                 "contact_email"):
         setattr(event, name, getattr(spec, name))
     event.retention_until = spec.retention_until or event.retention_until \
         or default_retention_date(event.network, spec.ends_at)
@@ -456,7 +461,8 @@ def export_event(event: Event) -> dict:
         "venue": {"name": event.venue_name, "address": event.venue_address},
         "registration": {"opens_at": _moment(event.registration_opens_at),
                          "closes_at": _moment(event.registration_closes_at),
-                         "choice_mode": event.choice_mode.value, "ranks": event.ranks},
+                         "choice_mode": event.choice_mode.value, "ranks": event.ranks,
+                         "sector_cap_percent": event.sector_cap_percent},
         "rooms": [{"name": room.name, "capacity": room.capacity, "access_notes": room.access_notes}
                   for room in event.rooms],
         "slots": [],

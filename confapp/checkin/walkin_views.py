@@ -1,0 +1,38 @@
+"""Walk-ins: people without a registration, registered at the door and checked in at once."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from confapp.checkin import bp
+from confapp.checkin.forms import WalkInForm
+from confapp.checkin.views import person_page
+from confapp.services import checkin
+from confapp.services.checkin import CheckinResult, Outcome
+from confapp.services.registration import InvalidRegistration, RegistrationData
+
+
+@bp.route("/checkin/<slug>/vor-ort", methods=["GET", "POST"])
+@login_required
+def walk_in(slug: str):
+    event = checkin.door_event_or_404(current_user, slug)
+    form = WalkInForm.for_event(event)
+    if form.validate_on_submit():
+        data = RegistrationData(first_name=form.first_name.data, last_name=form.last_name.data,
+                                email=form.email.data, organisation=form.organisation.data,
+                                sector=form.sector.data, privacy_consent=form.privacy_consent.data)
+        try:
+            walk_in = checkin.register_walk_in(current_user, event, data)
+        except InvalidRegistration as invalid:
+            for name, message in invalid.problems.items():
+                (getattr(form, name, None) or form.email).errors.append(message)
+        else:
+            result = walk_in.registration
+            if walk_in.checkin is None:
+                return person_page(CheckinResult(Outcome.not_admitted, result.registration))
+            notice = None if result.created else _("Diese E-Mail-Adresse war schon angemeldet.")
+            return person_page(walk_in.checkin, notice=notice)
+    status = 422 if form.errors else 200
+    return render_template("checkin/walk_in.html", event=event, form=form,
+                           full=event.capacity is not None and event.seats_taken >= event.capacity), status

@@ -1,0 +1,37 @@
+"""Back-office forms for the printed documents (Flask-WTF, CSRF on)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectChoice, SelectField
+from wtforms.validators import InputRequired, NumberRange
+
+from confapp.documents.layouts import DEFAULT_LAYOUT, LAYOUTS
+from confapp.services.documents import CertificateBasis
+
+
+class BadgeForm(FlaskForm):
+    layout = SelectField(_l("Etikettenbogen"), default=DEFAULT_LAYOUT,
+                         choices=[SelectChoice(name, layout.description) for name, layout in LAYOUTS.items()])
+    skip = IntegerField(_l("Schon verbrauchte Etiketten auf dem ersten Bogen"), default=0, validators=[
+        InputRequired(_l("Bitte geben Sie eine Zahl an (0, wenn der Bogen neu ist).")),
+        NumberRange(0, 99, _l("Bitte eine Zahl von 0 bis 99."))])
+    offset_x = DecimalField(_l("Druckerversatz nach rechts (mm)"), default=0, places=1, validators=[
+        InputRequired(_l("Bitte geben Sie eine Zahl an (0 ohne Versatz).")),
+        NumberRange(-20, 20, _l("Bitte eine Zahl von −20 bis 20."))])
+    offset_y = DecimalField(_l("Druckerversatz nach unten (mm)"), default=0, places=1, validators=[
+        InputRequired(_l("Bitte geben Sie eine Zahl an (0 ohne Versatz).")),
+        NumberRange(-20, 20, _l("Bitte eine Zahl von −20 bis 20."))])
+    only_new = BooleanField(_l("Nur Namensschilder, die noch nicht gedruckt wurden"))
+    show_sector = BooleanField(_l("Arbeitsfeld aufdrucken"), default=True)
+
+
+class CertificateForm(FlaskForm):
+    basis = RadioField(_l("Teilnahmebescheinigungen für"), default=CertificateBasis.checked_in.value, choices=[
+        SelectChoice(CertificateBasis.checked_in.value, _l("eingecheckte Personen")),
+        SelectChoice(CertificateBasis.confirmed.value, _l("alle bestätigten Anmeldungen"))])
+
+
+class LogoForm(FlaskForm):
+    logo = FileField(_l("Logo des Netzwerks (PNG, JPEG oder SVG, höchstens 1 MB)"),
+                     validators=[FileRequired(_l("Bitte wählen Sie eine Bilddatei aus."))],
+                     render_kw={"accept": "image/png,image/jpeg,image/svg+xml"})

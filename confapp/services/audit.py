@@ -1,0 +1,30 @@
+"""The audit log: every organiser action is written here by the service that performs it."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from confapp.extensions import db
+from confapp.models import AuditEntry, Event, Network, User
+
+#: Entries an admin sees per page of the log.
+PAGE_SIZE = 100
+
+
+def record(actor: User, action: str, summary: str, *, event: Event | None = None,
+           network: Network | None = None) -> AuditEntry:
+    """Note an action in the caller's transaction, so the log and the change commit together."""
+    network = network or event.network
+    entry = AuditEntry(network_id=network.id, event=event, user_id=actor.id, actor=actor.email,
+                       action=action, summary=summary[:2000])
+    db.session.add(entry)
+    return entry
+
+
+def entries_for(network: Network, page: int = 1) -> list[AuditEntry]:
+    """The network's log, newest first."""
+    return list(db.session.scalars(
+        select(AuditEntry).where(AuditEntry.network_id == network.id)
+        .options(selectinload(AuditEntry.event))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)))

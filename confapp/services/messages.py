@@ -1,0 +1,113 @@
+"""E-mails from organisers to all or some attendees, with placeholders, through the outbox.
+
+Placeholders are replaced by plain text substitution (never ``str.format``, which would let a
+template reach into objects); unknown placeholders are an error before anything is sent.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from confapp.extensions import db
+from confapp.models import Assignment, Event, ProgramItem, Registration, RegistrationStatus, User
+from confapp.services import audit
+from confapp.services.event_editor import EditorError
+from confapp.services.mail import queue_email
+from confapp.services.registration_list import RegistrationFilter, conditions
+
+#: Placeholder → what it stands for (shown to organisers under the form).
+PLACEHOLDERS = {
+    "{vorname}": "Vorname", "{nachname}": "Nachname", "{name}": "Vor- und Nachname",
+    "{workshops}": "zugeteilte Workshops mit Zeitfenster", "{raeume}": "Räume der zugeteilten Workshops",
+    "{link}": "persönlicher Link zum Ansehen, Ändern oder Stornieren der Anmeldung",
+    "{veranstaltung}": "Titel der Veranstaltung",
+}
+PLACEHOLDER_PATTERN = re.compile(r"\{[^{}\s]{1,30}\}")
+MAX_SUBJECT, MAX_BODY = 200, 20_000
+
+
+@dataclass
+class Audience:
+    """Who gets the message: by status (default confirmed), optionally one workshop or sector."""
+
+    status: str = RegistrationStatus.confirmed.value
+    item_id: int | None = None
+    sector: str = ""
+
+
+@dataclass
+class Rendered:
+    to: str
+    subject: str
+    text: str
+
+
+def recipients(event: Event, audience: Audience) -> list[Registration]:
+    """The registrations the message goes to, by name."""
+    wanted = RegistrationFilter(status=audience.status, item_id=audience.item_id, sector=audience.sector)
+    return list(db.session.scalars(
+        select(Registration).where(*conditions(event, wanted))
+        .options(selectinload(Registration.assignments).selectinload(Assignment.program_item)
+                 .selectinload(ProgramItem.room))
+        .order_by(Registration.last_name, Registration.first_name, Registration.id)))
+
+
+def manage_url(registration: Registration) -> str:
+    """The attendee's private link, as the registration pages answer it."""
+    return f"{current_app.config['BASE_URL']}/e/{registration.event.slug}/anmeldung/{registration.manage_token}"
+
+
+def _check(subject: str, body: str) -> None:
+    problems = {}
+    for name, text, limit in (("subject", subject, MAX_SUBJECT), ("body", body, MAX_BODY)):
+        if not text.strip():
+            problems[name] = "Bitte füllen Sie dieses Feld aus."
+        elif len(text) > limit:
+            problems[name] = f"Höchstens {limit} Zeichen."
+        unknown = sorted(set(PLACEHOLDER_PATTERN.findall(text)) - set(PLACEHOLDERS))
+        if unknown and name not in problems:
+            problems[name] = (f"Unbekannter Platzhalter {', '.join(unknown)}. Möglich sind: "
+                              + ", ".join(PLACEHOLDERS) + ".")
+    if problems:
+        raise EditorError(problems)
+
+
+def render_for(registration: Registration, subject: str, body: str) -> Rendered:
+    """Subject and text with the registration's values in place of the placeholders."""
+    assigned = sorted(registration.assignments, key=lambda a: (a.program_item.slot.starts_at, a.slot_id))
+    values = {
+        "{vorname}": registration.first_name, "{nachname}": registration.last_name,
+        "{name}": registration.full_name, "{veranstaltung}": registration.event.title,
+        "{workshops}": "\n".join(f"- {a.program_item.slot.label}: {a.program_item.title}" for a in assigned)
+                       or "(noch keine Zuteilung)",
+        "{raeume}": ", ".join(dict.fromkeys(a.program_item.room.name for a in assigned if a.program_item.room))
+                    or "(wird noch bekannt gegeben)",
+        "{link}": manage_url(registration),
+    }
+    replace = lambda text: PLACEHOLDER_PATTERN.sub(lambda m: values.get(m.group(0), m.group(0)), text)  # noqa: E731
+    # Subjects are one line: a name can never smuggle in a header.
+    return Rendered(to=registration.email, subject=" ".join(replace(subject).split()), text=replace(body))
+
+
+def preview(event: Event, audience: Audience, subject: str, body: str) -> tuple[int, Rendered | None]:
+    """How many would get the message, and how it reads for the first of them."""
+    _check(subject, body)
+    found = recipients(event, audience)
+    return len(found), render_for(found[0], subject, body) if found else None
+
+
+def send(actor: User, event: Event, audience: Audience, subject: str, body: str) -> int:
+    """Queue one e-mail per recipient in one transaction with the audit entry; returns how many."""
+    _check(subject, body)
+    found = recipients(event, audience)
+    for registration in found:
+        message = render_for(registration, subject, body)
+        queue_email(message.to, message.subject, message.text, event=event, registration=registration)
+    audit.record(actor, "message.sent", f"Nachricht „{subject[:100]}“ an {len(found)} Teilnehmende verschickt.",
+                 event=event)
+    db.session.commit()
+    return len(found)

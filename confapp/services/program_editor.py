@@ -1,0 +1,263 @@
+"""Editing an event's program: slots, rooms, program items with speakers and workshop leaders.
+
+Checks, each with a German message on the field it concerns: a slot lies inside the event, an
+item inside its slot, no room is used twice at the same time, capacities never drop below the
+seats already taken. A workshop with more seats than its room is allowed but warned about.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from sqlalchemy import delete, func, select
+
+from confapp.extensions import db
+from confapp.models import (Assignment, Event, ItemKind, ItemLeader, Membership, Preference, ProgramItem, Role,
+                            Room, Slot, Speaker, User)
+from confapp.services import audit
+from confapp.services.event_editor import EditorError, leader_ids
+
+
+def slot_of(event: Event, slot_id: int) -> Slot | None:
+    return next((slot for slot in event.slots if slot.id == slot_id), None)
+
+
+def room_of(event: Event, room_id: int) -> Room | None:
+    return next((room for room in event.rooms if room.id == room_id), None)
+
+
+def item_of(event: Event, item_id: int) -> ProgramItem | None:
+    return next((item for slot in event.slots for item in slot.items if item.id == item_id), None)
+
+
+def _in_use(item: ProgramItem) -> bool:
+    """Attendees wished for or were assigned to the item: it cannot silently disappear."""
+    wishes = db.session.scalar(select(func.count()).select_from(Preference).where(Preference.program_item_id == item.id))
+    seats = db.session.scalar(select(func.count()).select_from(Assignment).where(Assignment.program_item_id == item.id))
+    return bool(wishes or seats)
+
+
+# --- Slots ------------------------------------------------------------------------------------
+
+def save_slot(actor: User, event: Event, slot: Slot | None, label: str, starts_at: datetime,
+              ends_at: datetime) -> Slot:
+    """Create or change a slot (Zeitfenster)."""
+    problems: dict[str, str] = {}
+    label = label.strip()
+    if not label:
+        problems["label"] = "Bitte geben Sie eine Bezeichnung an."
+    elif any(other.label == label and other is not slot for other in event.slots):
+        problems["label"] = f"Ein Zeitfenster „{label}“ gibt es schon. Bezeichnungen müssen eindeutig sein."
+    if ends_at <= starts_at:
+        problems["ends_at"] = "Das Ende muss nach dem Beginn liegen."
+    elif starts_at < event.starts_at or ends_at > event.ends_at:
+        problems["starts_at"] = "Das Zeitfenster muss innerhalb der Veranstaltung liegen."
+    elif slot is not None:
+        outside = [item.title for item in slot.items
+                   if (item.starts_at and item.starts_at < starts_at) or (item.ends_at and item.ends_at > ends_at)]
+        if outside:
+            problems["starts_at"] = ("Diese Programmpunkte lägen außerhalb des Zeitfensters: "
+                                     + ", ".join(f"„{title}“" for title in outside) + ".")
+    if problems:
+        raise EditorError(problems)
+    created = slot is None
+    if slot is None:
+        slot = Slot(label=label, starts_at=starts_at, ends_at=ends_at)
+        event.slots.append(slot)
+    # Items with their own times move along with the day of their slot.
+    shift = starts_at.date() - slot.starts_at.date()
+    for item in slot.items:
+        if item.starts_at and shift.days:
+            item.starts_at, item.ends_at = item.starts_at + shift, item.ends_at + shift
+    slot.label, slot.starts_at, slot.ends_at = label, starts_at, ends_at
+    conflicts = _room_conflicts(event)
+    if conflicts:
+        db.session.rollback()
+        raise EditorError({"starts_at": conflicts[0]})
+    audit.record(actor, "slot.created" if created else "slot.updated", f"Zeitfenster „{label}“ gespeichert.", event=event)
+    db.session.commit()
+    return slot
+
+
+def delete_slot(actor: User, event: Event, slot: Slot) -> None:
+    """Remove a slot with its items, unless attendees already chose one of them."""
+    if any(_in_use(item) for item in slot.items):
+        raise EditorError({"slot": f"Im Zeitfenster „{slot.label}“ gibt es schon Wünsche oder Zuteilungen; "
+                                   "es kann nicht gelöscht werden."})
+    event.slots.remove(slot)
+    audit.record(actor, "slot.deleted", f"Zeitfenster „{slot.label}“ gelöscht.", event=event)
+    db.session.commit()
+
+
+# --- Rooms ------------------------------------------------------------------------------------
+
+def save_room(actor: User, event: Event, room: Room | None, name: str, capacity: int | None,
+              access_notes: str = "") -> list[str]:
+    """Create or change a room; returns warnings about workshops with more seats than the room."""
+    name = name.strip()
+    if not name:
+        raise EditorError({"name": "Bitte geben Sie einen Namen an."})
+    if any(other.name == name and other is not room for other in event.rooms):
+        raise EditorError({"name": f"Einen Raum „{name}“ gibt es schon."})
+    if room is None:
+        room = Room(name=name)
+        event.rooms.append(room)
+    room.name, room.capacity, room.access_notes = name, capacity, access_notes.strip()
+    audit.record(actor, "room.saved", f"Raum „{name}“ gespeichert.", event=event)
+    db.session.commit()
+    return [warning for slot in event.slots for item in slot.items if item.room is room
+            for warning in _capacity_warnings(item)]
+
+
+def delete_room(actor: User, event: Event, room: Room) -> None:
+    """Remove a room; its items keep their place in the program without a room."""
+    event.rooms.remove(room)
+    audit.record(actor, "room.deleted", f"Raum „{room.name}“ gelöscht.", event=event)
+    db.session.commit()
+
+
+# --- Program items ------------------------------------------------------------------------------
+
+@dataclass
+class ItemDetails:
+    """What the program item form edits. Times are on the slot's day; None means the whole slot."""
+
+    slot_id: int
+    kind: ItemKind
+    title: str
+    abstract: str = ""
+    room_id: int | None = None
+    capacity: int | None = None
+    starts_at: time | None = None
+    ends_at: time | None = None
+    speakers: list[str] = field(default_factory=list)
+    leader_ids: list[int] = field(default_factory=list)
+
+
+def possible_leaders(event: Event) -> list[User]:
+    """Accounts with the workshop-leader role in the event's network."""
+    return list(db.session.scalars(
+        select(User).join(Membership).where(Membership.network_id == event.network_id,
+                                            Membership.role == Role.workshop_leader).order_by(User.email)))
+
+
+def _check_item(event: Event, item: ProgramItem | None, details: ItemDetails) -> tuple[Slot, Room | None]:
+    problems: dict[str, str] = {}
+    slot = slot_of(event, details.slot_id)
+    room = room_of(event, details.room_id) if details.room_id else None
+    title = details.title.strip()
+    if slot is None:
+        problems["slot_id"] = "Bitte wählen Sie ein Zeitfenster dieser Veranstaltung."
+    elif any(other.title == title and other is not item for other in slot.items):
+        problems["title"] = f"„{title}“ gibt es in diesem Zeitfenster schon."
+    elif item is not None and item.slot_id != slot.id and _in_use(item):
+        problems["slot_id"] = "Für diesen Programmpunkt gibt es schon Wünsche oder Zuteilungen; er bleibt in seinem Zeitfenster."
+    if not title:
+        problems["title"] = "Bitte geben Sie einen Titel an."
+    if details.room_id and room is None:
+        problems["room_id"] = "Bitte wählen Sie einen Raum dieser Veranstaltung."
+    if details.capacity is not None and not details.kind.is_choice:
+        problems["capacity"] = "Nur Workshops und Thementische haben Plätze. Bitte lassen Sie das Feld leer."
+    elif details.kind.is_choice and details.capacity is None:
+        problems["capacity"] = "Bitte geben Sie an, wie viele Plätze der Programmpunkt hat."
+    elif item is not None and details.capacity is not None and details.capacity < item.seats_taken:
+        problems["capacity"] = (f"Schon {item.seats_taken} Plätze vergeben; die Kapazität kann nicht darunter sinken. "
+                                "Bitte verschieben Sie zuerst Teilnehmende.")
+    if (details.starts_at is None) != (details.ends_at is None):
+        problems["ends_at"] = "Bitte geben Sie Beginn und Ende an, oder keines von beiden (dann gilt das Zeitfenster)."
+    elif details.starts_at and details.ends_at and slot is not None:
+        begins, ends = _on_slot_day(slot, details.starts_at), _on_slot_day(slot, details.ends_at)
+        if ends <= begins:
+            problems["ends_at"] = "Das Ende muss nach dem Beginn liegen."
+        elif begins < slot.starts_at or ends > slot.ends_at:
+            problems["starts_at"] = (f"Der Programmpunkt muss innerhalb seines Zeitfensters „{slot.label}“ liegen "
+                                     f"({slot.starts_at:%H:%M}–{slot.ends_at:%H:%M} Uhr).")
+    allowed = {user.id for user in possible_leaders(event)}
+    if set(details.leader_ids) - allowed:
+        problems["leader_ids"] = "Bitte wählen Sie nur Konten mit der Rolle Workshopleitung."
+    if problems:
+        raise EditorError(problems)
+    return slot, room
+
+
+def _on_slot_day(slot: Slot, moment: time) -> datetime:
+    return datetime.combine(slot.starts_at.date(), moment)
+
+
+def _room_conflicts(event: Event) -> list[str]:
+    """Every pair of items that use one room at overlapping times, as German sentences."""
+    by_room: dict[int, list[ProgramItem]] = {}
+    for slot in event.slots:
+        for item in slot.items:
+            if item.room is not None:
+                by_room.setdefault(id(item.room), []).append(item)
+    conflicts = []
+    for items in by_room.values():
+        items.sort(key=lambda i: i.begins)
+        for index, first in enumerate(items):
+            for second in items[index + 1:]:
+                if second.begins < first.ends:
+                    conflicts.append(f"Der Raum „{first.room.name}“ ist zu dieser Zeit schon belegt: "
+                                     f"„{first.title}“ und „{second.title}“ überschneiden sich.")
+    return conflicts
+
+
+def _capacity_warnings(item: ProgramItem) -> list[str]:
+    if item.room and item.room.capacity and item.capacity and item.capacity > item.room.capacity:
+        return [f"„{item.title}“ hat {item.capacity} Plätze, der Raum „{item.room.name}“ nur {item.room.capacity}."]
+    return []
+
+
+def save_item(actor: User, event: Event, item: ProgramItem | None, details: ItemDetails) -> tuple[ProgramItem, list[str]]:
+    """Create or change a program item. Returns the item and warnings (saved anyway)."""
+    slot, room = _check_item(event, item, details)
+    created = item is None
+    if item is None:
+        item = ProgramItem(seats_taken=0, position=len(slot.items))
+    if item not in slot.items:
+        if item.slot is not None:
+            item.slot.items.remove(item)
+        slot.items.append(item)
+    item.kind, item.title, item.abstract = details.kind, details.title.strip(), details.abstract.strip()
+    item.room, item.capacity = room, details.capacity
+    item.starts_at = _on_slot_day(slot, details.starts_at) if details.starts_at else None
+    item.ends_at = _on_slot_day(slot, details.ends_at) if details.ends_at else None
+    speakers = {speaker.name: speaker for speaker in event.speakers}
+    names = list(dict.fromkeys(name.strip() for name in details.speakers if name.strip()))
+    for name in names:
+        if name not in speakers:
+            speakers[name] = Speaker(name=name)
+            event.speakers.append(speakers[name])
+    item.speakers = [speakers[name] for name in names]
+    conflicts = _room_conflicts(event)
+    if conflicts:
+        db.session.rollback()
+        raise EditorError({"room_id": conflicts[0]})
+    db.session.flush()
+    if set(leader_ids(item)) != set(details.leader_ids):
+        db.session.execute(delete(ItemLeader).where(ItemLeader.program_item_id == item.id))
+        db.session.add_all(ItemLeader(program_item_id=item.id, user_id=user_id) for user_id in details.leader_ids)
+    _drop_unused_speakers(event)
+    audit.record(actor, "item.created" if created else "item.updated",
+                 f"Programmpunkt „{item.title}“ ({slot.label}) gespeichert.", event=event)
+    db.session.commit()
+    return item, _capacity_warnings(item)
+
+
+def delete_item(actor: User, event: Event, item: ProgramItem) -> None:
+    """Remove a program item unless attendees wished for it or sit in it."""
+    if _in_use(item):
+        raise EditorError({"item": f"Für „{item.title}“ gibt es schon Wünsche oder Zuteilungen; "
+                                   "bitte verschieben Sie die Teilnehmenden zuerst."})
+    item.slot.items.remove(item)
+    db.session.flush()
+    _drop_unused_speakers(event)
+    audit.record(actor, "item.deleted", f"Programmpunkt „{item.title}“ gelöscht.", event=event)
+    db.session.commit()
+
+
+def _drop_unused_speakers(event: Event) -> None:
+    used = {speaker.id for slot in event.slots for item in slot.items for speaker in item.speakers}
+    for speaker in list(event.speakers):
+        if speaker.id is not None and speaker.id not in used:
+            event.speakers.remove(speaker)

@@ -1,0 +1,18 @@
+"""The documents page in a real browser: reachable by keyboard from the overview, no axe violations."""
+from tests.conftest import axe_violations
+
+
+def test_documents_page_passes_axe_with_and_without_errors(page, demo, live_server):
+    page.goto(live_server.url + "/manage/anmelden")
+    page.get_by_label("E-Mail-Adresse").fill("organisation@anhalt-bitterfeld.example")
+    page.get_by_label("Passwort").fill("demo-passwort-2024")
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("link", name="Druckvorlagen Stark für Familien").click()
+    page.get_by_role("heading", name="Druckvorlagen").wait_for()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Druckerversatz nach rechts (mm)").fill("99")
+    page.get_by_role("button", name="Namensschilder herunterladen (PDF)").click()
+    page.get_by_role("alert").wait_for()
+    assert "−20 bis 20" in page.get_by_role("alert").inner_text()
+    assert axe_violations(page) == []

@@ -1,0 +1,204 @@
+"""The event and program editor through the back office: create, edit, publish, duplicate, validations."""
+from datetime import timedelta
+
+from tests.conftest import post_form, sign_in
+from tests.manage_helpers import ANHALT, BASE, EVENT, event_named, registrations_of, workshops
+from confapp.extensions import db
+from confapp.models import EventStatus
+from confapp.services import accounts
+
+NEW_EVENT = {"title": "Netzwerktreffen Herbst", "slug": "netzwerktreffen-herbst", "subtitle": "",
+             "description": "", "starts_at": "2030-10-01T09:00", "ends_at": "2030-10-01T13:00",
+             "venue_name": "Rathaus", "venue_address": "", "capacity": "40", "registration_opens_at": "",
+             "registration_closes_at": "", "choice_mode": "ranked", "ranks": "3", "contact_email": ""}
+
+
+def _form_of(event, **changes):
+    data = {"title": event.title, "slug": event.slug, "subtitle": event.subtitle, "description": event.description,
+            "starts_at": f"{event.starts_at:%Y-%m-%dT%H:%M}", "ends_at": f"{event.ends_at:%Y-%m-%dT%H:%M}",
+            "venue_name": event.venue_name, "venue_address": event.venue_address,
+            "capacity": str(event.capacity or ""),
+            "registration_opens_at": f"{event.registration_opens_at:%Y-%m-%dT%H:%M}",
+            "registration_closes_at": f"{event.registration_closes_at:%Y-%m-%dT%H:%M}",
+            "choice_mode": event.choice_mode.value, "ranks": str(event.ranks), "contact_email": event.contact_email}
+    return {**data, **changes}
+
+
+def test_organiser_creates_a_draft_event_and_errors_are_german(client, demo, app_context):
+    sign_in(client, ANHALT)
+    bad = post_form(client, "/manage/n/anhalt-bitterfeld/neu",
+                    {**NEW_EVENT, "ends_at": "2030-09-30T09:00", "slug": "Mit Leerzeichen", "capacity": "-3"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Bitte prüfen Sie Ihre Angaben" in html
+    assert "Bitte eine ganze Zahl von 1 bis 100000" in html
+    assert event_named("netzwerktreffen-herbst") is None
+
+    bad = post_form(client, "/manage/n/anhalt-bitterfeld/neu", {**NEW_EVENT, "ends_at": "2030-09-30T09:00"})
+    assert "Das Ende liegt vor dem Beginn" in bad.get_data(as_text=True)
+    taken = post_form(client, "/manage/n/anhalt-bitterfeld/neu", {**NEW_EVENT, "slug": EVENT})
+    assert "ist schon vergeben" in taken.get_data(as_text=True)
+
+    created = post_form(client, "/manage/n/anhalt-bitterfeld/neu", NEW_EVENT)
+    assert created.status_code == 302
+    event = event_named("netzwerktreffen-herbst")
+    assert event.status == EventStatus.draft and event.network.slug == "anhalt-bitterfeld"
+    assert event.retention_until is not None
+
+
+def test_attendee_like_markup_in_a_title_is_shown_as_text(client, demo):
+    sign_in(client, ANHALT)
+    post_form(client, "/manage/n/anhalt-bitterfeld/neu",
+              {**NEW_EVENT, "title": "<img src=file:///etc/passwd>"})
+    html = client.get("/manage/e/netzwerktreffen-herbst/").get_data(as_text=True)
+    assert "&lt;img src=file:///etc/passwd&gt;" in html and "<img src=file" not in html
+
+
+def test_event_times_cannot_leave_slots_outside(client, demo, app_context):
+    sign_in(client, ANHALT)
+    event = event_named()
+    late_start = (event.starts_at + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    response = post_form(client, f"{BASE}/bearbeiten", _form_of(event, starts_at=late_start))
+    assert response.status_code == 422
+    assert "Diese Zeitfenster lägen außerhalb der Veranstaltung" in response.get_data(as_text=True)
+    assert event_named().starts_at == event.starts_at
+
+
+def test_capacity_cannot_drop_below_confirmed_registrations(client, demo, app_context):
+    sign_in(client, ANHALT)
+    event = event_named()
+    response = post_form(client, f"{BASE}/bearbeiten", _form_of(event, capacity="1"))
+    assert "die Kapazität kann nicht darunter sinken" in response.get_data(as_text=True)
+    saved = post_form(client, f"{BASE}/bearbeiten", _form_of(event, title="Stark für Familien 2"))
+    assert saved.status_code == 302 and event_named().title == "Stark für Familien 2"
+
+
+def test_publish_close_archive_and_the_public_list(client, demo, app_context):
+    sign_in(client, ANHALT)
+    post_form(client, "/manage/n/anhalt-bitterfeld/neu", NEW_EVENT)
+    url = "/manage/e/netzwerktreffen-herbst"
+    refused = post_form(client, f"{url}/status/published", {}, page_url=f"{url}/")
+    assert refused.status_code == 302
+    assert "ohne Programm kann nicht veröffentlicht werden" in client.get(f"{url}/").get_data(as_text=True)
+    post_form(client, f"{url}/programm/zeitfenster/neu",
+              {"label": "Vormittag", "starts_at": "2030-10-01T09:00", "ends_at": "2030-10-01T12:00"})
+    post_form(client, f"{url}/status/published", {}, page_url=f"{url}/")
+    assert event_named("netzwerktreffen-herbst").status == EventStatus.published
+    assert "Netzwerktreffen Herbst" in client.get("/").get_data(as_text=True)
+    post_form(client, f"{url}/status/archived", {}, page_url=f"{url}/")
+    assert "Netzwerktreffen Herbst" not in client.get("/").get_data(as_text=True)
+    impossible = post_form(client, f"{url}/status/closed", {}, page_url=f"{url}/")
+    assert impossible.status_code == 302 and event_named("netzwerktreffen-herbst").status == EventStatus.archived
+
+
+def test_duplicate_shifts_every_date_and_copies_the_program_without_people(client, demo, app_context):
+    sign_in(client, ANHALT)
+    event = event_named()
+    new_day = event.starts_at.date() + timedelta(days=364)
+    response = post_form(client, f"{BASE}/kopieren",
+                         {"title": "Stark für Familien 2025", "slug": "stark-2025", "starts_on": new_day.isoformat()})
+    assert response.status_code == 302
+    copy = event_named("stark-2025")
+    original = event_named()
+    assert copy.status == EventStatus.draft and copy.seats_taken == 0
+    assert copy.starts_at == original.starts_at + timedelta(days=364)
+    assert copy.registration_closes_at == original.registration_closes_at + timedelta(days=364)
+    assert [(s.label, s.starts_at - timedelta(days=364)) for s in copy.slots] == \
+           [(s.label, s.starts_at) for s in original.slots]
+    assert [(w.title, w.capacity, w.room.name if w.room else None, w.seats_taken) for w in workshops("stark-2025")] == \
+           [(w.title, w.capacity, w.room.name if w.room else None, 0) for w in workshops()]
+    assert registrations_of("stark-2025") == [] and registrations_of()
+    taken = post_form(client, f"{BASE}/kopieren", {"title": "X", "slug": "stark-2025", "starts_on": new_day.isoformat()})
+    assert "ist schon vergeben" in taken.get_data(as_text=True)
+
+
+def _item_form(workshop, **changes):
+    data = {"slot_id": str(workshop.slot_id), "kind": workshop.kind.value, "title": workshop.title,
+            "abstract": workshop.abstract, "room_id": str(workshop.room_id or 0),
+            "capacity": str(workshop.capacity or ""), "starts_at": "", "ends_at": "",
+            "speakers": "\n".join(s.name for s in workshop.speakers)}
+    return {**data, **changes}
+
+
+def test_program_item_must_lie_inside_its_slot(client, demo, app_context):
+    sign_in(client, ANHALT)
+    workshop = workshops()[0]
+    url = f"{BASE}/programm/punkt/{workshop.id}"
+    before = workshop.slot.starts_at - timedelta(hours=1)
+    response = post_form(client, url, _item_form(workshop, starts_at=f"{before:%H:%M}",
+                                                 ends_at=f"{workshop.slot.starts_at:%H:%M}"))
+    assert response.status_code == 422
+    assert "muss innerhalb seines Zeitfensters" in response.get_data(as_text=True)
+    inside = workshop.slot.starts_at + timedelta(minutes=30)
+    ok = post_form(client, url, _item_form(workshop, starts_at=f"{inside:%H:%M}",
+                                           ends_at=f"{workshop.slot.ends_at:%H:%M}"))
+    assert ok.status_code == 302 and workshops()[0].starts_at == inside
+
+
+def test_a_room_cannot_be_used_twice_at_once(client, demo, app_context):
+    sign_in(client, ANHALT)
+    first, second = workshops()[:2]
+    response = post_form(client, f"{BASE}/programm/punkt/{second.id}", _item_form(second, room_id=str(first.room_id)))
+    assert response.status_code == 422
+    assert f"Der Raum „{first.room.name}“ ist zu dieser Zeit schon belegt" in response.get_data(as_text=True)
+    assert workshops()[1].room_id == second.room_id
+
+
+def test_workshop_capacity_above_the_room_is_warned_and_below_seats_refused(client, demo, app_context):
+    sign_in(client, ANHALT)
+    workshop = workshops()[0]
+    post_form(client, f"{BASE}/programm/raum/{workshop.room_id}",
+              {"name": workshop.room.name, "capacity": "10", "access_notes": ""})
+    response = post_form(client, f"{BASE}/programm/punkt/{workshop.id}", _item_form(workshop, capacity="30"),
+                         follow_redirects=True)
+    assert "hat 30 Plätze, der Raum" in response.get_data(as_text=True)
+    assert workshops()[0].capacity == 30
+    workshop = workshops()[0]
+    workshop.seats_taken = 5
+    db.session.commit()
+    refused = post_form(client, f"{BASE}/programm/punkt/{workshop.id}", _item_form(workshop, capacity="4"))
+    assert "die Kapazität kann nicht darunter sinken" in refused.get_data(as_text=True)
+    talk = post_form(client, f"{BASE}/programm/punkt/neu", _item_form(workshop, kind="talk", title="Grußwort",
+                                                                     room_id="0", capacity="20"))
+    assert "Nur Workshops und Thementische haben Plätze" in talk.get_data(as_text=True)
+
+
+def test_slot_must_lie_inside_the_event_and_items_with_wishes_stay(client, demo, app_context):
+    sign_in(client, ANHALT)
+    event = event_named()
+    response = post_form(client, f"{BASE}/programm/zeitfenster/neu",
+                         {"label": "Abends", "starts_at": f"{event.ends_at:%Y-%m-%dT%H:%M}",
+                          "ends_at": f"{event.ends_at + timedelta(hours=2):%Y-%m-%dT%H:%M}"})
+    assert "Das Zeitfenster muss innerhalb der Veranstaltung liegen" in response.get_data(as_text=True)
+    wished = workshops()[0]
+    refused = post_form(client, f"{BASE}/programm/punkt/{wished.id}/loeschen", {}, page_url=f"{BASE}/programm",
+                        follow_redirects=True)
+    assert "gibt es schon Wünsche oder Zuteilungen" in refused.get_data(as_text=True)
+    assert workshops()[0].id == wished.id
+
+
+def test_new_item_with_speakers_and_a_workshop_leader(client, demo, app_context):
+    leader = accounts.grant_role("leitung@example.org", "anhalt-bitterfeld", "workshop_leader",
+                                 password="ein sicheres Passwort").user
+    sign_in(client, ANHALT)
+    slot = workshops()[0].slot
+    response = post_form(client, f"{BASE}/programm/punkt/neu", {
+        "slot_id": str(slot.id), "kind": "workshop", "title": "Neuer Workshop", "abstract": "", "room_id": "0",
+        "capacity": "12", "starts_at": "", "ends_at": "", "speakers": "Dr. Neu\nFrau Zwei\n",
+        "leader_ids": str(leader.id)})
+    assert response.status_code == 302
+    item = next(w for w in workshops() if w.title == "Neuer Workshop")
+    assert sorted(s.name for s in item.speakers) == ["Dr. Neu", "Frau Zwei"]
+    page = client.get(f"{BASE}/programm/punkt/{item.id}").get_data(as_text=True)
+    assert "leitung@example.org" in page and "checked" in page
+
+
+def test_admins_see_the_audit_log_of_organiser_actions(client, other_client, demo, app_context):
+    accounts.grant_role("team@anhalt-bitterfeld.example", "anhalt-bitterfeld", "organiser",
+                        password="ein sicheres Passwort")
+    sign_in(other_client, "team@anhalt-bitterfeld.example", "ein sicheres Passwort")
+    event = event_named()
+    post_form(other_client, f"{BASE}/bearbeiten", _form_of(event, title="Stark für Familien (neu)"))
+    assert other_client.get("/manage/n/anhalt-bitterfeld/protokoll").status_code == 404
+    sign_in(client, ANHALT)
+    log = client.get("/manage/n/anhalt-bitterfeld/protokoll").get_data(as_text=True)
+    assert "team@anhalt-bitterfeld.example" in log and "Angaben geändert: Titel." in log

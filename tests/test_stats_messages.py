@@ -1,0 +1,80 @@
+"""Statistics (numbers and SVG charts) and messages to attendees through the outbox."""
+from datetime import timedelta
+
+from tests.conftest import outbox_messages, post_form, sign_in
+from tests.manage_helpers import ANHALT, BASE, event_named, registrations_of, workshops
+from confapp.extensions import db
+from confapp.models import Assignment, AssignmentSource, AuditEntry, OutboxMessage, RegistrationStatus, utcnow
+
+
+def _assign(registration, workshop):
+    registration.assignments.append(Assignment(slot_id=workshop.slot_id, program_item_id=workshop.id,
+                                               source=AssignmentSource.manual))
+
+
+def test_statistics_show_sectors_workshops_and_check_in_rate(client, demo, app_context):
+    confirmed = [r for r in registrations_of() if r.status == RegistrationStatus.confirmed]
+    workshop = workshops()[0]
+    for registration in confirmed[:4]:
+        _assign(registration, workshop)
+    confirmed[0].checked_in_at = utcnow()
+    confirmed[1].created_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+    sign_in(client, ANHALT)
+    html = client.get(f"{BASE}/statistik").get_data(as_text=True)
+    assert html.count("<svg") == 3 and 'role="img"' in html and "<title id=\"chart-sector-title\">" in html
+    sectors = {r.sector for r in confirmed}
+    assert all(sector in html for sector in sectors)
+    rate = round(100 / len(confirmed))
+    assert f"{len(confirmed)}</dd>" in html and f"1 ({rate} %)" in html
+    percent = round(100 * 4 / workshop.capacity)
+    assert f"4 / {workshop.capacity}" in html and f"{workshop.title} {percent} %" in html
+    assert (utcnow() - timedelta(days=30)).strftime("%d.%m.%Y") in html
+
+
+def _message(client, **changes):
+    data = {"status": "confirmed", "item_id": "0", "sector": "", "subject": "Ihre Zuteilung, {name}",
+            "body": "Hallo {vorname},\nIhre Workshops:\n{workshops}\nRaum: {raeume}\nLink: {link}"}
+    return post_form(client, f"{BASE}/nachrichten", {**data, **changes})
+
+
+def test_message_preview_then_send_to_one_workshop(client, app, demo, app_context):
+    confirmed = [r for r in registrations_of() if r.status == RegistrationStatus.confirmed]
+    workshop = workshops()[0]
+    for registration in confirmed[:2]:
+        _assign(registration, workshop)
+    confirmed[0].first_name = "=Greta <b>"
+    db.session.commit()
+    first = sorted(confirmed[:2], key=lambda r: (r.last_name, r.first_name, r.id))[0]
+    sign_in(client, ANHALT)
+
+    preview = _message(client, item_id=str(workshop.id), preview="Vorschau")
+    html = preview.get_data(as_text=True)
+    assert "Diese Nachricht geht an 2 Personen" in html and workshop.title in html
+    assert f"/e/{first.event.slug}/anmeldung/{first.manage_token}" in html
+    assert "&lt;b&gt;" in html or "=Greta" not in first.first_name
+    assert db.session.query(OutboxMessage).count() == 0
+
+    sent = _message(client, item_id=str(workshop.id), send="Jetzt senden")
+    assert sent.status_code == 302
+    mails = outbox_messages(app)
+    assert sorted(m["To"] for m in mails) == sorted(r.email for r in confirmed[:2])
+    greta = next(m for m in mails if m["To"] == confirmed[0].email)
+    body = greta.get_content()
+    assert "Hallo =Greta <b>," in body and f"{workshop.slot.label}: {workshop.title}" in body
+    assert f"http://confapp.test/e/{confirmed[0].event.slug}/anmeldung/{confirmed[0].manage_token}" in body
+    assert greta["Subject"] == "Ihre Zuteilung, =Greta <b> " + confirmed[0].last_name
+    assert db.session.query(AuditEntry).filter(AuditEntry.action == "message.sent").count() == 1
+
+
+def test_unknown_placeholders_and_empty_audiences_are_explained(client, demo, app_context):
+    sign_in(client, ANHALT)
+    bad = _message(client, body="Hallo {vorname.__class__} und {foo}", preview="Vorschau")
+    assert bad.status_code == 422
+    assert "Unbekannter Platzhalter {foo}" in bad.get_data(as_text=True)
+    nobody = _message(client, status="waitlisted", sector="Jobcenter", preview="Vorschau")
+    assert "Niemand passt zu dieser Auswahl" in nobody.get_data(as_text=True)
+    empty = _message(client, subject="", send="Jetzt senden")
+    assert "Bitte geben Sie einen Betreff an." in empty.get_data(as_text=True)
+    assert db.session.query(OutboxMessage).count() == 0
+    assert event_named() is not None
