@@ -1,0 +1,79 @@
+"""Every page a person can open (public, manage link, back office, door) has no axe-core violation.
+
+The walk comes from the app's own URL map, so a new page is swept without being added here; a page
+with a URL parameter the sweep does not know fails loudly instead of being skipped.
+"""
+from sqlalchemy import select
+
+from tests.conftest import axe_violations
+from tests.manage_helpers import ANHALT, EVENT, event_named, registrations_of, workshops
+from confapp.extensions import db
+from confapp.models import ApiToken, RegistrationStatus, TokenScope
+from confapp.services import api_tokens
+from confapp.services.demo import DEMO_PASSWORD
+
+#: Not pages: files, redirects, the language switch and the counts (JSON) the door overview reloads.
+NOT_PAGES = (".pdf", ".ics", ".<fmt>", "/sprache/", "/abmelden", "/api/", "/static/", "/zahlen")
+
+
+def _values() -> dict[str, str]:
+    event = event_named()
+    person = next(r for r in registrations_of() if r.status == RegistrationStatus.confirmed)
+    token = db.session.scalar(select(ApiToken)) or api_tokens.create_token(
+        event.network, "Website", TokenScope.read, ANHALT)[0]
+    db.session.commit()
+    return {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "slot_id": str(event.slots[0].id),
+            "room_id": str(event.rooms[0].id), "item_id": str(workshops()[0].id),
+            "registration_id": str(person.id), "token_id": str(token.id),
+            "token": person.manage_token, "status": "published", "format": "a4", "fmt": "csv"}
+
+
+def _pages(app, prefixes: tuple[str, ...]) -> list[str]:
+    values = _values()
+    urls = set()
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or not rule.rule.startswith(prefixes):
+            continue
+        if any(part in rule.rule for part in NOT_PAGES):
+            continue
+        unknown = set(rule.arguments) - set(values)
+        assert not unknown, f"teach the sweep the parameter(s) {unknown} of {rule.rule}"
+        url = rule.rule
+        for name in rule.arguments:
+            for pattern in (f"<{name}>", f"<int:{name}>"):
+                url = url.replace(pattern, values[name])
+        urls.add(url)
+    return sorted(urls)
+
+
+def _sweep(page, base: str, urls: list[str]) -> dict[str, list[str]]:
+    found = {}
+    for url in urls:
+        response = page.goto(base + url)
+        assert response is not None and response.status < 400, f"{url}: {response and response.status}"
+        violations = axe_violations(page)
+        if violations:
+            found[url] = violations
+    return found
+
+
+def test_public_and_manage_link_pages_pass_axe(app, page, demo, live_server):
+    urls = _pages(app, ("/e/", "/n/")) + ["/"]
+    assert any("/anmeldung/" in url for url in urls) and any(url.endswith("/anmelden") for url in urls)
+    assert _sweep(page, live_server.url, urls) == {}
+
+
+def _sign_in(page, base: str, email: str) -> None:
+    page.goto(base + "/manage/anmelden")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.get_by_label("Passwort").press("Enter")
+    page.wait_for_url(base + "/manage/")
+
+
+def test_back_office_and_door_pages_pass_axe(app, page, demo, live_server):
+    urls = _pages(app, ("/manage", "/checkin"))
+    assert len(urls) >= 25
+    _sign_in(page, live_server.url, ANHALT)
+    person = next(r for r in registrations_of() if r.status == RegistrationStatus.confirmed)
+    assert _sweep(page, live_server.url, urls + [f"/c/{person.badge_token}"]) == {}
