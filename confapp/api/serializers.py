@@ -96,7 +96,7 @@ def assignment_result(result: AssignmentPreview) -> dict:
     return {
         "mode": result.mode.value, "fingerprint": result.fingerprint,
         "report": {
-            "people": report.people, "objective": report.objective, "optimal": report.optimal,
+            "people": report.people, "objective": report.solver.objective, "optimal": report.solver.optimal,
             "slots": [{"slot_id": slot.slot_id, "label": slot.label, "wishes": list(slot.wishes),
                        "fallback": slot.fallback, "unplaced": slot.unplaced, "kept": slot.kept}
                       for slot in report.slots],
