@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from confapp.services.assignment_model import WISH_STEP, Item, Person, Problem, fallback_cost, unplaced_cost  # noqa: E402
+from confapp.services.assignment_model import (WISH_STEP, Item, Person, Problem, fallback_cost,  # noqa: E402
+                                               unplaced_cost)
 from confapp.services.assignment_solver import solve  # noqa: E402
 
 SIZES = ((500, 7, 1), (5_000, 40, 2), (10_000, 100, 3))
@@ -149,11 +150,11 @@ def main() -> None:
         started, cpu = time.perf_counter(), time.process_time()
         solution = solve(problem)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        fcfs = first_come_first_served(problem)
-        worse = (fcfs - solution.figures.objective) / max(solution.figures.objective, 1) * 100
+        figures = solution.figures
+        worse = (first_come_first_served(problem) - figures.objective) / max(figures.objective, 1) * 100
         size = f"{attendees:,} × {workshops} × {slots}"
-        print(f"{size:>18} {seconds:8.2f} {cpu:6.2f} {solution.figures.objective:10d} {solution.figures.gap:5.0g} {str(solution.figures.optimal):>8} "
-              f"{worse:10.0f}%", flush=True)
+        print(f"{size:>18} {seconds:8.2f} {cpu:6.2f} {figures.objective:10d} {figures.gap:5.0g} "
+              f"{str(figures.optimal):>8} {worse:10.0f}%", flush=True)
     if arguments.db:
         database_round_trip(arguments.db)
 

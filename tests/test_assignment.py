@@ -66,9 +66,9 @@ def test_flask_assign_seats_every_demo_attendee_and_prints_the_report(demo, cli)
     assert "Kinderschutz in der Kita:" in result.output
     assert "Gespeichert: 12 neu, 0 verschoben, 0 entfernt." in result.output
     db.session.expire_all()
-    assignments = list(db.session.scalars(select(Assignment).join(Registration).where(Registration.event_id == event.id)))
-    assert Counter(a.registration_id for a in assignments) == Counter({r: 1 for r in {a.registration_id for a in assignments}})
-    assert len(assignments) == 12
+    assignments = list(db.session.scalars(select(Assignment).join(Registration)
+                                          .where(Registration.event_id == event.id)))
+    assert len({a.registration_id for a in assignments}) == len(assignments) == 12
     for item in event.choice_slots[0].choice_items:
         assert item.seats_taken == sum(a.program_item_id == item.id for a in assignments) <= item.capacity
 
@@ -80,7 +80,8 @@ def test_theme_table_rounds_never_repeat_a_table_for_anyone(demo, cli):
     db.session.expire_all()
     forum = demo[1]
     topics = Counter()
-    for assignment_row in db.session.scalars(select(Assignment).join(Registration).where(Registration.event_id == forum.id)):
+    rows = db.session.scalars(select(Assignment).join(Registration).where(Registration.event_id == forum.id))
+    for assignment_row in rows:
         topics[(assignment_row.registration_id, assignment_row.program_item.title)] += 1
     assert topics and max(topics.values()) == 1
 
@@ -277,3 +278,19 @@ def test_the_sector_cap_is_set_per_event_in_the_event_file(demo):
     with pytest.raises(EventFileError) as error:
         import_event(json.dumps(data))
     assert "registration.sector_cap_percent: muss eine ganze Zahl von 1 bis 100 sein" in error.value.problems
+
+
+def test_flask_assign_lists_moves_of_notified_attendees_and_fills_without_moving_them(app_context, cli):
+    event = small_event({"A": 1, "B": 5})
+    register(event, "Anna", ["A", "B"], minutes=10)
+    assert "E-Mails mit der Zuteilung: 1" in cli.invoke(args=["assign", "werkstatt", "--notify"]).output
+    register(event, "Berta", ["A"], minutes=0)
+
+    preview = cli.invoke(args=["assign", "werkstatt", "--dry-run"])
+    filled = cli.invoke(args=["assign", "werkstatt", "--fill"])
+
+    assert "Änderungen gegenüber den gespeicherten Plätzen: 2, davon 1 bei bereits Benachrichtigten:" in preview.output
+    assert "Anna Test, Workshops: A → B" in preview.output
+    assert "Gespeichert: 1 neu, 0 verschoben, 0 entfernt." in filled.output
+    assert seats_by_name(event) == {"Anna": "A", "Berta": "B"}
+    assert "nicht zusammen" in cli.invoke(args=["assign", "werkstatt", "--dry-run", "--notify"]).output

@@ -12,7 +12,7 @@ PAGE = "/manage/e/stark-fuer-familien/dokumente"
 
 def test_organiser_downloads_badges_and_they_count_as_printed(client, demo):
     sign_in(client, "organisation@anhalt-bitterfeld.example")
-    page = client.get("/manage/").get_data(as_text=True)
+    page = client.get("/manage/e/stark-fuer-familien/").get_data(as_text=True)  # the event navigation
     assert PAGE in page
 
     first = post_form(client, PAGE + "/namensschilder", {"layout": "a4-85x54", "skip": "0", "offset_x": "0",

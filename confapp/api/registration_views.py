@@ -13,14 +13,14 @@ from confapp.extensions import limiter
 from confapp.models import Registration, RegistrationStatus, TokenScope
 from confapp.services import events
 from confapp.services import registration as registrations
-from confapp.services import registration_admin
+from confapp.services import api_registrations
 
 #: Per caller address, as the registration form (colleagues on one office network register in a row).
 REGISTRATION_LIMIT = "20 per minute;200 per hour"
 
 
 def network_registration(slug: str, registration_id: int) -> Registration:
-    found = (registration_admin.registration_of_network(g.api_token.network, slug, registration_id)
+    found = (api_registrations.registration_of_network(g.api_token.network, slug, registration_id)
              if registration_id <= MAX_ID else None)
     if found is None:
         raise ApiProblem(404, "not_found")
@@ -47,11 +47,11 @@ def register(slug: str):
 def list_registrations(slug: str):
     event = network_event(slug)
     status = choice_arg("status", [s.value for s in RegistrationStatus])
-    filters = registration_admin.RegistrationFilter(
+    filters = api_registrations.RegistrationFilter(
         status=RegistrationStatus(status) if status else None,
         sector=text_arg("sector", 100), workshop=int_arg("workshop", None, minimum=1))
-    page = registration_admin.registrations_page(event, filters, after=int_arg("cursor", 0),
-                                                 limit=int_arg("limit", 50, 1, registration_admin.MAX_PAGE))
+    page = api_registrations.registrations_page(event, filters, after=int_arg("cursor", 0),
+                                                 limit=int_arg("limit", 50, 1, api_registrations.MAX_PAGE))
     return jsonify({"registrations": [registration(r) for r in page.registrations], "next_cursor": page.next_after})
 
 
@@ -65,9 +65,9 @@ def show_registration(slug: str, registration_id: int):
 @token_required(TokenScope.write)
 def update_registration(slug: str, registration_id: int):
     found = network_registration(slug, registration_id)
-    details, choices = registration_changes(json_object(), registration_admin.EDITABLE)
+    details, choices = registration_changes(json_object(), api_registrations.EDITABLE)
     try:
-        registration_admin.update_registration(found, details, choices, by=token_actor())
+        api_registrations.update_registration(found, details, choices, by=token_actor())
     except registrations.InvalidRegistration as invalid:
         raise field_errors(invalid)
     except registrations.RegistrationError:

@@ -257,14 +257,16 @@ def assign_by_hand(event: Event, registration_id: int, item_id: int, actor: str 
         return seat
     if not _take_seat(item.id):
         db.session.rollback()
-        raise AssignmentError(f"„{item.title}“ ist voll. Geben Sie zuerst einen Platz frei oder erhöhen Sie die Kapazität.")
+        raise AssignmentError(f"„{item.title}“ ist voll. Geben Sie zuerst einen Platz frei "
+                              "oder erhöhen Sie die Kapazität.")
     if seat is None:
         seat = Assignment(registration=registration, slot_id=item.slot_id, program_item_id=item.id)
         db.session.add(seat)
         registration.history.append(RegistrationHistory(action="assigned", actor=actor,
                                                         note=f"{item.slot.label}: {item.title} (von Hand)"))
     else:
-        db.session.execute(update(ProgramItem).where(ProgramItem.id == seat.program_item_id, ProgramItem.seats_taken > 0)
+        db.session.execute(update(ProgramItem)
+                           .where(ProgramItem.id == seat.program_item_id, ProgramItem.seats_taken > 0)
                            .values(seats_taken=ProgramItem.seats_taken - 1))
         registration.history.append(RegistrationHistory(
             action="moved", actor=actor,

@@ -1,109 +1,101 @@
-"""Organisers' view of registrations: find them within one network, list with filters, edit details.
+"""Organisers' actions on registrations: add by hand, edit, cancel, move, promote the waitlist.
 
-Seats, waitlists and e-mails stay with ``registration``; this module only reads and edits the
-attendee's details (name, organisation, sector), which never touch seats. Every lookup takes the
-caller's network: a registration of another network does not exist for it.
+Seats are never decided here: every action that takes or frees a seat goes through
+``services.registration`` (which locks the event). This module adds the organiser's rules on top
+(an explicit capacity override, the audit log) and names the acting organiser in the history.
+The registration service commits its own transaction (taking the event lock commits what was
+pending), so the audit entry follows in a second, short transaction once the change stood.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from confapp.extensions import db
-from confapp.models import Assignment, Event, Network, Registration, RegistrationHistory, RegistrationStatus
-from confapp.services.choices import Choices, choice_problems
-from confapp.services.registration import (InvalidRegistration, RegistrationData, RegistrationError,
-                                           change_choices, registration_problems)
+from confapp.models import Event, ProgramItem, Registration, RegistrationHistory, User
+from confapp.services import audit, registration
+from confapp.services.registration import RegistrationData, RegistrationError, SeatUnavailable
 
-#: Details organisers may change by hand (the address is the attendee's key and stays).
+#: Personal fields an organiser may correct (e.g. a typo reported by phone); wishes go through the service.
 EDITABLE = ("first_name", "last_name", "organisation", "sector")
-#: Longest page of a list.
-MAX_PAGE = 200
 
 
-@dataclass(frozen=True)
-class RegistrationFilter:
-    status: RegistrationStatus | None = None
-    sector: str | None = None
-    #: Program item id: registrations with a seat in it.
-    workshop: int | None = None
-
-
-@dataclass(frozen=True)
-class Page:
-    registrations: list[Registration]
-    #: Id to continue after; None on the last page.
-    next_after: int | None
-
-
-def _loaded():
-    return (selectinload(Registration.preferences), selectinload(Registration.assignments),
-            selectinload(Registration.event))
-
-
-def registrations_page(event: Event, filters: RegistrationFilter, after: int = 0, limit: int = 50) -> Page:
-    """One page of the event's registrations in id order (stable while new ones arrive: cursor by id)."""
-    limit = max(1, min(limit, MAX_PAGE))
-    query = (select(Registration).where(Registration.event_id == event.id, Registration.id > after)
-             .options(*_loaded()).order_by(Registration.id).limit(limit + 1))
-    if filters.status is not None:
-        query = query.where(Registration.status == filters.status)
-    if filters.sector is not None:
-        query = query.where(Registration.sector == filters.sector)
-    if filters.workshop is not None:
-        query = query.where(Registration.assignments.any(Assignment.program_item_id == filters.workshop))
-    found = list(db.session.scalars(query))
-    more = len(found) > limit
-    found = found[:limit]
-    return Page(found, found[-1].id if more else None)
-
-
-def registration_of_network(network: Network, event_slug: str, registration_id: int) -> Registration | None:
-    """The registration if it belongs to this event of this network; None otherwise."""
-    return db.session.scalar(
-        select(Registration).join(Event)
-        .where(Registration.id == registration_id, Event.slug == event_slug, Event.network_id == network.id)
-        .options(*_loaded()))
-
-
-def detail_problems(registration: Registration, changes: dict[str, str]) -> dict[str, str]:
-    """What is wrong with new details, by field (German), with the same rules as the form."""
-    current = {name: getattr(registration, name) for name in EDITABLE}
-    data = RegistrationData(**{**current, **changes}, email=registration.email)
-    invalid = registration_problems(registration.event, data, by_organiser=True)
-    problems = invalid.problems if invalid else {}
-    return {name: message for name, message in problems.items() if name in changes}
-
-
-def update_registration(registration: Registration, details: dict[str, str], choices: Choices | None = None,
-                        *, by: str) -> Registration:
-    """Change name, organisation or sector (keys of ``EDITABLE``) and, if given, the workshop choices.
-
-    Everything is checked before anything changes: raises ``InvalidRegistration`` with per-field
-    and per-choice problems, ``RegistrationError`` for a cancelled registration. Detail changes go
-    into the history; choices change through ``registration.change_choices`` (seats, waitlists,
-    e-mails as there). Commits.
-    """
-    unknown = set(details) - set(EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    if registration.status == RegistrationStatus.cancelled:
-        raise RegistrationError("Diese Anmeldung ist storniert.")
-    problems = detail_problems(registration, details)
-    broken = choice_problems(registration.event, choices) if choices is not None else []
-    if problems or broken:
-        raise InvalidRegistration(problems, broken)
-    changed = []
-    for name, value in details.items():
-        if getattr(registration, name) != value.strip():
-            setattr(registration, name, value.strip())
-            changed.append(name)
-    if changed:
-        registration.history.append(RegistrationHistory(action="details_changed", actor=by[:254],
-                                                        note=", ".join(changed)))
+def _logged(actor: User, event: Event, action: str, summary: str) -> None:
+    audit.record(actor, action, summary, event=event)
     db.session.commit()
-    if choices is not None:
-        change_choices(registration, choices, by=by)
-    return registration
+
+
+def add_by_hand(actor: User, event: Event, data: RegistrationData) -> registration.RegistrationResult:
+    """A registration taken by phone or on paper: same seat rules, registration window not enforced."""
+    result = registration.register(event, data, by_organiser=True, actor=actor.email)
+    if result.created:
+        _logged(actor, event, "registration.added",
+                f"Anmeldung von {result.registration.full_name} von Hand erfasst ({result.registration.status.value}).")
+    return result
+
+
+@dataclass
+class PersonDetails:
+    first_name: str
+    last_name: str
+    organisation: str
+    sector: str
+
+
+def edit_person(actor: User, reg: Registration, details: PersonDetails) -> None:
+    """Correct name, organisation or sector; the history says who changed what."""
+    problems = {}
+    for name in EDITABLE:
+        value = getattr(details, name).strip()
+        if not value and name != "organisation":
+            problems[name] = "Bitte füllen Sie dieses Feld aus."
+        elif len(value) > registration.LIMITS[name]:
+            problems[name] = f"Bitte höchstens {registration.LIMITS[name]} Zeichen eingeben."
+    if details.sector and details.sector not in reg.event.network.sectors:
+        problems["sector"] = "Bitte wählen Sie ein Arbeitsfeld aus der Liste."
+    if problems:
+        raise registration.InvalidRegistration(problems, [])
+    changed = [name for name in EDITABLE if getattr(reg, name) != getattr(details, name).strip()]
+    for name in changed:
+        setattr(reg, name, getattr(details, name).strip())
+    if changed:
+        reg.history.append(RegistrationHistory(action="edited", actor=actor.email, note=", ".join(changed)))
+        audit.record(actor, "registration.edited", f"{reg.full_name}: {', '.join(changed)} geändert.", event=reg.event)
+    db.session.commit()
+
+
+def cancel(actor: User, reg: Registration) -> list[Registration]:
+    """Cancel for the attendee; the next on the waitlist moves up. Returns who was promoted."""
+    promoted = registration.cancel(reg, by=actor.email)
+    _logged(actor, reg.event, "registration.cancelled",
+            f"Anmeldung von {reg.full_name} storniert; nachgerückt: {len(promoted)}.")
+    return promoted
+
+
+def promote(actor: User, event: Event) -> list[Registration]:
+    """Fill free seats from the waitlist in order."""
+    promoted = registration.promote_from_waitlist(event, by=actor.email)
+    _logged(actor, event, "waitlist.promoted", f"Warteliste: {len(promoted)} Person(en) nachgerückt.")
+    return promoted
+
+
+def move(actor: User, reg: Registration, item: ProgramItem, override_capacity: bool = False) -> None:
+    """Put a confirmed attendee into ``item``. A full workshop refuses, unless the organiser
+    explicitly overrides: then the workshop gets one more seat first, and the log says so."""
+    event = reg.event
+    try:
+        registration.move_to_workshop(reg, item, by=actor.email)
+    except SeatUnavailable:
+        if not override_capacity:
+            raise
+        item = db.session.get(ProgramItem, item.id)
+        item.capacity = (item.capacity or 0) + 1
+        audit.record(actor, "capacity.override",
+                     f"„{item.title}“ um einen Platz auf {item.capacity} erweitert, um {reg.full_name} "
+                     f"trotz voller Belegung zuzuteilen.", event=event)
+        db.session.commit()
+        registration.move_to_workshop(reg, item, by=actor.email)
+    _logged(actor, event, "registration.moved", f"{reg.full_name} in „{item.title}“ verschoben.")
+
+
+__all__ = ["EDITABLE", "PersonDetails", "RegistrationError", "SeatUnavailable", "add_by_hand", "cancel",
+           "edit_person", "move", "promote"]
