@@ -13,3 +13,4 @@ bp.register_error_handler(ApiProblem, ApiProblem.response)
 from confapp.api import views  # noqa: E402,F401  (routes register on bp)
 from confapp.api import registration_views  # noqa: E402,F401
 from confapp.api import assignment_views  # noqa: E402,F401
+from confapp.api import report_views  # noqa: E402,F401

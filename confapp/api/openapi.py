@@ -292,6 +292,51 @@ PATHS.update({
 })
 
 
+# --- statistics and exports ------------------------------------------------------------------
+
+RATE = {"type": "number", "minimum": 0}
+SCHEMAS["Statistics"] = _object({
+    "confirmed": COUNT, "waitlisted": COUNT, "cancelled": COUNT, "checked_in": COUNT,
+    "checkin_rate": {**RATE, "description": "Checked in of confirmed, 0–1"},
+    "over_time": {"type": "array", "items": _object({"date": {"type": "string", "format": "date"},
+                                                      "new": COUNT, "total": COUNT})},
+    "by_sector": {"type": "array", "items": _object({"sector": {"type": "string"}, "registrations": COUNT})},
+    "workshops": {"type": "array", "items": _object({
+        "item_id": {"type": "integer"}, "title": {"type": "string"}, "capacity": COUNT, "assigned": COUNT,
+        "fill_rate": RATE,
+        "sectors": {"type": "array", "items": _object({"sector": {"type": "string"}, "people": COUNT})}})},
+})
+NAMED_ITEM = _object({"slot": {"type": "string"}, "item": {"type": "string"}})
+SCHEMAS["RegistrationExport"] = _object({
+    "event": {"type": "string"},
+    "registrations": {"type": "array", "items": _object({
+        "first_name": {"type": "string"}, "last_name": {"type": "string"}, "email": {"type": "string"},
+        "organisation": {"type": "string"}, "sector": {"type": "string"}, "status": STATUS,
+        "created_at": NULLABLE_STRING, "checked_in_at": NULLABLE_STRING,
+        "preferences": {"type": "array", "items": _object({**NAMED_ITEM["properties"], "rank": {"type": "integer"}})},
+        "assignments": {"type": "array", "items": NAMED_ITEM}})},
+})
+EVENT_PROBLEMS = {"401": UNAUTHORISED, "404": _problem_response("No event of this network with this slug")}
+
+PATHS.update({
+    "/network/events/{slug}/statistics": {"get": {
+        "operationId": "getStatistics", **NETWORK, "parameters": [SLUG_PARAMETER],
+        "summary": "Registrations over time, by sector and by workshop; check-in rate",
+        "responses": {"200": _json_response("The figures", {"$ref": "#/components/schemas/Statistics"}),
+                      **EVENT_PROBLEMS}}},
+    "/network/events/{slug}/export.json": {"get": {
+        "operationId": "exportRegistrationsJson", **NETWORK, "parameters": [SLUG_PARAMETER],
+        "summary": "All registrations with status, wishes and assignments (times are UTC)",
+        "responses": {"200": _json_response("The export", {"$ref": "#/components/schemas/RegistrationExport"}),
+                      **EVENT_PROBLEMS}}},
+    "/network/events/{slug}/export.csv": {"get": {
+        "operationId": "exportRegistrationsCsv", **NETWORK, "parameters": [SLUG_PARAMETER],
+        "summary": "The same as CSV for German Excel (UTF-8 with BOM, semicolons, formulas neutralised)",
+        "responses": {"200": {"description": "The CSV file", "content": {"text/csv": {"schema": {"type": "string"}}}},
+                      **EVENT_PROBLEMS}}},
+})
+
+
 def openapi_document() -> dict:
     """The whole description, with this installation's address as server."""
     return {

@@ -8,6 +8,7 @@ from flask import current_app
 from confapp.models import Event, ProgramItem, Registration, Slot
 from confapp.services.assignment import AssignmentPreview
 from confapp.services.registration import slot_choices, waitlist_position
+from confapp.services.stats import EventStatistics
 
 
 def moment(event: Event, value: datetime | None) -> str | None:
@@ -110,4 +111,18 @@ def assignment_result(result: AssignmentPreview) -> dict:
                      "slot_label": change.slot_label, "before": change.before, "after": change.after,
                      "notified": change.notified}
                     for change in result.changes],
+    }
+
+
+def statistics(figures: EventStatistics) -> dict:
+    return {
+        "confirmed": figures.confirmed, "waitlisted": figures.waitlisted, "cancelled": figures.cancelled,
+        "checked_in": figures.checked_in, "checkin_rate": round(figures.checkin_rate, 4),
+        "over_time": [{"date": day.isoformat(), "new": new, "total": total} for day, new, total in figures.over_time],
+        "by_sector": [{"sector": sector, "registrations": number} for sector, number in figures.by_sector],
+        "workshops": [{"item_id": w.item.id, "title": w.item.title, "capacity": w.capacity, "assigned": w.assigned,
+                       "fill_rate": round(w.fill_rate, 4),
+                       "sectors": [{"sector": sector, "people": people} for sector, people in sorted(
+                           w.sectors.items(), key=lambda pair: (-pair[1], pair[0]))]}
+                      for w in figures.workshops],
     }

@@ -1,0 +1,32 @@
+"""API views for an event's figures and files: statistics and registration exports, thin shells over
+``services.stats`` and ``services.exports`` (the same numbers and files as the back office)."""
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+from confapp.api import bp
+from confapp.api.auth import network_event, token_required
+from confapp.api.serializers import statistics
+from confapp.services import exports, stats
+
+
+@bp.get("/network/events/<slug>/statistics")
+@token_required()
+def event_statistics(slug: str):
+    return jsonify(statistics(stats.event_statistics(network_event(slug))))
+
+
+@bp.get("/network/events/<slug>/export.json")
+@token_required()
+def export_json(slug: str):
+    return jsonify(exports.registrations_json(network_event(slug)))
+
+
+@bp.get("/network/events/<slug>/export.csv")
+@token_required()
+def export_csv(slug: str):
+    """German Excel's CSV (semicolons, BOM), formulas neutralised, as the back office's download."""
+    event = network_event(slug)
+    body, mimetype = exports.render(exports.registrations_table(event), "csv")
+    return Response(body, mimetype=mimetype.split(";")[0],
+                    headers={"Content-Disposition": f'attachment; filename="{event.slug}-anmeldungen.csv"'})
