@@ -14,6 +14,7 @@ def test_organiser_downloads_badges_and_they_count_as_printed(client, demo):
     sign_in(client, "organisation@anhalt-bitterfeld.example")
     page = client.get("/manage/e/stark-fuer-familien/").get_data(as_text=True)  # the event navigation
     assert PAGE in page
+    assert "Namensschilder herunterladen" in client.get(PAGE).get_data(as_text=True)
 
     first = post_form(client, PAGE + "/namensschilder", {"layout": "a4-85x54", "skip": "0", "offset_x": "0",
                                                           "offset_y": "0", "show_sector": "y"}, page_url=PAGE)

@@ -337,6 +337,31 @@ PATHS.update({
 })
 
 
+# --- door check-in ---------------------------------------------------------------------------
+
+SCHEMAS["CheckinResult"] = _object({
+    "outcome": {"enum": ["checked_in", "already", "not_admitted"],
+                "description": "checked_in: just now; already: before (maybe by another device); "
+                               "not_admitted: cancelled or on the waitlist"},
+    "registration_id": {"type": "integer"}, "first_name": {"type": "string"},
+    "last_name": {"type": "string"}, "organisation": {"type": "string"},
+    "checked_in_at": {"type": ["string", "null"], "format": "date-time"}})
+PATHS.update({
+    "/network/events/{slug}/checkin": {"post": {
+        "operationId": "checkInBadge", **NETWORK, "parameters": [SLUG_PARAMETER],
+        "summary": "Check in by badge QR code (write token); a second scan answers `already`",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False, "required": ["badge"],
+            "properties": {"badge": {"type": "string", "minLength": 1, "maxLength": 300,
+                                     "description": "The QR code's content: the badge URL or its token"}}}}}},
+        "responses": {"200": _json_response("What happened", {"$ref": "#/components/schemas/CheckinResult"}),
+                      "400": _problem_response("The body is not a JSON object"), "401": UNAUTHORISED,
+                      "403": READ_ONLY, "404": _problem_response("No such event, or no badge of this event"),
+                      "413": _problem_response("The body is too large"),
+                      "415": _problem_response("The body is not JSON"), "422": INVALID}}},
+})
+
+
 def openapi_document() -> dict:
     """The whole description, with this installation's address as server."""
     return {

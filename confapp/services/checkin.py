@@ -133,17 +133,36 @@ def registration_or_404(user: User, event: Event, registration_id: int) -> Regis
 def check_in(user: User, registration: Registration) -> CheckinResult:
     """Check a confirmed attendee in, unless someone already did (then say when and by whom)."""
     _require_door(user, registration.event)
+    return _check_in(registration, user.email)
+
+
+def check_in_badge_for_event(event: Event, code: str, actor: str) -> CheckinResult:
+    """Check in by badge code for a caller already authorised for ``event`` (an API token of its network).
+
+    A badge of any other event is ``not_for_event`` and reveals nobody.
+    """
+    token = token_from_code(code)
+    registration = token and db.session.scalar(
+        select(Registration).where(Registration.badge_token == token))
+    if not registration:
+        return CheckinResult(Outcome.unknown)
+    if registration.event_id != event.id:
+        return CheckinResult(Outcome.not_for_event)
+    return _check_in(registration, actor)
+
+
+def _check_in(registration: Registration, actor: str) -> CheckinResult:
     begin_write()
     changed = db.session.execute(
         update(Registration)
         .where(Registration.id == registration.id, Registration.checked_in_at.is_(None),
                Registration.status == RegistrationStatus.confirmed)
-        .values(checked_in_at=utcnow(), checked_in_by=user.email)
+        .values(checked_in_at=utcnow(), checked_in_by=actor[:254])
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     if changed:
         db.session.add(RegistrationHistory(registration_id=registration.id, action="checked_in",
-                                           actor=user.email))
+                                           actor=actor))
     db.session.commit()
     db.session.refresh(registration)
     if changed:
