@@ -86,13 +86,13 @@ with app.app_context():
     subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True)
 
 
-def wait_for(url: str, seconds: float = 30) -> None:
+def wait_for(url: str, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if requests.get(url, timeout=2).status_code == 200:
+            if requests.get(url, timeout=10).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or still starting on a busy machine
             time.sleep(0.2)
     raise RuntimeError(f"server did not answer at {url}")
 
