@@ -65,8 +65,17 @@ class FreshContextClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        from flask import has_app_context
+        held = has_app_context()
+        if held:
+            # The request must see the test's changes, and the test must then see the request's:
+            # end the test's transaction on both sides (a SQLite WAL read keeps an old snapshot).
+            db.session.commit()
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        if held:
+            db.session.commit()
+        return response
 
 
 @pytest.fixture(scope="session")

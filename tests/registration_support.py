@@ -66,6 +66,7 @@ def form_data(event: Event, number: int = 1, choices: dict | None = None, **over
 
 
 def registration_of(email: str) -> Registration:
+    db.session.commit()  # ends the test's read transaction: SQLite WAL would keep showing an old snapshot
     return db.session.scalar(select(Registration).where(Registration.email == email))
 
 
