@@ -243,3 +243,12 @@ def sign_in(client, email: str, password: str | None = None):
 def other_client(app):
     """A second browser: its own cookies (for cross-network and concurrent tests)."""
     return app.test_client()
+
+
+def sign_in_browser(page, live_server, email: str) -> None:
+    """Sign in to the back office through the real form in the browser (demo password)."""
+    from confapp.services.demo import DEMO_PASSWORD
+    page.goto(live_server.url + "/manage/anmelden")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()

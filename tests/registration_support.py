@@ -79,3 +79,47 @@ def manage_link(message) -> str:
 
 def plain(message) -> str:
     return message.get_body(("plain",)).get_content()
+
+
+class PooledServer:
+    """The app over real HTTP with a fixed pool of request threads, like gunicorn's threaded workers.
+
+    Hundreds of clients may connect at once: they wait in the listen queue, as they would in
+    production, instead of each getting a thread (and the database pool running dry).
+    """
+
+    def __init__(self, app, threads: int = 8):
+        from concurrent.futures import ThreadPoolExecutor
+
+        from werkzeug.serving import BaseWSGIServer
+
+        pool = ThreadPoolExecutor(threads)
+
+        class Server(BaseWSGIServer):
+            request_queue_size = 1024
+
+            def process_request(self, request, client_address):
+                pool.submit(self._handle, request, client_address)
+
+            def _handle(self, request, client_address):
+                try:
+                    self.finish_request(request, client_address)
+                except Exception:  # noqa: BLE001 - as socketserver does: log, keep serving
+                    self.handle_error(request, client_address)
+                finally:
+                    self.shutdown_request(request)
+
+        self.pool = pool
+        self.server = Server("127.0.0.1", 0, app)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def __enter__(self):
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.pool.shutdown(wait=True)
+        self.server.server_close()

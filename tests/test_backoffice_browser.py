@@ -46,7 +46,8 @@ def test_back_office_pages_pass_axe(page, demo, live_server):
     for path in ("/", "/bearbeiten", "/kopieren", "/programm", f"/programm/punkt/{item.id}",
                  f"/programm/zeitfenster/{event.slots[0].id}", f"/programm/raum/{event.rooms[0].id}",
                  "/anmeldungen", "/anmeldungen?warteliste=1&sort=created", f"/anmeldungen/{registrations_of()[0].id}",
-                 "/export", f"/workshops/{item.id}", "/statistik", "/nachrichten"):
+                 "/export", f"/workshops/{item.id}", "/statistik", "/nachrichten",
+                 "/anmeldungen/neu", f"/anmeldungen/{registrations_of()[0].id}/bearbeiten"):
         page.goto(base + path)
         assert axe_violations(page) == [], path
         assert not has_horizontal_scroll(page), path

@@ -1,12 +1,9 @@
 """The documents page in a real browser: reachable by keyboard from the overview, no axe violations."""
-from tests.conftest import axe_violations
+from tests.conftest import axe_violations, sign_in_browser
 
 
 def test_documents_page_passes_axe_with_and_without_errors(page, demo, live_server):
-    page.goto(live_server.url + "/manage/anmelden")
-    page.get_by_label("E-Mail-Adresse").fill("organisation@anhalt-bitterfeld.example")
-    page.get_by_label("Passwort").fill("demo-passwort-2024")
-    page.get_by_role("button", name="Anmelden").click()
+    sign_in_browser(page, live_server, "organisation@anhalt-bitterfeld.example")
     page.get_by_role("link", name="Druckvorlagen Stark für Familien").click()
     page.get_by_role("heading", name="Druckvorlagen").wait_for()
     assert axe_violations(page) == []

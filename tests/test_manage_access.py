@@ -4,8 +4,8 @@ import pytest
 from tests.conftest import csrf_token, sign_in
 from tests.manage_helpers import ANHALT, DOOR, EVENT, MAGDEBURG, event_named, registrations_of, workshops
 from confapp.extensions import db
-from confapp.models import AuditEntry, ItemLeader
-from confapp.services import accounts
+from confapp.models import ApiToken, AuditEntry, ItemLeader, TokenScope
+from confapp.services import accounts, api_tokens
 
 #: Pages every signed-in user has, whatever their network.
 OWN_ACCOUNT = {"/manage/", "/manage/anmelden", "/manage/abmelden", "/manage/passwort"}
@@ -15,10 +15,12 @@ def _values() -> dict[str, str]:
     """An Anhalt-Bitterfeld object for every URL parameter the back office uses."""
     event = event_named()
     workshop = workshops()[0]
+    token, _secret = api_tokens.create_token(event.network, "Website", TokenScope.read, ANHALT)
+    db.session.commit()
     return {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "slot_id": str(event.slots[0].id),
             "room_id": str(event.rooms[0].id), "item_id": str(workshop.id),
             "registration_id": str(registrations_of()[0].id), "status": "published", "fmt": "csv",
-            "format": "a4", "token_id": "1"}
+            "format": "a4", "token_id": str(token.id)}
 
 
 def management_urls(app, method: str) -> list[str]:
@@ -56,6 +58,7 @@ def test_an_organiser_of_another_network_gets_404_everywhere(app, client, demo):
             assert client.post(url, data={"csrf_token": token, "title": "gekapert"}).status_code == 404, url
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)) == 0
     assert event_named().title == "Stark für Familien"
+    assert all(token.revoked_at is None for token in db.session.scalars(db.select(ApiToken)))
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(app, client, demo):

@@ -64,6 +64,7 @@ def test_message_preview_then_send_to_one_workshop(client, app, demo, app_contex
     assert "Hallo =Greta <b>," in body and f"{workshop.slot.label}: {workshop.title}" in body
     assert f"http://confapp.test/e/{confirmed[0].event.slug}/anmeldung/{confirmed[0].manage_token}" in body
     assert greta["Subject"] == "Ihre Zuteilung, =Greta <b> " + confirmed[0].last_name
+    db.session.commit()
     assert db.session.query(AuditEntry).filter(AuditEntry.action == "message.sent").count() == 1
 
 

@@ -5,9 +5,9 @@ from functools import wraps
 
 from flask import g, request
 
-from confapp.api.problems import problem
-from confapp.models import TokenScope
-from confapp.services import api_tokens
+from confapp.api.problems import ApiProblem, problem
+from confapp.models import Event, TokenScope
+from confapp.services import api_tokens, events
 
 
 def token_required(scope: TokenScope = TokenScope.read):
@@ -31,3 +31,16 @@ def token_required(scope: TokenScope = TokenScope.read):
         return wrapper
 
     return decorator
+
+
+def token_actor() -> str:
+    """Who the history names for a change made with the current token."""
+    return f"API-Token {g.api_token.name} ({g.api_token.prefix}…)"
+
+
+def network_event(slug: str) -> Event:
+    """The token's network's event with this slug; another network's event is a 404."""
+    event = events.event_of_network(g.api_token.network, slug)
+    if event is None:
+        raise ApiProblem(404, "not_found")
+    return event

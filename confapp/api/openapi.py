@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from flask import current_app
 
+from confapp.api.payloads import MAX_ID
+from confapp.services.registration import LIMITS
+
 NULLABLE_STRING = {"type": ["string", "null"]}
 MOMENT = {"type": "string", "format": "date-time"}
 NULLABLE_MOMENT = {"type": ["string", "null"], "format": "date-time"}
@@ -101,6 +104,192 @@ PATHS = {
             "404": _problem_response("No event of this network with this slug")},
     }},
 }
+
+
+# --- registrations -------------------------------------------------------------------------
+
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+STATUS = {"enum": ["confirmed", "waitlisted", "cancelled"]}
+CHOICES_INPUT = {
+    "type": "array", "maxItems": 20,
+    "description": "Per choice slot the workshops or theme tables, first wish first (direct mode: one).",
+    "items": {"type": "object", "additionalProperties": False, "required": ["slot_id", "item_ids"],
+              "properties": {"slot_id": ID, "item_ids": {"type": "array", "maxItems": 10, "items": ID}}}}
+REGISTRATION_PROPERTIES = {
+    "id": {"type": "integer"}, "event": {"type": "string", "description": "The event's slug"},
+    "first_name": {"type": "string"}, "last_name": {"type": "string"}, "email": {"type": "string"},
+    "organisation": {"type": "string"}, "sector": {"type": "string"}, "status": STATUS,
+    "created_at": MOMENT, "checked_in_at": NULLABLE_MOMENT, "photo_consent": {"type": "boolean"},
+    "choices": {"type": "array", "items": _object({
+        "slot_id": {"type": "integer"}, "slot_label": {"type": "string"},
+        "wishes": {"type": "array", "items": {"type": "integer"}, "description": "Item ids, first wish first"},
+        "assigned": {"type": ["integer", "null"], "description": "The item with the attendee's seat"}})},
+}
+
+SCHEMAS.update({
+    "Registration": _object(REGISTRATION_PROPERTIES),
+    "RegistrationDetail": _object({
+        **REGISTRATION_PROPERTIES, "diet": {"type": "string"}, "access_needs": {"type": "string"},
+        "waitlist_position": {"type": ["integer", "null"], "minimum": 1},
+        "history": {"type": "array", "items": _object({
+            "at": MOMENT, "action": {"type": "string"}, "from_status": NULLABLE_STRING,
+            "to_status": NULLABLE_STRING, "actor": {"type": "string"}, "note": {"type": "string"}})}}),
+    "RegistrationRequest": {
+        "type": "object", "additionalProperties": False,
+        "required": ["first_name", "last_name", "email", "organisation", "sector", "privacy_consent"],
+        "properties": {
+            **{name: {"type": "string", "maxLength": limit} for name, limit in LIMITS.items()},
+            "privacy_consent": {"type": "boolean", "description": "Must be true: the privacy notice was read"},
+            "photo_consent": {"type": "boolean"},
+            "needs_consent": {"type": "boolean", "description": "Needed when diet or access_needs are given"},
+            "choices": CHOICES_INPUT}},
+    "RegistrationChange": {
+        "type": "object", "additionalProperties": False,
+        "properties": {**{name: {"type": "string", "maxLength": LIMITS[name]}
+                          for name in ("first_name", "last_name", "organisation", "sector")},
+                       "choices": CHOICES_INPUT}},
+})
+
+REGISTRATION_ID_PARAMETER = {"name": "registration_id", "in": "path", "required": True, "schema": ID}
+NETWORK = {"tags": ["organiser"], "security": [{"bearerToken": []}]}
+UNAUTHORISED = _problem_response("No or an invalid token")
+READ_ONLY = _problem_response("The token may only read")
+NOT_FOUND = _problem_response("No such event or registration in the token's network")
+INVALID = _problem_response("Field problems: `errors` maps each field (choices: `choices.<slot_id>.<rank>`) "
+                            "to a message")
+
+
+def _json_response(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _json_body(ref: str) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+DETAIL = _json_response("The registration", {"$ref": "#/components/schemas/RegistrationDetail"})
+
+PATHS.update({
+    "/events/{slug}/registrations": {"post": {
+        "operationId": "register", "tags": ["public"], "parameters": [SLUG_PARAMETER],
+        "summary": "Register for an event, with the same rules, limits and e-mails as the form",
+        "description": "The answer is the same whether the address is new or registered already; the "
+                       "e-mail says which, with the private link to change or cancel (never in this answer).",
+        "requestBody": _json_body("RegistrationRequest"),
+        "responses": {
+            "202": _json_response("Received; an e-mail is on its way", _object(
+                {"email": {"type": "string"}, "detail": {"type": "string"}})),
+            "400": _problem_response("The body is not a JSON object"),
+            "404": _problem_response("No published event with this slug"),
+            "409": _problem_response("Registration is closed"),
+            "413": _problem_response("The body is too large"),
+            "415": _problem_response("The body is not JSON"),
+            "422": INVALID,
+            "429": _problem_response("Too many registrations from this address; wait a minute")},
+    }},
+    "/network/events/{slug}/registrations": {"get": {
+        "operationId": "listRegistrations", **NETWORK, "summary": "An event's registrations, oldest first",
+        "parameters": [
+            SLUG_PARAMETER,
+            {"name": "status", "in": "query", "schema": STATUS},
+            {"name": "sector", "in": "query", "schema": {"type": "string", "maxLength": 100},
+             "description": "One of the network's sectors (another matches nobody)"},
+            {"name": "workshop", "in": "query", "schema": ID, "description": "Program item id: who has a seat in it"},
+            {"name": "cursor", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+             "description": "`next_cursor` of the previous page"},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200,
+                                                        "default": 50}}],
+        "responses": {
+            "200": _json_response("One page", _object({
+                "registrations": {"type": "array", "items": {"$ref": "#/components/schemas/Registration"}},
+                "next_cursor": {"type": ["integer", "null"], "description": "null on the last page"}})),
+            "400": _problem_response("A filter or paging parameter is invalid"),
+            "401": UNAUTHORISED, "404": NOT_FOUND},
+    }},
+    "/network/events/{slug}/registrations/{registration_id}": {
+        "get": {"operationId": "getRegistration", **NETWORK, "summary": "One registration with its history",
+                "parameters": [SLUG_PARAMETER, REGISTRATION_ID_PARAMETER],
+                "responses": {"200": DETAIL, "401": UNAUTHORISED, "404": NOT_FOUND}},
+        "patch": {"operationId": "updateRegistration", **NETWORK,
+                  "summary": "Change name, organisation, sector or choices (write token)",
+                  "description": "Choices replace the wishes slot by slot, with seats and waitlists as when "
+                                 "attendees change them.",
+                  "parameters": [SLUG_PARAMETER, REGISTRATION_ID_PARAMETER],
+                  "requestBody": _json_body("RegistrationChange"),
+                  "responses": {"200": DETAIL, "400": _problem_response("The body is not a JSON object"),
+                                "401": UNAUTHORISED, "403": READ_ONLY, "404": NOT_FOUND,
+                                "409": _problem_response("The registration is cancelled"),
+                                "413": _problem_response("The body is too large"),
+                                "415": _problem_response("The body is not JSON"), "422": INVALID}},
+    },
+    "/network/events/{slug}/registrations/{registration_id}/cancel": {"post": {
+        "operationId": "cancelRegistration", **NETWORK,
+        "summary": "Cancel (write token); seats go to the waitlist, everyone concerned is e-mailed",
+        "parameters": [SLUG_PARAMETER, REGISTRATION_ID_PARAMETER],
+        "responses": {"200": DETAIL, "401": UNAUTHORISED, "403": READ_ONLY, "404": NOT_FOUND}},
+    },
+})
+
+
+# --- assignment ------------------------------------------------------------------------------
+
+COUNT = {"type": "integer", "minimum": 0}
+MODE = {"enum": ["reoptimize", "fill"], "default": "reoptimize",
+        "description": "reoptimize: everyone's seats anew (locked ones stay); fill: only place those without a seat"}
+ASSIGNMENT_PROPERTIES = {
+    "mode": {"enum": ["reoptimize", "fill"]},
+    "fingerprint": {"type": "string", "description": "Digest of the input; pass it to apply what you saw"},
+    "report": _object({
+        "people": COUNT, "objective": {"type": "integer"}, "optimal": {"type": "boolean"},
+        "slots": {"type": "array", "items": _object({
+            "slot_id": {"type": "integer"}, "label": {"type": "string"},
+            "wishes": {"type": "array", "items": COUNT, "description": "People with their 1st, 2nd, … wish"},
+            "fallback": COUNT, "unplaced": COUNT, "kept": COUNT})},
+        "items": {"type": "array", "items": _object({
+            "item_id": {"type": "integer"}, "slot_label": {"type": "string"}, "title": {"type": "string"},
+            "capacity": COUNT, "assigned": COUNT,
+            "sectors": {"type": "array", "items": _object({"sector": {"type": "string"}, "people": COUNT})},
+            "over_cap": {"type": "array", "items": {"type": "string"}}})}}),
+    "changes": {"type": "array", "items": _object({
+        "registration_id": {"type": "integer"}, "name": {"type": "string"}, "slot_id": {"type": "integer"},
+        "slot_label": {"type": "string"}, "before": NULLABLE_STRING, "after": NULLABLE_STRING,
+        "notified": {"type": "boolean", "description": "The attendee was told the seat they had"}})},
+}
+SCHEMAS["AssignmentResult"] = _object(ASSIGNMENT_PROPERTIES)
+SCHEMAS["AppliedAssignment"] = _object({**ASSIGNMENT_PROPERTIES, "applied": _object({
+    "created": COUNT, "moved": COUNT, "removed": COUNT, "notified": COUNT})})
+ASSIGNMENT_RESULT = {"$ref": "#/components/schemas/AssignmentResult"}
+ASSIGNMENT_PROBLEMS = {
+    "400": _problem_response("The body is not a JSON object"), "401": UNAUTHORISED,
+    "404": _problem_response("No event of this network with this slug"),
+    "409": _problem_response("Nothing to assign, or the input changed since the preview"),
+    "415": _problem_response("The body is not JSON"), "422": INVALID}
+
+
+def _optional_body(properties: dict) -> dict:
+    return {"required": False, "content": {"application/json": {"schema": {
+        "type": "object", "additionalProperties": False, "properties": properties}}}}
+
+
+PATHS.update({
+    "/network/events/{slug}/assignment/preview": {"post": {
+        "operationId": "previewAssignment", **NETWORK, "parameters": [SLUG_PARAMETER],
+        "summary": "Dry run: the optimal workshop assignment with its report; stores nothing",
+        "requestBody": _optional_body({"mode": MODE}),
+        "responses": {"200": _json_response("The preview", ASSIGNMENT_RESULT), **ASSIGNMENT_PROBLEMS}}},
+    "/network/events/{slug}/assignment": {"post": {
+        "operationId": "applyAssignment", **NETWORK, "parameters": [SLUG_PARAMETER],
+        "summary": "Compute and store the optimal workshop assignment (write token)",
+        "requestBody": _optional_body({
+            "mode": MODE,
+            "fingerprint": {"type": "string", "maxLength": 128,
+                            "description": "From a preview: store only if nothing changed since (else 409)"},
+            "notify": {"type": "boolean", "default": False,
+                       "description": "Then e-mail every attendee not yet told their workshops"}}),
+        "responses": {
+            "200": _json_response("Stored", {"$ref": "#/components/schemas/AppliedAssignment"}),
+            "403": READ_ONLY, **ASSIGNMENT_PROBLEMS}}},
+})
 
 
 def openapi_document() -> dict:

@@ -28,12 +28,40 @@ DETAILS = {
     "json_expected": ("Bitte senden Sie JSON (Content-Type: application/json).",
                       "Send JSON (Content-Type: application/json)."),
     "invalid": ("Bitte prüfen Sie die markierten Angaben.", "Please check the listed fields."),
+    "registration_closed": ("Die Anmeldung für diese Veranstaltung ist geschlossen.",
+                            "Registration for this event is closed."),
+    "registration_received": ("Danke! Wir haben Ihnen eine E-Mail geschickt. Bitte prüfen Sie Ihr Postfach.",
+                              "Thank you! We have sent you an e-mail. Please check your inbox."),
+    "registration_cancelled": ("Diese Anmeldung ist storniert und lässt sich nicht mehr ändern.",
+                               "This registration is cancelled and can no longer be changed."),
+    "assignment_impossible": ("Die Zuteilung ist gerade nicht möglich.",
+                              "The assignment is not possible now (the German message says why)."),
+    "assignment_changed": ("Anmeldungen, Wünsche oder Zuteilungen haben sich seit der Vorschau geändert. "
+                           "Bitte berechnen Sie die Vorschau neu.",
+                           "Registrations, wishes or seats changed since the preview. Compute a new preview."),
     "generic": ("Die Anfrage konnte nicht verarbeitet werden.", "The request could not be processed."),
 }
 
 
 def language() -> str:
     return request.accept_languages.best_match(["de", "en"], default="de")
+
+
+class ApiProblem(Exception):
+    """Raised anywhere in an API view: answered as ``problem(status, key, errors, detail)``."""
+
+    def __init__(self, status: int, key: str = "generic", errors: dict[str, str] | None = None,
+                 detail: str | None = None):
+        super().__init__(key)
+        self.status, self.key, self.errors, self.detail = status, key, errors, detail
+
+    def response(self) -> Response:
+        return problem(self.status, self.key, self.errors, self.detail)
+
+
+def text(key: str) -> str:
+    """A detail text in the caller's language."""
+    return DETAILS[key][language() == "en"]
 
 
 def problem(status: int, key: str = "generic", errors: dict[str, str] | None = None, detail: str | None = None) -> Response:

@@ -1,11 +1,13 @@
 """Models as the JSON the OpenAPI description promises."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import current_app
 
-from confapp.models import Event, ProgramItem, Slot
+from confapp.models import Event, ProgramItem, Registration, Slot
+from confapp.services.assignment import AssignmentPreview
+from confapp.services.registration import slot_choices, waitlist_position
 
 
 def moment(event: Event, value: datetime | None) -> str | None:
@@ -58,3 +60,54 @@ def slot(event: Event, value: Slot) -> dict:
 def event_detail(event: Event) -> dict:
     return {**event_summary(event), "description": event.description, "contact_email": event.contact_email,
             "slots": [slot(event, value) for value in event.slots]}
+
+
+def utc(value: datetime | None) -> str | None:
+    """A stored moment (naive UTC) as ISO 8601 with its offset."""
+    return value.replace(tzinfo=timezone.utc).isoformat() if value else None
+
+
+def registration(value: Registration) -> dict:
+    """A registration as organisers see it in lists: no diet, access needs or history."""
+    return {
+        "id": value.id, "event": value.event.slug,
+        "first_name": value.first_name, "last_name": value.last_name, "email": value.email,
+        "organisation": value.organisation, "sector": value.sector, "status": value.status.value,
+        "created_at": utc(value.created_at), "checked_in_at": utc(value.checked_in_at),
+        "photo_consent": value.photo_consent,
+        "choices": [{"slot_id": choice.slot.id, "slot_label": choice.slot.label,
+                     "wishes": [item.id for item in choice.wishes],
+                     "assigned": choice.assigned.id if choice.assigned else None}
+                    for choice in slot_choices(value)],
+    }
+
+
+def registration_detail(value: Registration) -> dict:
+    return {**registration(value), "diet": value.diet, "access_needs": value.access_needs,
+            "waitlist_position": waitlist_position(value),
+            "history": [{"at": utc(entry.at), "action": entry.action, "from_status": entry.from_status,
+                         "to_status": entry.to_status, "actor": entry.actor, "note": entry.note}
+                        for entry in value.history]}
+
+
+def assignment_result(result: AssignmentPreview) -> dict:
+    """An assignment preview: its report, and the seats that differ from the stored ones."""
+    report = result.report
+    return {
+        "mode": result.mode.value, "fingerprint": result.fingerprint,
+        "report": {
+            "people": report.people, "objective": report.objective, "optimal": report.optimal,
+            "slots": [{"slot_id": slot.slot_id, "label": slot.label, "wishes": list(slot.wishes),
+                       "fallback": slot.fallback, "unplaced": slot.unplaced, "kept": slot.kept}
+                      for slot in report.slots],
+            "items": [{"item_id": item.item_id, "slot_label": item.slot_label, "title": item.title,
+                       "capacity": item.capacity, "assigned": item.assigned,
+                       "sectors": [{"sector": sector, "people": people} for sector, people in item.sectors],
+                       "over_cap": list(item.over_cap)}
+                      for item in report.items],
+        },
+        "changes": [{"registration_id": change.registration_id, "name": change.name, "slot_id": change.slot_id,
+                     "slot_label": change.slot_label, "before": change.before, "after": change.after,
+                     "notified": change.notified}
+                    for change in result.changes],
+    }

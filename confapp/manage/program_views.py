@@ -18,6 +18,18 @@ def _back(event: Event):
     return redirect(url_for("manage.program", slug=event.slug))
 
 
+def _delete(event: Event, remove, thing, done: str):
+    """A delete button's POST: remove ``thing`` through the service, say how it went, back to the program."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            remove(current_user, event, thing)
+        except EditorError as error:
+            flash(str(error), "error")
+        else:
+            flash(done, "success")
+    return _back(event)
+
+
 def _found(value):
     if value is None:
         abort(404)
@@ -56,14 +68,7 @@ def edit_slot(slug: str, slot_id: int | None):
 def delete_slot(slug: str, slot_id: int):
     event = access.event_or_404(current_user, slug)
     slot = _found(program_editor.slot_of(event, slot_id))
-    if ConfirmForm().validate_on_submit():
-        try:
-            program_editor.delete_slot(current_user, event, slot)
-        except EditorError as error:
-            flash(str(error), "error")
-        else:
-            flash(_("Das Zeitfenster ist gelöscht."), "success")
-    return _back(event)
+    return _delete(event, program_editor.delete_slot, slot, _("Das Zeitfenster ist gelöscht."))
 
 
 @bp.route("/e/<slug>/programm/raum/neu", methods=["GET", "POST"], defaults={"room_id": None})
@@ -91,10 +96,7 @@ def edit_room(slug: str, room_id: int | None):
 def delete_room(slug: str, room_id: int):
     event = access.event_or_404(current_user, slug)
     room = _found(program_editor.room_of(event, room_id))
-    if ConfirmForm().validate_on_submit():
-        program_editor.delete_room(current_user, event, room)
-        flash(_("Der Raum ist gelöscht."), "success")
-    return _back(event)
+    return _delete(event, program_editor.delete_room, room, _("Der Raum ist gelöscht."))
 
 
 def _item_form(event: Event, item) -> ItemForm:
@@ -144,11 +146,4 @@ def edit_item(slug: str, item_id: int | None):
 def delete_item(slug: str, item_id: int):
     event = access.event_or_404(current_user, slug)
     item = _found(program_editor.item_of(event, item_id))
-    if ConfirmForm().validate_on_submit():
-        try:
-            program_editor.delete_item(current_user, event, item)
-        except EditorError as error:
-            flash(str(error), "error")
-        else:
-            flash(_("Der Programmpunkt ist gelöscht."), "success")
-    return _back(event)
+    return _delete(event, program_editor.delete_item, item, _("Der Programmpunkt ist gelöscht."))

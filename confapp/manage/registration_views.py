@@ -1,11 +1,21 @@
 """The registrations of an event: the searchable table and each registration's detail page."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from confapp.extensions import db
+from confapp.formatting import registration_status_label
 from confapp.manage import bp
-from confapp.services import access, registration_list
+from confapp.manage.event_forms import ConfirmForm
+from confapp.manage.helpers import attach_errors
+from confapp.manage.registration_forms import AddRegistrationForm, MoveForm, PersonForm
+from confapp.services import access, program_editor, registration_admin, registration_list
+from confapp.services.event_editor import EditorError
+from confapp.services.registration import (InvalidRegistration, RegistrationData, RegistrationError,
+                                           SeatUnavailable)
+from confapp.services.registration_admin import PersonDetails
 from confapp.services.registration_list import RegistrationFilter
 
 
@@ -26,7 +36,7 @@ def registrations(slug: str):
     items = [item for slot in event.choice_slots for item in slot.choice_items]
     args = {key: value for key, value in request.args.items() if key != "seite"}
     return render_template("manage/registrations.html", event=event, wanted=wanted, found=found, items=items,
-                           sorts=registration_list.SORTS, args=args)
+                           sorts=registration_list.SORTS, args=args, form=ConfirmForm())
 
 
 @bp.get("/e/<slug>/anmeldungen/<int:registration_id>")
@@ -34,4 +44,107 @@ def registrations(slug: str):
 def registration_detail(slug: str, registration_id: int):
     event = access.event_or_404(current_user, slug)
     registration = registration_list.registration_or_404(event, registration_id)
-    return render_template("manage/registration.html", event=event, registration=registration)
+    return render_template("manage/registration.html", event=event, registration=registration,
+                           form=ConfirmForm(), move_form=_move_form(event))
+
+
+# --- actions: every seat decision goes through services.registration ---------------------------
+
+def _sectors(form, event) -> None:
+    form.sector.choices = [("", _("– bitte wählen –"))] + [(s, s) for s in event.network.sectors]
+
+
+@bp.route("/e/<slug>/anmeldungen/neu", methods=["GET", "POST"])
+@login_required
+def add_registration(slug: str):
+    event = access.event_or_404(current_user, slug)
+    form = AddRegistrationForm()
+    _sectors(form, event)
+    if form.validate_on_submit():
+        data = RegistrationData(first_name=form.first_name.data, last_name=form.last_name.data,
+                                email=form.email.data, organisation=form.organisation.data or "",
+                                sector=form.sector.data, privacy_consent=form.privacy_consent.data)
+        try:
+            result = registration_admin.add_by_hand(current_user, event, data)
+        except InvalidRegistration as error:
+            attach_errors(form, EditorError(error.problems or {"email": str(error)}))
+        else:
+            if result.created:
+                flash(_("Die Anmeldung ist erfasst (%(status)s); die Bestätigung geht per E-Mail raus.",
+                        status=registration_status_label(result.registration.status)), "success")
+            else:
+                flash(_("Diese E-Mail-Adresse ist schon angemeldet; der persönliche Link wurde erneut geschickt."),
+                      "warning")
+            return redirect(url_for("manage.registration_detail", slug=slug, registration_id=result.registration.id))
+    return render_template("manage/registration_form.html", event=event, form=form, registration=None), \
+        422 if form.errors else 200
+
+
+@bp.route("/e/<slug>/anmeldungen/<int:registration_id>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def edit_registration(slug: str, registration_id: int):
+    event = access.event_or_404(current_user, slug)
+    reg = registration_list.registration_or_404(event, registration_id)
+    form = PersonForm(obj=reg)
+    _sectors(form, event)
+    if form.validate_on_submit():
+        details = PersonDetails(form.first_name.data, form.last_name.data, form.organisation.data or "",
+                                form.sector.data)
+        try:
+            registration_admin.edit_person(current_user, reg, details)
+        except InvalidRegistration as error:
+            attach_errors(form, EditorError(error.problems))
+        else:
+            flash(_("Die Änderungen sind gespeichert."), "success")
+            return redirect(url_for("manage.registration_detail", slug=slug, registration_id=reg.id))
+    return render_template("manage/registration_form.html", event=event, form=form, registration=reg), \
+        422 if form.errors else 200
+
+
+@bp.post("/e/<slug>/anmeldungen/<int:registration_id>/stornieren")
+@login_required
+def cancel_registration(slug: str, registration_id: int):
+    event = access.event_or_404(current_user, slug)
+    reg = registration_list.registration_or_404(event, registration_id)
+    if ConfirmForm().validate_on_submit():
+        promoted = registration_admin.cancel(current_user, reg)
+        flash(_("Die Anmeldung ist storniert. Nachgerückt: %(n)d.", n=len(promoted)), "success")
+    return redirect(url_for("manage.registration_detail", slug=slug, registration_id=registration_id))
+
+
+@bp.post("/e/<slug>/anmeldungen/<int:registration_id>/verschieben")
+@login_required
+def move_registration(slug: str, registration_id: int):
+    event = access.event_or_404(current_user, slug)
+    reg = registration_list.registration_or_404(event, registration_id)
+    form = _move_form(event)
+    if form.validate_on_submit():
+        item = program_editor.item_of(event, form.item_id.data)
+        if item is None:
+            abort(404)
+        try:
+            registration_admin.move(current_user, reg, item, override_capacity=form.override.data)
+        except RegistrationError as error:
+            db.session.rollback()
+            flash(f"{error} " + (_("Setzen Sie den Haken, um ihn ausnahmsweise zu erweitern.")
+                                 if isinstance(error, SeatUnavailable) else ""), "error")
+        else:
+            flash(_("Verschoben nach „%(title)s“.", title=item.title), "success")
+    return redirect(url_for("manage.registration_detail", slug=slug, registration_id=registration_id))
+
+
+@bp.post("/e/<slug>/warteliste/nachruecken")
+@login_required
+def promote_waitlist(slug: str):
+    event = access.event_or_404(current_user, slug)
+    if ConfirmForm().validate_on_submit():
+        promoted = registration_admin.promote(current_user, event)
+        flash(_("Nachgerückt: %(n)d.", n=len(promoted)), "success")
+    return redirect(url_for("manage.registrations", slug=slug, warteliste=1))
+
+
+def _move_form(event) -> MoveForm:
+    form = MoveForm()
+    form.item_id.choices = [(item.id, f"{slot.label}: {item.title} ({item.seats_taken}/{item.capacity})")
+            for slot in event.choice_slots for item in slot.choice_items]
+    return form

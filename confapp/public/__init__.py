@@ -4,3 +4,4 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 from confapp.public import views  # noqa: E402,F401  (routes register on bp)
+from confapp.public import registration_views  # noqa: E402,F401

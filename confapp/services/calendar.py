@@ -1,10 +1,11 @@
 """The event as a calendar file (.ics) for the confirmation e-mail and the manage page."""
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import date, timezone
+from functools import lru_cache
 
 from flask import current_app
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
 
 from confapp.models import Event, Registration, utcnow
@@ -36,10 +37,16 @@ def event_calendar(event: Event, registration: Registration | None = None) -> by
     lines.append(f"{current_app.config['BASE_URL']}/e/{event.slug}")
     entry.add("description", "\n".join(lines))
     entry.add("url", f"{current_app.config['BASE_URL']}/e/{event.slug}")
-    calendar.add_component(entry)
     # Calendar apps without the IANA database still place the event right.
-    calendar.add_missing_timezones()
+    calendar.add_component(_timezone(event.timezone, event.starts_at.year))
+    calendar.add_component(entry)
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=32)
+def _timezone(name: str, year: int) -> Timezone:
+    """The VTIMEZONE of a zone around the event's year (built once: it takes a while)."""
+    return Timezone.from_tzid(name, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))
 
 
 def calendar_attachment(event: Event, registration: Registration | None = None) -> Attachment:

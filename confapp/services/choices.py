@@ -52,8 +52,12 @@ def choice_problems(event: Event, choices: Choices) -> list[ChoiceProblem]:
         items = {item.id: item for item in slot.choice_items}
         wanted = list(choices.get(slot.id) or [])
         seen: set[int] = set()
+        # Where rounds repeat the same workshops, later rounds may have fewer left to wish for.
+        required = min(ranks_in(event, slot), sum(item.title not in chosen_titles for item in items.values()))
         for rank in range(1, ranks_in(event, slot) + 1):
             item_id = wanted[rank - 1] if rank <= len(wanted) else None
+            if item_id is None and rank > required:
+                continue
             if item_id is None:
                 problems.append(ChoiceProblem(slot.id, rank, _missing(event, slot, rank), missing=True))
                 continue

@@ -164,7 +164,8 @@ def duplicate_event(actor: User, event: Event, slug: str, title: str, starts_on:
     copy = Event(network=event.network, slug=slug, title=title.strip(), status=EventStatus.draft, seats_taken=0)
     db.session.add(copy)
     for name in ("subtitle", "description", "timezone", "venue_name", "venue_address", "capacity",
-                 "choice_mode", "ranks", "contact_email", "keep_attendance_years"):
+                 "choice_mode", "ranks", "contact_email", "keep_attendance_years", "sector_cap_percent",
+                 "teaching_units", "checkin_on_open"):
         setattr(copy, name, getattr(event, name))
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         setattr(copy, name, moved(getattr(event, name)))

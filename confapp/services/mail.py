@@ -26,6 +26,7 @@ from flask import Flask, current_app, g, render_template
 from flask.templating import TemplateNotFound
 from sqlalchemy import or_, select, update
 
+from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
 
@@ -221,6 +222,7 @@ def deliver_pending(limit: int = 500, now: datetime | None = None, only: Sequenc
             try:
                 transport.send(row, build_message(row, app.config["MAIL_DEFAULT_SENDER"], app.config["BASE_URL"]))
             except Exception as error:  # noqa: BLE001 - any transport failure means: try again later
+                begin_write()  # SQLite: a fresh write transaction, never an upgraded stale read
                 row.attempts += 1
                 row.last_error = f"{type(error).__name__}: {error}"[:2000]
                 row.claimed_until = None
@@ -234,6 +236,7 @@ def deliver_pending(limit: int = 500, now: datetime | None = None, only: Sequenc
                 report.errors.append(row.last_error)
                 log.warning("E-mail %s to outbox failed (attempt %s): %s", row.id, row.attempts, row.last_error)
             else:
+                begin_write()
                 row.status, row.sent_at, row.claimed_until = OutboxStatus.sent, utcnow(), None
                 row.attempts += 1
                 report.sent += 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +16,7 @@ from confapp.models import Assignment, Event, ProgramItem, Registration, Registr
 from confapp.services import audit
 from confapp.services.event_editor import EditorError
 from confapp.services.mail import queue_email
+from confapp.services.registration import manage_url
 from confapp.services.registration_list import RegistrationFilter, conditions
 
 #: Placeholder → what it stands for (shown to organisers under the form).
@@ -54,11 +54,6 @@ def recipients(event: Event, audience: Audience) -> list[Registration]:
         .options(selectinload(Registration.assignments).selectinload(Assignment.program_item)
                  .selectinload(ProgramItem.room))
         .order_by(Registration.last_name, Registration.first_name, Registration.id)))
-
-
-def manage_url(registration: Registration) -> str:
-    """The attendee's private link, as the registration pages answer it."""
-    return f"{current_app.config['BASE_URL']}/e/{registration.event.slug}/anmeldung/{registration.manage_token}"
 
 
 def _check(subject: str, body: str) -> None:

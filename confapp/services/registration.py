@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import exists, func, select
 
@@ -179,7 +180,7 @@ def registration_problems(event: Event, data: RegistrationData, by_organiser: bo
         if len(getattr(data, name)) > limit:
             problems[name] = f"Bitte höchstens {limit} Zeichen eingeben."
     email = data.email.strip()
-    if "email" not in problems and ("@" not in email or any(c.isspace() for c in email)):
+    if "email" not in problems and not _valid_email(email):
         problems["email"] = "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
     if data.sector and "sector" not in problems and data.sector not in event.network.sectors:
         problems["sector"] = "Bitte wählen Sie ein Arbeitsfeld aus der Liste."
@@ -194,6 +195,14 @@ def registration_problems(event: Event, data: RegistrationData, by_organiser: bo
     if problems or broken:
         return InvalidRegistration(problems, broken)
     return None
+
+
+def _valid_email(address: str) -> bool:
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 # --- changing --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """backoffice: audit log, workshop leaders linked to items, optional item times inside a slot
 
 Revision ID: 0008_backoffice
-Revises: 0005_retention
+Revises: 0009_checkin
 Create Date: 2026-11-23 15:27:15.215749
 
 """

@@ -1,0 +1,196 @@
+"""Registrations per second through the real HTTP path: gunicorn (2 workers), 32 clients at once.
+
+For SQLite and PostgreSQL in turn: a fresh database with one direct-mode event (capacity checks
+for the event and its workshops included, half of the attendees end on the waitlist), gunicorn
+with 2 sync workers, then 32 client threads that each load the form once (CSRF token) and post
+registrations as fast as the server answers. Prints registrations/s and p50/p95/p99 latency of
+the POST, then checks that no seat was overbooked and no registration lost.
+
+E-mails are queued in the outbox with each registration (as always) but not sent during the run:
+``MAIL_SERVER`` points at a closed port, as in production where ``flask mail-worker`` sends.
+
+    python benchmarks/registration.py [--seconds 20] [--clients 32] [--only sqlite|postgresql]
+    BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/bench_registration python benchmarks/registration.py
+
+Target on a 2-core machine: >= 100 registrations/s with p95 <= 150 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+RADIO = re.compile(r'type="radio" id="[^"]*" name="(choice_\d+_1)" value="(\d+)"')
+WORKSHOPS = 7
+WORKSHOP_CAPACITY = 100
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def event_file(capacity: int) -> str:
+    day = (datetime.now() + timedelta(days=30)).replace(hour=9, minute=0, second=0, microsecond=0)
+    at = lambda hours: (day + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
+    return json.dumps({
+        "network": "bench", "slug": "bench", "title": "Lasttest", "status": "published", "capacity": capacity,
+        "starts_at": at(0), "ends_at": at(7),
+        "registration": {"opens_at": (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+                         "closes_at": at(-48), "choice_mode": "direct", "ranks": 1},
+        "slots": [{"label": "Vortrag", "starts_at": at(0), "ends_at": at(1), "items": [{"kind": "talk", "title": "Auftakt"}]},
+                  {"label": "Workshops", "starts_at": at(2), "ends_at": at(4),
+                   "items": [{"kind": "workshop", "title": f"Workshop {n}", "capacity": WORKSHOP_CAPACITY}
+                             for n in range(1, WORKSHOPS + 1)]}]})
+
+
+def prepare(env: dict, capacity: int) -> None:
+    """Fresh schema, a network and the event, through the app's own code."""
+    script = f"""
+from confapp import create_app
+from confapp.extensions import db
+from confapp.models import Network
+from confapp.services.event_io import import_event
+from flask_migrate import upgrade
+from sqlalchemy import text
+app = create_app()
+with app.app_context():
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade()
+    db.session.add(Network(slug="bench", name="Lasttest-Netzwerk"))
+    db.session.commit()
+    import_event({event_file(capacity)!r})
+    db.session.commit()
+"""
+    subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not answer at {url}")
+
+
+def run_clients(base: str, clients: int, seconds: float) -> tuple[list[float], int, float]:
+    """Each client posts registrations until time is up; returns POST latencies (s), errors, elapsed."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    start = threading.Barrier(clients)
+    url = f"{base}/e/bench/anmelden"
+
+    def client(number: int) -> None:
+        with requests.Session() as session:
+            page = session.get(url, timeout=30).text
+            token = CSRF.search(page).group(1)
+            workshops = RADIO.findall(page)
+            start.wait()
+            end = time.monotonic() + seconds
+            sequence = 0
+            while time.monotonic() < end:
+                sequence += 1
+                name, value = workshops[(number + sequence) % len(workshops)]
+                data = {"csrf_token": token, "first_name": "Last", "last_name": f"Test {number}-{sequence}",
+                        "email": f"c{number}.r{sequence}@example.org", "organisation": "Lasttest e. V.",
+                        "sector": "Kita", "privacy_consent": "y", name: value}
+                began = time.perf_counter()
+                response = session.post(url, data=data, allow_redirects=False, timeout=60)
+                took = time.perf_counter() - began
+                with lock:
+                    if response.status_code == 302:
+                        latencies.append(took)
+                    else:
+                        errors[0] += 1
+
+    began = time.monotonic()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    return latencies, errors[0], time.monotonic() - began
+
+
+def check(database_url: str, accepted: int, capacity: int) -> str:
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as connection:
+        registrations = connection.scalar(text("SELECT count(*) FROM registration"))
+        confirmed = connection.scalar(text("SELECT count(*) FROM registration WHERE status = 'confirmed'"))
+        seats = connection.scalar(text("SELECT seats_taken FROM event"))
+        fullest = connection.scalar(text("SELECT max(seats_taken) FROM program_item"))
+        mails = connection.scalar(text("SELECT count(*) FROM outbox_message"))
+    engine.dispose()
+    ok = (registrations == accepted == mails and confirmed == seats <= capacity and fullest <= WORKSHOP_CAPACITY)
+    return (f"{registrations} stored, {confirmed} confirmed (capacity {capacity}), fullest workshop "
+            f"{fullest}/{WORKSHOP_CAPACITY}, {mails} e-mails queued: {'OK' if ok else 'MISMATCH'}")
+
+
+def bench(name: str, database_url: str, clients: int, seconds: float) -> None:
+    capacity = 1500  # about half the registrations of a run: both seat and waitlist paths are taken
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="benchmark-" + "x" * 40,
+               RATELIMIT_ENABLED="0", BASE_URL=f"http://127.0.0.1:{port}", MAIL_SERVER="127.0.0.1", MAIL_PORT="9")
+    prepare(env, capacity)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+                               "--backlog", "256", "--log-level", "warning", "wsgi:app"],
+                              env=env, cwd=ROOT)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/e/bench")
+        latencies, errors, elapsed = run_clients(f"http://127.0.0.1:{port}", clients, seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    cuts = statistics.quantiles(latencies, n=100)
+    print(f"{name:<11} {len(latencies) / elapsed:8.1f} registrations/s   p50 {cuts[49] * 1000:6.0f} ms   "
+          f"p95 {cuts[94] * 1000:6.0f} ms   p99 {cuts[98] * 1000:6.0f} ms   errors {errors}   "
+          f"({len(latencies)} in {elapsed:.1f} s, {clients} clients)")
+    print(f"{'':<11} {check(database_url, len(latencies), capacity)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    print(f"gunicorn 2 workers, {args.clients} concurrent clients, {args.seconds:.0f} s each, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before the run")
+    if args.only in (None, "sqlite"):
+        bench("SQLite", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite", args.clients, args.seconds)
+    if args.only in (None, "postgresql"):
+        url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/bench_registration")
+        admin = create_engine(url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
+                              isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            name = url.rsplit("/", 1)[1]
+            if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        bench("PostgreSQL", url, args.clients, args.seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""Forms for organisers' registration actions."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class PersonForm(FlaskForm):
+    first_name = StringField(_l("Vorname"), validators=[DataRequired(_l("Bitte geben Sie den Vornamen an.")),
+                                                        Length(max=100)], render_kw={"autocomplete": "off"})
+    last_name = StringField(_l("Nachname"), validators=[DataRequired(_l("Bitte geben Sie den Nachnamen an.")),
+                                                        Length(max=100)], render_kw={"autocomplete": "off"})
+    organisation = StringField(_l("Einrichtung / Träger"), validators=[Length(max=200)],
+                               render_kw={"autocomplete": "off"})
+    sector = SelectField(_l("Arbeitsfeld"), validators=[DataRequired(_l("Bitte wählen Sie ein Arbeitsfeld."))])
+
+
+class AddRegistrationForm(PersonForm):
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")),
+                                                         Length(max=254)], render_kw={"autocomplete": "off"})
+    privacy_consent = BooleanField(_l("Die Person kennt die Datenschutzhinweise und ist einverstanden"),
+                                   validators=[DataRequired(_l("Bitte bestätigen Sie die Einwilligung."))])
+
+
+class MoveForm(FlaskForm):
+    item_id = SelectField(_l("Workshop"), coerce=int)
+    override = BooleanField(_l("Auch wenn der Workshop voll ist (erweitert ihn um einen Platz; wird protokolliert)"))

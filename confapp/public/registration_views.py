@@ -1,0 +1,131 @@
+"""Attendee registration pages: the form, the confirmation, and the private manage page."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+
+from confapp.errors import render_error
+from confapp.extensions import limiter
+from confapp.models import Registration
+from confapp.public import bp
+from confapp.public.forms import ChoiceForm, ConfirmForm, RegistrationForm
+from confapp.services import events
+from confapp.services import registration as registrations
+from confapp.services.calendar import FILENAME, event_calendar
+from confapp.services.choices import ranks_in
+from confapp.services.registration import InvalidRegistration, RegistrationClosed, RegistrationError
+
+bp.add_app_template_global(ranks_in, "ranks_in")
+
+#: Per visitor address: enough for colleagues registering one after another on one office network.
+POST_LIMIT = "20 per minute;200 per hour"
+
+
+@bp.route("/e/<slug>/anmelden", methods=["GET", "POST"])
+@limiter.limit(POST_LIMIT, methods=["POST"])
+def register(slug: str):
+    event = events.published_or_404(slug)
+    if not event.registration_open():
+        return render_template("public/registration_closed.html", event=event)
+    form = RegistrationForm.for_event(event)
+    if form.validate_on_submit():
+        if form.is_bot:  # looks like success to the bot; nothing is stored
+            session["registered_email"] = form.email.data
+            return redirect(url_for(".registered", slug=slug))
+        try:
+            registrations.register(event, form.as_request())
+        except InvalidRegistration as invalid:
+            form.show(invalid)
+        except RegistrationClosed:
+            return render_template("public/registration_closed.html", event=event)
+        else:
+            # New or already registered: the same page either way (no hint who is registered).
+            session["registered_email"] = form.email.data.strip()
+            return redirect(url_for(".registered", slug=slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template("public/register.html", event=event, form=form), status
+
+
+@bp.get("/e/<slug>/anmelden/danke")
+def registered(slug: str):
+    event = events.published_or_404(slug)
+    return render_template("public/registered.html", event=event, email=session.get("registered_email"))
+
+
+def _registration_or_404(slug: str, token: str) -> Registration:
+    registration = registrations.find_by_manage_token(token)
+    if registration is None or registration.event.slug != slug:
+        abort(Response(render_error(404, _("Dieser Link ist ungültig oder abgelaufen. Bitte nutzen Sie den Link "
+                                           "aus Ihrer neuesten E-Mail oder melden Sie sich beim Veranstalter."))[0],
+                       status=404))
+    return registration
+
+
+def _private(response):
+    """Manage pages carry the attendee's secret link: never cached, never indexed."""
+    response = response if isinstance(response, Response) else Response(response)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.get("/e/<slug>/anmeldung/<token>")
+def manage(slug: str, token: str):
+    registration = _registration_or_404(slug, token)
+    return _private(render_template(
+        "public/manage.html", event=registration.event, registration=registration, token=token,
+        slots=registrations.slot_choices(registration),
+        waitlist_position=registrations.waitlist_position(registration),
+        can_change=registrations.can_change(registration), can_cancel=registrations.can_cancel(registration)))
+
+
+@bp.route("/e/<slug>/anmeldung/<token>/aendern", methods=["GET", "POST"])
+@limiter.limit(POST_LIMIT, methods=["POST"])
+def change(slug: str, token: str):
+    registration = _registration_or_404(slug, token)
+    event = registration.event
+    if not registrations.can_change(registration):
+        flash(_("Ihre Wahl lässt sich nicht mehr ändern: die Anmeldung ist geschlossen."), "error")
+        return redirect(url_for(".manage", slug=slug, token=token))
+    form = ChoiceForm.for_event(event)
+    if not form.is_submitted():
+        form.fill_choices(registrations.current_choices(registration))
+    elif form.validate_on_submit():
+        try:
+            waiting = registrations.change_choices(registration, form.choices)
+        except InvalidRegistration as invalid:
+            form.show(invalid)
+        except RegistrationError as error:
+            flash(str(error), "error")
+            return redirect(url_for(".manage", slug=slug, token=token))
+        else:
+            flash(_("Ihre Änderung ist gespeichert.") + (" " + _("Für %(titles)s stehen Sie auf der Warteliste.",
+                                                            titles=", ".join(i.title for i in waiting)) if waiting else ""),
+                  "success")
+            return redirect(url_for(".manage", slug=slug, token=token))
+    status = 422 if form.is_submitted() else 200
+    return _private(render_template("public/change.html", event=event, registration=registration, form=form,
+                                    token=token)), status
+
+
+@bp.route("/e/<slug>/anmeldung/<token>/stornieren", methods=["GET", "POST"])
+@limiter.limit(POST_LIMIT, methods=["POST"])
+def cancel(slug: str, token: str):
+    registration = _registration_or_404(slug, token)
+    if not registrations.can_cancel(registration):
+        return redirect(url_for(".manage", slug=slug, token=token))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        registrations.cancel(registration)
+        flash(_("Ihre Anmeldung ist storniert. Sie bekommen eine Bestätigung per E-Mail."), "success")
+        return redirect(url_for(".manage", slug=slug, token=token))
+    return _private(render_template("public/cancel.html", event=registration.event, registration=registration,
+                                    form=form, token=token))
+
+
+@bp.get("/e/<slug>/anmeldung/<token>/kalender.ics")
+def calendar_file(slug: str, token: str):
+    registration = _registration_or_404(slug, token)
+    response = Response(event_calendar(registration.event, registration), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{FILENAME}"'
+    return _private(response)

@@ -1,0 +1,101 @@
+"""Organisers' actions on registrations: add by hand, edit, cancel, move, promote the waitlist.
+
+Seats are never decided here: every action that takes or frees a seat goes through
+``services.registration`` (which locks the event). This module adds the organiser's rules on top
+(an explicit capacity override, the audit log) and names the acting organiser in the history.
+The registration service commits its own transaction (taking the event lock commits what was
+pending), so the audit entry follows in a second, short transaction once the change stood.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from confapp.extensions import db
+from confapp.models import Event, ProgramItem, Registration, RegistrationHistory, User
+from confapp.services import audit, registration
+from confapp.services.registration import RegistrationData, RegistrationError, SeatUnavailable
+
+#: Personal fields an organiser may correct (e.g. a typo reported by phone); wishes go through the service.
+EDITABLE = ("first_name", "last_name", "organisation", "sector")
+
+
+def _logged(actor: User, event: Event, action: str, summary: str) -> None:
+    audit.record(actor, action, summary, event=event)
+    db.session.commit()
+
+
+def add_by_hand(actor: User, event: Event, data: RegistrationData) -> registration.RegistrationResult:
+    """A registration taken by phone or on paper: same seat rules, registration window not enforced."""
+    result = registration.register(event, data, by_organiser=True, actor=actor.email)
+    if result.created:
+        _logged(actor, event, "registration.added",
+                f"Anmeldung von {result.registration.full_name} von Hand erfasst ({result.registration.status.value}).")
+    return result
+
+
+@dataclass
+class PersonDetails:
+    first_name: str
+    last_name: str
+    organisation: str
+    sector: str
+
+
+def edit_person(actor: User, reg: Registration, details: PersonDetails) -> None:
+    """Correct name, organisation or sector; the history says who changed what."""
+    problems = {}
+    for name in EDITABLE:
+        value = getattr(details, name).strip()
+        if not value and name != "organisation":
+            problems[name] = "Bitte füllen Sie dieses Feld aus."
+        elif len(value) > registration.LIMITS[name]:
+            problems[name] = f"Bitte höchstens {registration.LIMITS[name]} Zeichen eingeben."
+    if details.sector and details.sector not in reg.event.network.sectors:
+        problems["sector"] = "Bitte wählen Sie ein Arbeitsfeld aus der Liste."
+    if problems:
+        raise registration.InvalidRegistration(problems, [])
+    changed = [name for name in EDITABLE if getattr(reg, name) != getattr(details, name).strip()]
+    for name in changed:
+        setattr(reg, name, getattr(details, name).strip())
+    if changed:
+        reg.history.append(RegistrationHistory(action="edited", actor=actor.email, note=", ".join(changed)))
+        audit.record(actor, "registration.edited", f"{reg.full_name}: {', '.join(changed)} geändert.", event=reg.event)
+    db.session.commit()
+
+
+def cancel(actor: User, reg: Registration) -> list[Registration]:
+    """Cancel for the attendee; the next on the waitlist moves up. Returns who was promoted."""
+    promoted = registration.cancel(reg, by=actor.email)
+    _logged(actor, reg.event, "registration.cancelled",
+            f"Anmeldung von {reg.full_name} storniert; nachgerückt: {len(promoted)}.")
+    return promoted
+
+
+def promote(actor: User, event: Event) -> list[Registration]:
+    """Fill free seats from the waitlist in order."""
+    promoted = registration.promote_from_waitlist(event, by=actor.email)
+    _logged(actor, event, "waitlist.promoted", f"Warteliste: {len(promoted)} Person(en) nachgerückt.")
+    return promoted
+
+
+def move(actor: User, reg: Registration, item: ProgramItem, override_capacity: bool = False) -> None:
+    """Put a confirmed attendee into ``item``. A full workshop refuses, unless the organiser
+    explicitly overrides: then the workshop gets one more seat first, and the log says so."""
+    event = reg.event
+    try:
+        registration.move_to_workshop(reg, item, by=actor.email)
+    except SeatUnavailable:
+        if not override_capacity:
+            raise
+        item = db.session.get(ProgramItem, item.id)
+        item.capacity = (item.capacity or 0) + 1
+        audit.record(actor, "capacity.override",
+                     f"„{item.title}“ um einen Platz auf {item.capacity} erweitert, um {reg.full_name} "
+                     f"trotz voller Belegung zuzuteilen.", event=event)
+        db.session.commit()
+        registration.move_to_workshop(reg, item, by=actor.email)
+    _logged(actor, event, "registration.moved", f"{reg.full_name} in „{item.title}“ verschoben.")
+
+
+__all__ = ["EDITABLE", "PersonDetails", "RegistrationError", "SeatUnavailable", "add_by_hand", "cancel",
+           "edit_person", "move", "promote"]

@@ -1,0 +1,48 @@
+"""A storm of concurrent registrations through a running server: capacity holds, nothing is lost."""
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from sqlalchemy import func, select
+
+from confapp.extensions import db
+from confapp.models import Assignment, Event, OutboxMessage, ProgramItem, Registration, RegistrationStatus
+from tests.conftest import CSRF_PATTERN
+from tests.registration_support import PooledServer, form_data, item, make_event
+
+ATTENDEES = 200
+
+
+def test_200_concurrent_registrations_never_overbook_a_workshop_of_20_or_an_event_of_50(app, app_context):
+    event = make_event(slug="sturm", mode="direct", capacity=50, workshop_capacity=20)
+    workshop = item(event, "Gespräche mit Eltern")
+    slot = event.choice_slots[0]
+    server = PooledServer(app)
+    url = f"{server.url}/e/sturm/anmelden"
+    forms = [form_data(event, number, choices={f"choice_{slot.id}_1": str(workshop.id)})
+             for number in range(ATTENDEES)]
+    start = threading.Barrier(ATTENDEES)
+
+    def attend(data: dict) -> int:
+        with requests.Session() as browser:
+            page = browser.get(url, timeout=600)
+            match = CSRF_PATTERN.search(page.text)
+            start.wait(timeout=600)  # everybody posts at the same moment
+            response = browser.post(url, data={**data, "csrf_token": match.group(1) or match.group(2)},
+                                    allow_redirects=False, timeout=600)
+            return response.status_code
+
+    with server, ThreadPoolExecutor(max_workers=ATTENDEES) as pool:
+        statuses = list(pool.map(attend, forms))
+
+    assert statuses == [302] * ATTENDEES
+    db.session.commit()  # a fresh snapshot (SQLite keeps the one the test's session began with)
+    counts = dict(db.session.execute(select(Registration.status, func.count()).group_by(Registration.status)).all())
+    assert counts == {RegistrationStatus.confirmed: 50, RegistrationStatus.waitlisted: 150}
+    assert db.session.get(Event, event.id).seats_taken == 50
+    assert db.session.get(ProgramItem, workshop.id).seats_taken == 20
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 20
+    # Every attendee got exactly one e-mail queued with their registration.
+    recipients = db.session.scalars(select(OutboxMessage.to_address)).all()
+    assert sorted(recipients) == sorted(f["email"] for f in forms)
