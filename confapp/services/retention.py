@@ -137,3 +137,20 @@ def purge_preview(event: Event) -> dict[str, int]:
         "checked_in": count(select(func.count(Registration.id)).where(
             Registration.event_id == event.id, Registration.checked_in_at.is_not(None))),
     }
+
+
+def erase_on_request(registration: Registration) -> list[Registration]:
+    """Art. 17 from the manage link: cancel (seat freed, waitlist promoted), then anonymise this one registration.
+
+    Before the event the cancellation frees the seat; afterwards the status stays so the statistics
+    stay right. The outbox mails to this person go too, the cancellation notice included: the
+    address is exactly what they asked us to forget. Returns the people promoted. Commits.
+    """
+    from confapp.services import registration as registrations  # registration imports much; only needed here
+
+    promoted = registrations.cancel(registration) if registrations.can_cancel(registration) else []
+    registration = db.session.get(Registration, registration.id)
+    erase_registration(registration)
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.registration_id == registration.id))
+    db.session.commit()
+    return promoted
