@@ -10,7 +10,7 @@ from confapp.documents.badges import BadgeData, render_badges
 from confapp.documents.layouts import LAYOUTS
 from confapp.documents.render import RefusedURL, StaticOnlyFetcher, STATIC_DIR
 from confapp.extensions import db
-from confapp.models import Assignment, Registration, RegistrationStatus, utcnow
+from confapp.models import Assignment, Attendance, Registration, RegistrationStatus, utcnow
 from confapp.services import documents
 from tests.pdf_helpers import all_text, page_count, page_size_mm, page_texts, qr_codes, words
 
@@ -341,3 +341,34 @@ def test_an_attendee_gets_their_own_certificate_only_after_the_event(app_context
     text = all_text(documents.attendee_certificate_pdf(registration))
 
     assert "Teilnahmebescheinigung" in text and registration.full_name in text
+
+
+def _short(title: str) -> str:
+    return " ".join(title.split()[:2])
+
+
+def test_certificates_list_the_workshops_attended_once_attendance_was_taken(app_context, demo, cli, tmp_path):
+    event = demo[0]
+    assign_round_robin(event)
+    first, second = sorted(confirmed(event), key=documents.by_surname)[:2]
+    assigned = first.assignments[0].program_item
+    attended = next(item for item in assigned.slot.choice_items if _short(item.title) != _short(assigned.title))
+    for registration in (first, second):
+        registration.checked_in_at = utcnow()
+    db.session.add(Attendance(registration=first, program_item=attended, marked_by="tuer@example.org"))
+    db.session.commit()
+
+    pages = [" ".join(page.split()) for page in page_texts(run_cli(cli, tmp_path, "certificates", event.slug))]
+
+    assert _short(attended.title) in pages[0] and _short(assigned.title) not in pages[0]
+    second_assigned = [a.program_item.title for a in second.assignments]
+    assert not any(_short(title) in pages[1] for title in second_assigned)  # marked nowhere: no workshop
+
+
+def test_badges_mark_people_who_do_not_want_to_be_photographed(app_context, demo, cli, tmp_path):
+    shy, happy = confirmed(demo[0])[:2]
+    shy.photo_consent, happy.photo_consent = False, True
+    db.session.commit()
+
+    assert "Keine Fotos" in all_text(run_cli(cli, tmp_path, "badges", demo[0].slug, "--email", shy.email))
+    assert "Keine Fotos" not in all_text(run_cli(cli, tmp_path, "badges", demo[0].slug, "--email", happy.email))

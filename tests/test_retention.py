@@ -5,7 +5,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from confapp.extensions import db
-from confapp.models import ConsentRecord, Event, OutboxMessage, Preference, Registration
+from confapp.models import (Assignment, Attendance, AuditEntry, ConsentRecord, Event, OutboxMessage, Preference,
+                            Registration)
 from confapp.services import legal
 from confapp.services.mail import queue_email
 from confapp.services.retention import purge_event
@@ -34,7 +35,14 @@ def statistics(event_id: int):
     return (Counter((r.status, r.sector) for r in registrations),
             Counter(p.program_item_id for p in db.session.scalars(select(Preference).join(Registration)
                                                                   .where(Registration.event_id == event_id))),
-            sum(r.checked_in_at is not None for r in registrations))
+            sum(r.checked_in_at is not None for r in registrations),
+            Counter(a.program_item_id for a in db.session.scalars(select(Assignment).join(Registration)
+                                                                  .where(Registration.event_id == event_id))),
+            Counter(a.program_item_id for a in db.session.scalars(select(Attendance).join(Registration)
+                                                                  .where(Registration.event_id == event_id))))
+
+
+DOOR_STAFF = "tuer.person@stark.example"
 
 
 def prepare(demo):
@@ -45,6 +53,12 @@ def prepare(demo):
         registration.email, registration.organisation = f"person{number}@kita{number}.example", f"Kita Nr. {number}z"
     registrations[0].diet, registrations[0].access_needs = "vegan", "Rollstuhl"
     registrations[1].checked_in_at = registrations[0].created_at
+    registrations[1].checked_in_by = DOOR_STAFF
+    item = next(item for slot in event.choice_slots for item in slot.choice_items)
+    db.session.add(Attendance(registration=registrations[1], program_item=item, marked_by=DOOR_STAFF))
+    db.session.add(AuditEntry(network_id=event.network_id, event=event, actor="orga@stark.example",
+                              action="registration.moved",
+                              summary=f"{registrations[2].full_name} ({registrations[2].email}) umgebucht."))
     for registration in registrations[:3]:
         legal.record_consent(registration, "privacy")
         queue_email(registration.email, "Bestätigung", f"Hallo {registration.first_name}", event=event,
@@ -66,6 +80,9 @@ def test_purge_leaves_nothing_personal_and_keeps_the_counts(demo, app_context, c
     db.session.expire_all()
     stored = all_stored_text()
     assert {value for value in personal if value in stored} == set()
+    assert DOOR_STAFF not in stored
+    audit = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "registration.moved")).one()
+    assert (audit.actor, audit.event_id) == ("orga@stark.example", event.id) and "gelöscht" in audit.summary
     assert "vegan" not in stored and "Rollstuhl" not in stored
     assert statistics(event.id) == before
     assert db.session.query(ConsentRecord).count() == 0

@@ -27,6 +27,8 @@ class BadgeData:
     workshops: list[tuple[str, str, str]]
     #: What the QR code holds: the check-in URL with the badge token.
     checkin_url: str
+    #: The person did not agree to be photographed: a small "Keine Fotos" for photographers.
+    no_photos: bool = False
 
 
 @dataclass(frozen=True)

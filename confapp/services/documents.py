@@ -20,7 +20,8 @@ from confapp.documents.lists import render_certificates, render_sign_in_sheets
 from confapp.documents.flyer import FORMATS, render_flyer
 from confapp.extensions import db
 from confapp.formatting import format_wallclock
-from confapp.models import Assignment, Event, ItemKind, Registration, RegistrationStatus, utcnow
+from confapp.services import attendance
+from confapp.models import Assignment, Attendance, Event, ItemKind, Registration, RegistrationStatus, utcnow
 
 
 class DocumentError(ValueError):
@@ -117,7 +118,8 @@ def badges_pdf(event: Event, *, layout: str = DEFAULT_LAYOUT, only_new: bool = F
         raise DocumentError("Der Druckerversatz darf höchstens 20 mm betragen.")
     registrations = badge_recipients(event, only_new=only_new, email=email)
     badges = [BadgeData(name=r.full_name, organisation=r.organisation, sector=r.sector if show_sector else "",
-                        workshops=workshops_of(r), checkin_url=checkin_url(r)) for r in registrations]
+                        workshops=workshops_of(r), checkin_url=checkin_url(r), no_photos=not r.photo_consent)
+              for r in registrations]
     pdf = render_badges(badges, sheet, event_title=event.title,
                         event_date=format_wallclock(event.starts_at, "date"), logo=event_logo(event),
                         skip=skip, offset=offset, progress=progress)
@@ -165,11 +167,27 @@ def certificate_recipients(event: Event, basis: CertificateBasis = CertificateBa
     return registrations
 
 
-def attended_items(event: Event, registration: Registration) -> list[str]:
-    """Titles printed on a certificate: the plenary talks and the attendee's workshops, in program order."""
-    assigned = {a.program_item_id for a in registration.assignments}
+def attendance_taken(event: Event) -> bool:
+    """Whether anybody marked attendance in the rooms of this event."""
+    return db.session.scalar(select(Attendance.id).join(Registration)
+                             .where(Registration.event_id == event.id).limit(1)) is not None
+
+
+def attended_items(event: Event, registration: Registration, marked: bool | None = None) -> list[str]:
+    """Titles printed on a certificate: the plenary talks and the attendee's workshops, in program order.
+
+    Workshops come from the attendance marks taken in the rooms. Events where nobody marked
+    attendance (older events, or rooms without a device) fall back to the assignments, which is
+    all we know there.
+    """
+    if marked is None:
+        marked = attendance_taken(event)
+    if marked:
+        present = {item.id for item in attendance.attended_items(registration)}
+    else:
+        present = {a.program_item_id for a in registration.assignments}
     return [item.title for slot in event.slots for item in slot.items
-            if item.kind == ItemKind.talk or item.id in assigned]
+            if item.kind == ItemKind.talk or item.id in present]
 
 
 def certificates_pdf(event: Event, basis: CertificateBasis = CertificateBasis.checked_in,
@@ -180,7 +198,8 @@ def certificates_pdf(event: Event, basis: CertificateBasis = CertificateBasis.ch
         raise DocumentError("Niemand erhält eine Teilnahmebescheinigung: "
                             + ("es ist noch niemand eingecheckt. Wählen Sie „alle bestätigten Anmeldungen“."
                                if basis == CertificateBasis.checked_in else "es gibt keine bestätigten Anmeldungen."))
-    people = [(r.full_name, attended_items(event, r)) for r in recipients]
+    marked = attendance_taken(event)
+    people = [(r.full_name, attended_items(event, r, marked)) for r in recipients]
     return render_certificates(event, people, logo=event_logo(event), progress=progress)
 
 

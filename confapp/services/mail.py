@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, render_template
 from flask.templating import TemplateNotFound
-from sqlalchemy import or_, select, update
+from sqlalchemy import inspect as sa_inspect, or_, select, update
 
 from confapp.database import begin_write
 from confapp.extensions import db
@@ -254,7 +254,8 @@ def deliver_after_request(response):
     # Whatever the view left uncommitted did not happen: drop it, then send only committed rows
     # (a message rolled back with its change is simply not found).
     db.session.rollback()
-    ids = [message.id for message in queued if message.id is not None]
+    # Identity keys, not attributes: a message deleted in the same request (erasure) cannot be loaded.
+    ids = [state.identity[0] for state in map(sa_inspect, queued) if state.identity]
     if ids:
         try:
             deliver_pending(only=ids)

@@ -12,13 +12,17 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from confapp.extensions import db
-from confapp.models import (ConsentRecord, Event, Network, OutboxMessage, Registration, RegistrationHistory,
-                            new_token, utcnow)
+from confapp.models import (Attendance, AuditEntry, ConsentRecord, Event, Network, OutboxMessage, Registration,
+                            RegistrationHistory, User, new_token, utcnow)
+from confapp.services import audit
 
 ERASED = "gelöscht"
+#: Audit actions whose summary only names the event's own setup (titles, rooms), never a person.
+AUDIT_WITHOUT_PEOPLE = ("event.", "slot.", "room.", "item.", "export.")
+AUDIT_REDACTED = "Angaben zu Personen gelöscht (Aufbewahrungsfrist abgelaufen)."
 
 
 @dataclass
@@ -53,14 +57,25 @@ def erase_registration(registration: Registration, keep_name: bool = False) -> N
     registration.diet = registration.access_needs = ""
     registration.needs_consent_at = None
     registration.photo_consent = False
+    # Fresh random values rather than NULL: the columns are unique and required, and old links must die.
     registration.manage_token, registration.badge_token = new_token(), new_token()
+    registration.checked_in_by = None
+    db.session.execute(update(Attendance).where(Attendance.registration_id == registration.id).values(marked_by=""))
     db.session.execute(update(RegistrationHistory)
                        .where(RegistrationHistory.registration_id == registration.id)
                        .values(note=""))
     db.session.execute(delete(ConsentRecord).where(ConsentRecord.registration_id == registration.id))
 
 
-def purge_event(event: Event, today: date | None = None) -> PurgeReport:
+def redact_audit(event: Event) -> None:
+    """Keep who did what when; drop the details of entries that may name attendees (actor stays: staff)."""
+    db.session.execute(update(AuditEntry).where(
+        AuditEntry.event_id == event.id,
+        ~or_(*(AuditEntry.action.startswith(prefix) for prefix in AUDIT_WITHOUT_PEOPLE)),
+    ).values(summary=AUDIT_REDACTED))
+
+
+def purge_event(event: Event, today: date | None = None, actor: User | None = None) -> PurgeReport:
     """Delete the event's personal data now (or the kept attendance names, once their time is up)."""
     today = today or date.today()
     keep_names = bool(event.keep_attendance_years) and event.purged_at is None
@@ -70,6 +85,7 @@ def purge_event(event: Event, today: date | None = None) -> PurgeReport:
         keep = keep_names and registration.checked_in_at is not None
         names_kept += keep
         erase_registration(registration, keep_name=keep)
+    redact_audit(event)
     emails = db.session.execute(delete(OutboxMessage).where(OutboxMessage.event_id == event.id)).rowcount
     if event.purged_at is None:
         event.purged_at = utcnow()
@@ -77,6 +93,9 @@ def purge_event(event: Event, today: date | None = None) -> PurgeReport:
                                        if keep_names and names_kept else None)
     else:
         event.attendance_kept_until = None
+    if actor is not None:  # run from the back office: logged with the change, in the same commit
+        audit.record(actor, "event.purged", f"Personenbezogene Daten gelöscht: {len(registrations)} Anmeldungen "
+                     f"anonymisiert, {emails} E-Mails gelöscht.", event=event)
     db.session.commit()
     return PurgeReport(event.slug, len(registrations), names_kept, emails)
 
@@ -88,3 +107,50 @@ def due_events(today: date | None = None) -> list[Event]:
         (Event.purged_at.is_(None)) & (Event.retention_until < today),
         (Event.attendance_kept_until.is_not(None)) & (Event.attendance_kept_until < today),
     )).order_by(Event.retention_until, Event.id)))
+
+
+#: Days before the retention date from which the back office warns.
+WARN_DAYS = 30
+
+
+def retention_state(event: Event, today: date | None = None) -> str:
+    """"purged", "due" (date passed), "soon" (within WARN_DAYS), "ok" or "none" (no date set)."""
+    today = today or date.today()
+    if event.purged_at is not None:
+        return "purged"
+    if event.retention_until is None:
+        return "none"
+    if event.retention_until < today:
+        return "due"
+    return "soon" if (event.retention_until - today).days <= WARN_DAYS else "ok"
+
+
+def purge_preview(event: Event) -> dict[str, int]:
+    """How many records the purge would touch, for the organiser deciding to run it."""
+    def count(statement) -> int:
+        return db.session.scalar(statement) or 0
+    return {
+        "registrations": count(select(func.count(Registration.id)).where(Registration.event_id == event.id)),
+        "emails": count(select(func.count(OutboxMessage.id)).where(OutboxMessage.event_id == event.id)),
+        "consents": count(select(func.count(ConsentRecord.id)).join(Registration)
+                          .where(Registration.event_id == event.id)),
+        "checked_in": count(select(func.count(Registration.id)).where(
+            Registration.event_id == event.id, Registration.checked_in_at.is_not(None))),
+    }
+
+
+def erase_on_request(registration: Registration) -> list[Registration]:
+    """Art. 17 from the manage link: cancel (seat freed, waitlist promoted), then anonymise this one registration.
+
+    Before the event the cancellation frees the seat; afterwards the status stays so the statistics
+    stay right. The outbox mails to this person go too, the cancellation notice included: the
+    address is exactly what they asked us to forget. Returns the people promoted. Commits.
+    """
+    from confapp.services import registration as registrations  # registration imports much; only needed here
+
+    promoted = registrations.cancel(registration) if registrations.can_cancel(registration) else []
+    registration = db.session.get(Registration, registration.id)
+    erase_registration(registration)
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.registration_id == registration.id))
+    db.session.commit()
+    return promoted
