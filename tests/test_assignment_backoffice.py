@@ -132,6 +132,8 @@ def test_seating_one_person_by_hand_and_a_full_workshop_is_refused(client, demo)
     assert f"{person.full_name} hat jetzt einen festen Platz in „{first.title}“." in response.get_data(as_text=True)
     [seat] = seats()
     assert (seat.program_item_id, seat.locked, seat.source) == (first.id, True, AssignmentSource.manual)
+    assert person.last_name in db.session.scalar(select(AuditEntry.summary).where(
+        AuditEntry.action == "assignment.by_hand"))
 
     second.capacity = second.seats_taken = 1
     db.session.commit()

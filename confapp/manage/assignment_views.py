@@ -15,15 +15,18 @@ from confapp.extensions import db
 from confapp.manage import bp
 from confapp.manage.assignment_forms import ApplyForm, HandForm, LockForm, PreviewForm
 from confapp.manage.event_forms import ConfirmForm
-from confapp.models import Event
+from confapp.models import Event, Registration
 from confapp.services import access, assignment, audit
 from confapp.services.assignment import AssignmentError, AssignmentMode
 from confapp.services.assignment_model import confirmed_registrations
 
 
-def _hand_form(event: Event) -> HandForm:
+def _people(event: Event) -> list[Registration]:
+    return sorted(confirmed_registrations(event), key=lambda r: (r.last_name.lower(), r.first_name.lower(), r.id))
+
+
+def _hand_form(event: Event, people: list[Registration]) -> HandForm:
     form = HandForm(prefix="hand")
-    people = sorted(confirmed_registrations(event), key=lambda r: (r.last_name.lower(), r.first_name.lower(), r.id))
     form.registration_id.choices = [(r.id, f"{r.last_name}, {r.first_name}") for r in people]
     form.item_id.choices = [(item.id, f"{slot.label}: {item.title} ({item.seats_taken}/{item.capacity or '∞'})")
                             for slot in event.choice_slots for item in slot.choice_items]
@@ -32,10 +35,10 @@ def _hand_form(event: Event) -> HandForm:
 
 def _page(event: Event, form: PreviewForm | None = None, hand: HandForm | None = None):
     """The assignment page; 422 when one of its forms comes back with errors."""
-    people = sorted(confirmed_registrations(event), key=lambda r: (r.last_name.lower(), r.first_name.lower(), r.id))
+    people = _people(event)
     status = 422 if (form and form.errors) or (hand and hand.errors) else 200
     return render_template("manage/assignment.html", event=event, people=people, form=form or PreviewForm(),
-                           hand=hand or _hand_form(event), lock=LockForm(), confirm=ConfirmForm()), status
+                           hand=hand or _hand_form(event, people), lock=LockForm(), confirm=ConfirmForm()), status
 
 
 def _back(event: Event):
@@ -114,13 +117,13 @@ def assignment_lock(slug: str, assignment_id: int):
 @login_required
 def assignment_by_hand(slug: str):
     event = access.event_or_404(current_user, slug)
-    form = _hand_form(event)
+    form = _hand_form(event, _people(event))
     if not form.validate_on_submit():
         return _page(event, hand=form)
     try:
-        audit.record(current_user, "assignment.by_hand",
-                     f"Anmeldung {form.registration_id.data} von Hand zugeteilt (Programmpunkt "
-                     f"{form.item_id.data}).", event=event)
+        person = dict(form.registration_id.choices)[form.registration_id.data]
+        item = dict(form.item_id.choices)[form.item_id.data]
+        audit.record(current_user, "assignment.by_hand", f"{person} von Hand zugeteilt: {item}.", event=event)
         seat = assignment.assign_by_hand(event, form.registration_id.data, form.item_id.data,
                                          actor=current_user.email)
     except AssignmentError as error:
