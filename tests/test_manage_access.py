@@ -20,7 +20,7 @@ def _values() -> dict[str, str]:
     return {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "slot_id": str(event.slots[0].id),
             "room_id": str(event.rooms[0].id), "item_id": str(workshop.id),
             "registration_id": str(registrations_of()[0].id), "status": "published", "fmt": "csv",
-            "format": "a4", "token_id": str(token.id)}
+            "format": "a4", "token_id": str(token.id), "assignment_id": "1"}
 
 
 def management_urls(app, method: str) -> list[str]:

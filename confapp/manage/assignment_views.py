@@ -1,0 +1,151 @@
+"""Workshop assignment in the back office: preview the optimal seats, apply them, adjust by hand, tell attendees.
+
+Every rule lives in ``services.assignment``; these views parse, authorise, note the action in the audit
+log (committed by the service together with the change) and render.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from confapp.extensions import db
+from confapp.manage import bp
+from confapp.manage.assignment_forms import ApplyForm, HandForm, LockForm, PreviewForm
+from confapp.manage.event_forms import ConfirmForm
+from confapp.models import Event, Registration
+from confapp.services import access, assignment, audit
+from confapp.services.assignment import AssignmentError, AssignmentMode
+from confapp.services.assignment_model import confirmed_registrations
+
+
+def _people(event: Event) -> list[Registration]:
+    return sorted(confirmed_registrations(event), key=lambda r: (r.last_name.lower(), r.first_name.lower(), r.id))
+
+
+def _hand_form(event: Event, people: list[Registration]) -> HandForm:
+    form = HandForm(prefix="hand")
+    form.registration_id.choices = [(r.id, f"{r.last_name}, {r.first_name}") for r in people]
+    form.item_id.choices = [(item.id, f"{slot.label}: {item.title} ({item.seats_taken}/{item.capacity or '∞'})")
+                            for slot in event.choice_slots for item in slot.choice_items]
+    return form
+
+
+def _page(event: Event, form: PreviewForm | None = None, hand: HandForm | None = None):
+    """The assignment page; 422 when one of its forms comes back with errors."""
+    people = _people(event)
+    status = 422 if (form and form.errors) or (hand and hand.errors) else 200
+    return render_template("manage/assignment.html", event=event, people=people, form=form or PreviewForm(),
+                           hand=hand or _hand_form(event, people), lock=LockForm(), confirm=ConfirmForm()), status
+
+
+def _back(event: Event):
+    return redirect(url_for("manage.assignment_page", slug=event.slug))
+
+
+@bp.get("/e/<slug>/zuteilung")
+@login_required
+def assignment_page(slug: str):
+    return _page(access.event_or_404(current_user, slug))
+
+
+@bp.post("/e/<slug>/zuteilung/vorschau")
+@login_required
+def assignment_preview(slug: str):
+    event = access.event_or_404(current_user, slug)
+    form = PreviewForm()
+    if not form.validate_on_submit():
+        return _page(event, form=form)
+    try:
+        result = assignment.preview(event, AssignmentMode(form.mode.data))
+    except AssignmentError as error:
+        flash(str(error), "error")
+        return _back(event)
+    apply_form = ApplyForm(formdata=None, mode=result.mode.value, fingerprint=result.fingerprint)
+    return render_template("manage/assignment_preview.html", event=event, result=result, form=apply_form)
+
+
+@bp.post("/e/<slug>/zuteilung/anwenden")
+@login_required
+def assignment_apply(slug: str):
+    event = access.event_or_404(current_user, slug)
+    form = ApplyForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte berechnen Sie die Vorschau neu."), "error")
+        return _back(event)
+    try:
+        # The seats are computed again (the solver is deterministic); the service compares the input
+        # with the fingerprint the organiser saw and refuses if anything changed since.
+        fresh = assignment.preview(event, AssignmentMode(form.mode.data))
+        audit.record(current_user, "assignment.applied",
+                     f"Zuteilung gespeichert ({len(fresh.changes)} Änderungen, davon "
+                     f"{len(fresh.moves_of_notified)} bei bereits Benachrichtigten).", event=event)
+        applied = assignment.apply(event, replace(fresh, fingerprint=form.fingerprint.data), actor=current_user.email)
+    except AssignmentError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _back(event)
+    flash(_("Die Zuteilung ist gespeichert: %(created)d neu, %(moved)d verschoben, %(removed)d entfernt.",
+            created=applied.created, moved=applied.moved, removed=applied.removed), "success")
+    return _back(event)
+
+
+@bp.post("/e/<slug>/zuteilung/platz/<int:assignment_id>/sperre")
+@login_required
+def assignment_lock(slug: str, assignment_id: int):
+    event = access.event_or_404(current_user, slug)
+    form = LockForm()
+    if form.validate_on_submit():
+        locked = form.locked.data == "1"
+        try:
+            audit.record(current_user, "assignment.locked" if locked else "assignment.unlocked",
+                         f"Zuteilung {assignment_id} {'gesperrt' if locked else 'entsperrt'}.", event=event)
+            seat = assignment.set_locked(event, assignment_id, locked, actor=current_user.email)
+        except AssignmentError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            name = seat.registration.full_name
+            flash(_("Der Platz von %(name)s ist gesperrt.", name=name) if locked else
+                  _("Der Platz von %(name)s ist wieder frei für die Optimierung.", name=name), "success")
+    return _back(event)
+
+
+@bp.post("/e/<slug>/zuteilung/von-hand")
+@login_required
+def assignment_by_hand(slug: str):
+    event = access.event_or_404(current_user, slug)
+    form = _hand_form(event, _people(event))
+    if not form.validate_on_submit():
+        return _page(event, hand=form)
+    try:
+        person = dict(form.registration_id.choices)[form.registration_id.data]
+        item = dict(form.item_id.choices)[form.item_id.data]
+        audit.record(current_user, "assignment.by_hand", f"{person} von Hand zugeteilt: {item}.", event=event)
+        seat = assignment.assign_by_hand(event, form.registration_id.data, form.item_id.data,
+                                         actor=current_user.email)
+    except AssignmentError as error:
+        db.session.rollback()
+        form.item_id.errors = list(form.item_id.errors) + [str(error)]
+        return _page(event, hand=form)
+    flash(_("%(name)s hat jetzt einen festen Platz in „%(title)s“.", name=seat.registration.full_name,
+            title=seat.program_item.title), "success")
+    return _back(event)
+
+
+@bp.post("/e/<slug>/zuteilung/benachrichtigen")
+@login_required
+def assignment_notify(slug: str):
+    event = access.event_or_404(current_user, slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            audit.record(current_user, "assignment.notified", "Zuteilungen per E-Mail mitgeteilt.", event=event)
+            sent = assignment.notify_assigned(event, actor=current_user.email)
+        except AssignmentError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(_("%(n)d E-Mails mit der Zuteilung sind im Postausgang.", n=sent), "success")
+    return _back(event)
