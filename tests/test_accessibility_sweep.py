@@ -13,7 +13,7 @@ from confapp.services import api_tokens
 from confapp.services.demo import DEMO_PASSWORD
 
 #: Not pages: files, redirects, the language switch and the counts (JSON) the door overview reloads.
-NOT_PAGES = (".pdf", ".ics", ".<fmt>", "/sprache/", "/abmelden", "/api/", "/static/", "/zahlen")
+NOT_PAGES = (".pdf", ".ics", ".json", ".<fmt>", "/sprache/", "/abmelden", "/api/", "/static/", "/zahlen")
 
 
 def _values() -> dict[str, str]:

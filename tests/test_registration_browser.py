@@ -43,6 +43,7 @@ def test_register_read_the_email_change_a_wish_and_cancel(page, served, app):
     page.get_by_label("1. Wahl").select_option("Häusliche Gewalt")
     page.get_by_label("2. Wahl").select_option("Kinderschutz in der Kita")
     page.get_by_role("button", name="Verbindlich anmelden").click()
+    page.get_by_text("Bitte sehen Sie in Ihr Postfach").first.wait_for()  # the click navigates: wait for the new page
     assert "Bitte sehen Sie in Ihr Postfach" in page.content()
     assert not has_horizontal_scroll(page)
 
@@ -52,11 +53,13 @@ def test_register_read_the_email_change_a_wish_and_cancel(page, served, app):
     page.get_by_role("link", name="Wahl ändern").click()
     page.get_by_label("1. Wahl").select_option("Gespräche mit Eltern")
     page.get_by_role("button", name="Änderung speichern").click()
+    page.get_by_text("Ihre Änderung ist gespeichert.").first.wait_for()  # the click navigates: wait for the new page
     assert "Ihre Änderung ist gespeichert." in page.content()
     assert "1. Wahl: Gespräche mit Eltern" in page.content()
 
     page.get_by_role("link", name="Anmeldung stornieren").click()
     page.get_by_role("button", name="Ja, Anmeldung stornieren").click()
+    page.get_by_text("Diese Anmeldung ist storniert.").first.wait_for()  # the click navigates: wait for the new page
     assert "Diese Anmeldung ist storniert." in page.content()
     db.session.commit()
     assert registration_of("anna@example.org").status == RegistrationStatus.cancelled
