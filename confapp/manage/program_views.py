@@ -30,6 +30,22 @@ def _delete(event: Event, remove, thing, done: str):
     return _back(event)
 
 
+def _save(event: Event, form, save, done: str):
+    """A valid form's POST: ``save()`` through the service and return the warnings it gives.
+
+    Service errors go next to the form's fields and None comes back (show the form again);
+    otherwise say how it went and go back to the program.
+    """
+    try:
+        warnings = save()
+    except EditorError as error:
+        attach_errors(form, error)
+        return None
+    flash(done, "success")
+    flash_warnings(warnings)
+    return _back(event)
+
+
 def _found(value):
     if value is None:
         abort(404)
@@ -53,13 +69,14 @@ def edit_slot(slug: str, slot_id: int | None):
     if not form.is_submitted() and slot is None:
         form.starts_at.data, form.ends_at.data = event.starts_at, event.ends_at
     if form.validate_on_submit():
-        try:
-            program_editor.save_slot(current_user, event, slot, form.label.data, form.starts_at.data, form.ends_at.data)
-        except EditorError as error:
-            attach_errors(form, error)
-        else:
-            flash(_("Das Zeitfenster ist gespeichert."), "success")
-            return _back(event)
+        def save_slot() -> list[str]:
+            program_editor.save_slot(current_user, event, slot, form.label.data, form.starts_at.data,
+                                     form.ends_at.data)
+            return []  # a slot brings no warnings
+
+        saved = _save(event, form, save_slot, _("Das Zeitfenster ist gespeichert."))
+        if saved:
+            return saved
     return render_template("manage/slot_form.html", event=event, slot=slot, form=form), 422 if form.errors else 200
 
 
@@ -79,15 +96,11 @@ def edit_room(slug: str, room_id: int | None):
     room = _found(program_editor.room_of(event, room_id)) if room_id else None
     form = RoomForm(obj=room)
     if form.validate_on_submit():
-        try:
-            warnings = program_editor.save_room(current_user, event, room, form.name.data, form.capacity.data,
-                                                form.access_notes.data)
-        except EditorError as error:
-            attach_errors(form, error)
-        else:
-            flash(_("Der Raum ist gespeichert."), "success")
-            flash_warnings(warnings)
-            return _back(event)
+        saved = _save(event, form, lambda: program_editor.save_room(
+            current_user, event, room, form.name.data, form.capacity.data, form.access_notes.data),
+            _("Der Raum ist gespeichert."))
+        if saved:
+            return saved
     return render_template("manage/room_form.html", event=event, room=room, form=form), 422 if form.errors else 200
 
 
@@ -130,14 +143,10 @@ def edit_item(slug: str, item_id: int | None):
             abstract=form.abstract.data or "", room_id=form.room_id.data or None, capacity=form.capacity.data,
             starts_at=form.starts_at.data, ends_at=form.ends_at.data,
             speakers=(form.speakers.data or "").splitlines(), leader_ids=form.leader_ids.data or [])
-        try:
-            _saved, warnings = program_editor.save_item(current_user, event, item, details)
-        except EditorError as error:
-            attach_errors(form, error)
-        else:
-            flash(_("Der Programmpunkt ist gespeichert."), "success")
-            flash_warnings(warnings)
-            return _back(event)
+        saved = _save(event, form, lambda: program_editor.save_item(current_user, event, item, details)[1],
+                      _("Der Programmpunkt ist gespeichert."))
+        if saved:
+            return saved
     return render_template("manage/item_form.html", event=event, item=item, form=form), 422 if form.errors else 200
 
 
