@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from confapp.extensions import db
 from confapp.models import Event, ProgramItem, Registration, RegistrationHistory, User
 from confapp.services import audit, registration
+from confapp.services.api_registrations import EDITABLE, detail_problems
 from confapp.services.registration import RegistrationData, RegistrationError, SeatUnavailable
-
-#: Personal fields an organiser may correct (e.g. a typo reported by phone); wishes go through the service.
-EDITABLE = ("first_name", "last_name", "organisation", "sector")
 
 
 def _logged(actor: User, event: Event, action: str, summary: str) -> None:
@@ -43,15 +41,8 @@ class PersonDetails:
 
 def edit_person(actor: User, reg: Registration, details: PersonDetails) -> None:
     """Correct name, organisation or sector; the history says who changed what."""
-    problems = {}
-    for name in EDITABLE:
-        value = getattr(details, name).strip()
-        if not value and name != "organisation":
-            problems[name] = "Bitte füllen Sie dieses Feld aus."
-        elif len(value) > registration.LIMITS[name]:
-            problems[name] = f"Bitte höchstens {registration.LIMITS[name]} Zeichen eingeben."
-    if details.sector and details.sector not in reg.event.network.sectors:
-        problems["sector"] = "Bitte wählen Sie ein Arbeitsfeld aus der Liste."
+    # The registration form's own rules (required fields, lengths, the network's sectors).
+    problems = detail_problems(reg, {name: getattr(details, name) for name in EDITABLE})
     if problems:
         raise registration.InvalidRegistration(problems, [])
     changed = [name for name in EDITABLE if getattr(reg, name) != getattr(details, name).strip()]
