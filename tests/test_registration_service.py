@@ -4,6 +4,7 @@ import pytest
 from confapp.extensions import db
 from confapp.models import AssignmentSource, OutboxMessage, RegistrationStatus
 from confapp.services import registration as registrations
+from confapp.services import registration_lookup
 from confapp.services.registration import RegistrationData
 from tests.registration_support import item, make_event
 
@@ -22,7 +23,7 @@ def test_a_full_event_waitlists_and_a_cancellation_promotes_the_first_in_line(ap
     first, second, third, fourth = (registrations.register(event, attendee(event, n, "Häusliche Gewalt"))
                                     for n in range(1, 5))
     assert [r.waitlisted for r in (first, second, third, fourth)] == [False, False, True, True]
-    assert registrations.waitlist_position(fourth.registration) == 2
+    assert registration_lookup.waitlist_position(fourth.registration) == 2
 
     promoted = registrations.cancel(second.registration)
 
@@ -30,7 +31,7 @@ def test_a_full_event_waitlists_and_a_cancellation_promotes_the_first_in_line(ap
     db.session.refresh(event)
     assert event.seats_taken == 2 and item(event, "Häusliche Gewalt").seats_taken == 2
     assert [h.action for h in third.registration.history] == ["registered", "promoted"]
-    assert registrations.waitlist_position(fourth.registration) == 1
+    assert registration_lookup.waitlist_position(fourth.registration) == 1
     queued = [(m.to_address, m.subject) for m in db.session.query(OutboxMessage).order_by(OutboxMessage.id)]
     assert ("anna3@example.org", "Ein Platz ist frei geworden: Fachtag Kinderschutz") in queued
     assert ("anna2@example.org", "Stornierung bestätigt: Fachtag Kinderschutz") in queued
@@ -78,7 +79,7 @@ def test_organisers_register_for_events_not_open_to_the_public(app_context):
 def test_a_manage_token_finds_its_registration_and_nothing_else(app_context):
     event = make_event()
     registration = registrations.register(event, attendee(event, 1, "Häusliche Gewalt")).registration
-    assert registrations.find_by_manage_token(registration.manage_token) == registration
-    assert registrations.find_by_manage_token(registration.badge_token) is None
-    assert registrations.find_by_manage_token("") is None
+    assert registration_lookup.find_by_manage_token(registration.manage_token) == registration
+    assert registration_lookup.find_by_manage_token(registration.badge_token) is None
+    assert registration_lookup.find_by_manage_token("") is None
     assert len(registration.manage_token) >= 22  # >= 128 bits, URL-safe base64

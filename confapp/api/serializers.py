@@ -7,7 +7,7 @@ from flask import current_app
 
 from confapp.models import Event, ProgramItem, Registration, Slot
 from confapp.services.assignment import AssignmentPreview
-from confapp.services.registration import slot_choices, waitlist_position
+from confapp.services.registration_lookup import slot_choices, waitlist_position
 from confapp.services.stats import EventStatistics
 
 

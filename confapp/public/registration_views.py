@@ -11,6 +11,7 @@ from confapp.public import bp
 from confapp.public.forms import ChoiceForm, ConfirmForm, RegistrationForm
 from confapp.services import events
 from confapp.services import registration as registrations
+from confapp.services import registration_lookup
 from confapp.services.calendar import FILENAME, event_calendar
 from confapp.services.choices import ranks_in
 from confapp.services.registration import InvalidRegistration, RegistrationClosed, RegistrationError
@@ -53,7 +54,7 @@ def registered(slug: str):
 
 
 def _registration_or_404(slug: str, token: str) -> Registration:
-    registration = registrations.find_by_manage_token(token)
+    registration = registration_lookup.find_by_manage_token(token)
     if registration is None or registration.event.slug != slug:
         abort(Response(render_error(404, _("Dieser Link ist ungültig oder abgelaufen. Bitte nutzen Sie den Link "
                                            "aus Ihrer neuesten E-Mail oder melden Sie sich beim Veranstalter."))[0],
@@ -74,9 +75,9 @@ def manage(slug: str, token: str):
     registration = _registration_or_404(slug, token)
     return _private(render_template(
         "public/manage.html", event=registration.event, registration=registration, token=token,
-        slots=registrations.slot_choices(registration),
-        waitlist_position=registrations.waitlist_position(registration),
-        can_change=registrations.can_change(registration), can_cancel=registrations.can_cancel(registration)))
+        slots=registration_lookup.slot_choices(registration),
+        waitlist_position=registration_lookup.waitlist_position(registration),
+        can_change=registration_lookup.can_change(registration), can_cancel=registration_lookup.can_cancel(registration)))
 
 
 @bp.route("/e/<slug>/anmeldung/<token>/aendern", methods=["GET", "POST"])
@@ -84,12 +85,12 @@ def manage(slug: str, token: str):
 def change(slug: str, token: str):
     registration = _registration_or_404(slug, token)
     event = registration.event
-    if not registrations.can_change(registration):
+    if not registration_lookup.can_change(registration):
         flash(_("Ihre Wahl lässt sich nicht mehr ändern: die Anmeldung ist geschlossen."), "error")
         return redirect(url_for(".manage", slug=slug, token=token))
     form = ChoiceForm.for_event(event)
     if not form.is_submitted():
-        form.fill_choices(registrations.current_choices(registration))
+        form.fill_choices(registration_lookup.current_choices(registration))
     elif form.validate_on_submit():
         try:
             waiting = registrations.change_choices(registration, form.choices)
@@ -112,7 +113,7 @@ def change(slug: str, token: str):
 @limiter.limit(POST_LIMIT, methods=["POST"])
 def cancel(slug: str, token: str):
     registration = _registration_or_404(slug, token)
-    if not registrations.can_cancel(registration):
+    if not registration_lookup.can_cancel(registration):
         return redirect(url_for(".manage", slug=slug, token=token))
     form = ConfirmForm()
     if form.validate_on_submit():

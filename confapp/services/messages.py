@@ -16,7 +16,7 @@ from confapp.models import Assignment, Event, ProgramItem, Registration, Registr
 from confapp.services import audit
 from confapp.services.event_editor import EditorError
 from confapp.services.mail import queue_email
-from confapp.services.registration import manage_url
+from confapp.services.registration_lookup import manage_url
 from confapp.services.registration_list import RegistrationFilter, conditions
 
 #: Placeholder → what it stands for (shown to organisers under the form).

@@ -18,6 +18,7 @@ from confapp.extensions import db
 from confapp.models import (Attendance, AuditEntry, ConsentRecord, Event, Network, OutboxMessage, Registration,
                             RegistrationHistory, User, new_token, utcnow)
 from confapp.services import audit
+from confapp.services.registration_lookup import can_cancel
 
 ERASED = "gelöscht"
 #: Audit actions whose summary only names the event's own setup (titles, rooms), never a person.
@@ -148,7 +149,7 @@ def erase_on_request(registration: Registration) -> list[Registration]:
     """
     from confapp.services import registration as registrations  # registration imports much; only needed here
 
-    promoted = registrations.cancel(registration) if registrations.can_cancel(registration) else []
+    promoted = registrations.cancel(registration) if can_cancel(registration) else []
     registration = db.session.get(Registration, registration.id)
     erase_registration(registration)
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.registration_id == registration.id))

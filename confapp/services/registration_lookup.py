@@ -1,0 +1,89 @@
+"""Looking at a registration as its attendee does: the manage link, wishes and seats per slot,
+waitlist place, and whether it can still be changed or cancelled. Read-only; changes go through
+``services.registration``.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from confapp.extensions import db
+from confapp.models import Preference, ProgramItem, Registration, RegistrationStatus, Slot
+from confapp.services.choices import Choices
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    """One choice slot of a registration as attendees see it."""
+
+    slot: Slot
+    #: Wishes in rank order (direct mode: the one workshop chosen).
+    wishes: list[ProgramItem]
+    #: The workshop the attendee has a seat in, if any.
+    assigned: ProgramItem | None
+
+    @property
+    def waiting(self) -> bool:
+        """Direct mode: chose a workshop that was full and waits for a seat."""
+        return self.assigned is None and bool(self.wishes)
+
+
+def find_by_manage_token(token: str) -> Registration | None:
+    """The registration behind a manage link; None for unknown, malformed or erased tokens."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Registration).where(Registration.manage_token == token))
+
+
+def manage_url(registration: Registration) -> str:
+    """The attendee's private link (absolute, for e-mails)."""
+    return f"{current_app.config['BASE_URL']}{manage_path(registration)}"
+
+
+def manage_path(registration: Registration) -> str:
+    return f"/e/{registration.event.slug}/anmeldung/{registration.manage_token}"
+
+
+def slot_choices(registration: Registration) -> list[SlotChoice]:
+    """The registration's wishes and seats per choice slot of its event, in program order."""
+    wishes: dict[int, list[Preference]] = defaultdict(list)
+    for preference in registration.preferences:
+        wishes[preference.slot_id].append(preference)
+    assigned = {assignment.slot_id: assignment.program_item for assignment in registration.assignments}
+    return [SlotChoice(slot, [p.program_item for p in sorted(wishes[slot.id], key=lambda p: p.rank)],
+                       assigned.get(slot.id))
+            for slot in registration.event.choice_slots]
+
+
+def current_choices(registration: Registration) -> Choices:
+    """The registration's wishes as ``{slot_id: [item_id, …]}`` (to prefill the change form)."""
+    choices: dict[int, list[int | None]] = defaultdict(list)
+    for preference in sorted(registration.preferences, key=lambda p: (p.slot_id, p.rank)):
+        choices[preference.slot_id].append(preference.program_item_id)
+    return dict(choices)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next to move up; None unless the registration is on the event's waitlist."""
+    if registration.status != RegistrationStatus.waitlisted:
+        return None
+    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == registration.event_id,
+        Registration.status == RegistrationStatus.waitlisted,
+        (Registration.created_at < registration.created_at)
+        | ((Registration.created_at == registration.created_at) & (Registration.id < registration.id))))
+    return (ahead or 0) + 1
+
+
+def can_change(registration: Registration) -> bool:
+    """Attendees change their wishes or workshop while registration is open."""
+    return registration.status != RegistrationStatus.cancelled and registration.event.registration_open()
+
+
+def can_cancel(registration: Registration) -> bool:
+    """Attendees cancel themselves until the event begins."""
+    return (registration.status != RegistrationStatus.cancelled
+            and registration.event.local_now() < registration.event.starts_at)
