@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -134,6 +135,24 @@ def run_clients(base: str, clients: int, seconds: float) -> tuple[list[float], i
     return latencies, errors[0], time.monotonic() - began
 
 
+def worker_cpu_seconds(master: int) -> float:
+    """CPU seconds used so far by the gunicorn workers (children of the master process)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a worker that just exited
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def client_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def check(database_url: str, accepted: int, capacity: int) -> str:
     engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as connection:
@@ -159,7 +178,9 @@ def bench(name: str, database_url: str, clients: int, seconds: float) -> None:
                               env=env, cwd=ROOT)
     try:
         wait_for(f"http://127.0.0.1:{port}/e/bench")
+        server_cpu, client_cpu = worker_cpu_seconds(server.pid), client_cpu_seconds()
         latencies, errors, elapsed = run_clients(f"http://127.0.0.1:{port}", clients, seconds)
+        server_cpu, client_cpu = worker_cpu_seconds(server.pid) - server_cpu, client_cpu_seconds() - client_cpu
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -167,6 +188,10 @@ def bench(name: str, database_url: str, clients: int, seconds: float) -> None:
     print(f"{name:<11} {len(latencies) / elapsed:8.1f} registrations/s   p50 {cuts[49] * 1000:6.0f} ms   "
           f"p95 {cuts[94] * 1000:6.0f} ms   p99 {cuts[98] * 1000:6.0f} ms   errors {errors}   "
           f"({len(latencies)} in {elapsed:.1f} s, {clients} clients)")
+    # CPU per registration barely depends on what else the machine runs, unlike the rates above.
+    done = max(len(latencies), 1)
+    print(f"{'':<11} CPU per registration: server {server_cpu / done * 1000:.1f} ms, "
+          f"load generator {client_cpu / done * 1000:.1f} ms (both on the same {os.cpu_count()} cores)")
     print(f"{'':<11} {check(database_url, len(latencies), capacity)}")
 
 

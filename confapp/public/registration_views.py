@@ -25,7 +25,7 @@ POST_LIMIT = "20 per minute;200 per hour"
 @bp.route("/e/<slug>/anmelden", methods=["GET", "POST"])
 @limiter.limit(POST_LIMIT, methods=["POST"])
 def register(slug: str):
-    event = events.published_or_404(slug)
+    event = events.published_or_404(slug, details=False)
     if not event.registration_open():
         return render_template("public/registration_closed.html", event=event)
     form = RegistrationForm.for_event(event)

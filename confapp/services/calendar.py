@@ -32,21 +32,26 @@ def event_calendar(event: Event, registration: Registration | None = None) -> by
         entry.add("location", location)
     lines = [event.subtitle] if event.subtitle else []
     if registration is not None:
-        lines += [f"{assignment.slot.label}: {assignment.program_item.title}"
-                  for assignment in sorted(registration.assignments, key=lambda a: a.slot.starts_at)]
+        # The item's slot: an assignment made in this transaction may not have loaded its own yet.
+        items = sorted((assignment.program_item for assignment in registration.assignments),
+                       key=lambda item: item.slot.starts_at)
+        lines += [f"{item.slot.label}: {item.title}" for item in items]
     lines.append(f"{current_app.config['BASE_URL']}/e/{event.slug}")
     entry.add("description", "\n".join(lines))
     entry.add("url", f"{current_app.config['BASE_URL']}/e/{event.slug}")
-    # Calendar apps without the IANA database still place the event right.
-    calendar.add_component(_timezone(event.timezone, event.starts_at.year))
     calendar.add_component(entry)
-    return calendar.to_ical()
+    # Calendar apps without the IANA database still place the event right. The VTIMEZONE is the
+    # same for every attendee and costs more to write out than the rest, so it is written once
+    # and put in front of the VEVENT (the order RFC 5545 examples use).
+    event_part = calendar.to_ical()
+    at = event_part.index(b"BEGIN:VEVENT")
+    return event_part[:at] + _timezone(event.timezone, event.starts_at.year) + event_part[at:]
 
 
 @lru_cache(maxsize=32)
-def _timezone(name: str, year: int) -> Timezone:
-    """The VTIMEZONE of a zone around the event's year (built once: it takes a while)."""
-    return Timezone.from_tzid(name, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))
+def _timezone(name: str, year: int) -> bytes:
+    """The VTIMEZONE of a zone around the event's year, as written in the file (built once)."""
+    return Timezone.from_tzid(name, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1)).to_ical()
 
 
 def calendar_attachment(event: Event, registration: Registration | None = None) -> Attachment:

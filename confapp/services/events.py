@@ -3,17 +3,20 @@ from __future__ import annotations
 
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from confapp.extensions import db
 from confapp.models import Event, EventStatus, Network, ProgramItem, Slot
 
 
-def _with_program():
+def _with_program(details: bool = True):
+    """Slots, their items and the network; with ``details`` also the speakers and rooms."""
+    if not details:
+        return selectinload(Event.slots).selectinload(Slot.items), joinedload(Event.network)
     return (
         selectinload(Event.slots).selectinload(Slot.items).selectinload(ProgramItem.speakers),
         selectinload(Event.slots).selectinload(Slot.items).selectinload(ProgramItem.room),
-        selectinload(Event.network),
+        joinedload(Event.network),
     )
 
 
@@ -27,9 +30,13 @@ def public_events() -> list[Event]:
     ))
 
 
-def published_or_404(slug: str) -> Event:
-    """The public event with this slug, with its program loaded; 404 for drafts and unknown slugs."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug).options(*_with_program()))
+def published_or_404(slug: str, details: bool = True) -> Event:
+    """The public event with this slug, with its program loaded; 404 for drafts and unknown slugs.
+
+    Without ``details`` speakers and rooms are left to load when used (the registration form
+    and its e-mails show neither).
+    """
+    event = db.session.scalar(select(Event).where(Event.slug == slug).options(*_with_program(details)))
     if event is None or not event.is_public:
         abort(404)
     return event

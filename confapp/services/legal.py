@@ -101,10 +101,18 @@ def save_legal_text(network: Network, kind: LegalKind, body: str, actor: str,
     return stored
 
 
-def record_consent(registration: Registration, kind: str, given: bool = True) -> ConsentRecord:
-    """Note that ``registration`` agreed (or withdrew) now, to the privacy notice shown now."""
-    event = registration.event
-    version = legal_page(event.network, LegalKind.privacy, event).version
+def privacy_version(event: Event) -> str:
+    """The version of the privacy notice attendees of ``event`` see now (what consents refer to)."""
+    return legal_page(event.network, LegalKind.privacy, event).version
+
+
+def record_consent(registration: Registration, kind: str, given: bool = True,
+                   version: str | None = None) -> ConsentRecord:
+    """Note that ``registration`` agreed (or withdrew) now, to the privacy notice shown now.
+
+    ``version`` is ``privacy_version`` when the caller has it already (read before a lock).
+    """
+    version = version or privacy_version(registration.event)
     record = ConsentRecord(registration_id=registration.id, kind=kind, text_version=version, given=given, at=utcnow())
     db.session.add(record)
     return record

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Preference, ProgramItem,
@@ -145,20 +146,44 @@ def register(event: Event, data: RegistrationData, *, by_organiser: bool = False
     invalid = registration_problems(event, data, by_organiser)
     if invalid:
         raise invalid
-    choices = normalised(event, data.choices)
-    email = data.email.strip().lower()
+    new = _NewRegistration(data, normalised(event, data.choices), data.email.strip().lower(),
+                           legal.privacy_version(event), actor)
+    try:
+        return _register(event, new)
+    except IntegrityError:
+        # PostgreSQL: someone registered the same address at the same moment and committed
+        # first. Once more from the start, it is an existing registration now.
+        db.session.rollback()
+        return _register(event, new)
 
-    event = seats.lock_event(event)
+
+@dataclass(frozen=True)
+class _NewRegistration:
+    """What ``register`` has checked and prepared before its transaction starts."""
+
+    data: RegistrationData
+    choices: dict[int, list[int]]
+    email: str
+    consent_version: str
+    actor: str
+
+
+def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
+    # The program read so far stays loaded; the registration with this address is read afresh.
+    seats.begin_before_lock()
     existing = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
-                                                            Registration.email == email))
+                                                            Registration.email == new.email)
+                                 .execution_options(populate_existing=True))
     if existing is not None and existing.status != RegistrationStatus.cancelled:
         queue_from_template("already_registered", existing.email, event=event, registration=existing,
                             manage_url=manage_url(existing))
-        _note(existing, "link_resent", actor=actor, note="Erneute Anmeldung mit derselben Adresse")
+        _note(existing, "link_resent", actor=new.actor, note="Erneute Anmeldung mit derselben Adresse")
         db.session.commit()
         return RegistrationResult(existing, created=False)
 
-    registration = existing or Registration(event=event, email=email)
+    data = new.data
+    # A new registration starts with empty collections, so nothing is read back for them.
+    registration = existing or Registration(event=event, email=new.email, preferences=[], assignments=[])
     previous = registration.status.value if existing else None
     if existing:  # someone who cancelled registers again: same row, back of the queue
         registration.preferences.clear()
@@ -171,17 +196,21 @@ def register(event: Event, data: RegistrationData, *, by_organiser: bool = False
     registration.diet = data.diet.strip() if data.needs_consent else ""
     registration.access_needs = data.access_needs.strip() if data.needs_consent else ""
     registration.privacy_consent_at = utcnow() if data.privacy_consent else None
-    registration.status = (RegistrationStatus.confirmed if seats.take_event_seat(event)
-                           else RegistrationStatus.waitlisted)
+    registration.status = RegistrationStatus.waitlisted  # until a seat is taken below
     db.session.add(registration)
-    _add_wishes(registration, choices)
+    _add_wishes(registration, new.choices)
     db.session.flush()
-    waiting = _take_workshop_seats(registration, actor) if registration.status == RegistrationStatus.confirmed else []
-    _note(registration, "registered", previous, registration.status.value, actor)
     for kind, given in (("privacy", data.privacy_consent), ("photo", data.photo_consent),
                         ("needs", data.needs_consent)):
         if given:
-            legal.record_consent(registration, kind)
+            legal.record_consent(registration, kind, version=new.consent_version)
+
+    seats.lock_loaded_event(event)
+    if seats.take_event_seat(event):
+        registration.status = RegistrationStatus.confirmed
+    waiting = (_take_workshop_seats(registration, new.actor)
+               if registration.status == RegistrationStatus.confirmed else [])
+    _note(registration, "registered", previous, registration.status.value, new.actor)
     _send(registration, "registered", waiting=waiting)
     db.session.commit()
     return RegistrationResult(registration, created=True, workshop_waitlists=waiting)
@@ -324,7 +353,7 @@ def _take_workshop_seats(registration: Registration, actor: str) -> list[Program
             continue
         item = db.session.get(ProgramItem, preference.program_item_id)
         if seats.take_item_seat(item):
-            registration.assignments.append(Assignment(slot_id=preference.slot_id, program_item=item,
+            registration.assignments.append(Assignment(slot=item.slot, program_item=item,
                                                        source=AssignmentSource.direct))
         else:
             waiting.append(item)
@@ -388,8 +417,9 @@ def _waiting_for(registration: Registration) -> list[ProgramItem]:
 
 def _note(registration: Registration, action: str, from_status: str | None = None,
           to_status: str | None = None, actor: str = SYSTEM, note: str = "") -> None:
-    registration.history.append(RegistrationHistory(action=action, from_status=from_status,
-                                                    to_status=to_status, actor=actor[:254], note=note))
+    # Through the back reference: appending to an unloaded ``history`` would read it all first.
+    db.session.add(RegistrationHistory(registration=registration, action=action, from_status=from_status,
+                                       to_status=to_status, actor=actor[:254], note=note))
 
 
 def _describe(registration: Registration) -> str:

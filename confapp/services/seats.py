@@ -23,13 +23,37 @@ def lock_event(event: Event | int) -> Event:
     """
     event_id = event if isinstance(event, int) else event.id
     begin_write()
-    query = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    locked = db.session.scalar(query)
+    locked = db.session.scalar(_row_lock(select(Event).where(Event.id == event_id)
+                                         .execution_options(populate_existing=True)))
     if locked is None:
         raise LookupError(f"event {event_id} does not exist")
     return locked
+
+
+def begin_before_lock() -> None:
+    """Start the transaction of a change that takes seats later, after ``lock_loaded_event``.
+
+    Objects read before keep what they loaded (``begin_write(keep_loaded=True)``). On SQLite the
+    write lock is held from here on. On PostgreSQL nothing is locked yet: rows that decide no
+    seats (a new registration, say) are written first, so the event's row lock is held only for
+    the seat decisions and the commit, which is what bounds registrations per second.
+    """
+    begin_write(keep_loaded=True)
+
+
+def lock_loaded_event(event: Event) -> None:
+    """Lock ``event``'s row in a transaction from ``begin_before_lock``; its seat counts are read afresh."""
+    if db.session.scalar(_row_lock(select(Event.id).where(Event.id == event.id))) is None:
+        raise LookupError(f"event {event.id} does not exist")
+    db.session.expire(event, ["seats_taken", "capacity", "status"])
+
+
+def _row_lock(query):
+    """``FOR NO KEY UPDATE`` on PostgreSQL: it serialises seat changes but, unlike ``FOR UPDATE``,
+    does not hold up other transactions inserting rows that refer to the event."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return query.with_for_update(key_share=True)
+    return query
 
 
 def _take(model, row_id: int) -> bool:
