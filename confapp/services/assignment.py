@@ -28,12 +28,12 @@ from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, ProgramItem, Registration,
                             RegistrationHistory, RegistrationStatus, utcnow)
 from confapp.services import seats as event_seats
-from confapp.services.registration import send_to_attendee
 from confapp.services.assignment_model import (AssignmentMode, EventRows, Problem, confirmed_registrations,
                                                load_problem, load_rows, priority_key, topic_of)
 from confapp.services.assignment_report import AssignmentReport, build_report
 from confapp.services.assignment_solver import solve
 from confapp.services.mail import queue_from_template
+from confapp.services.registration import send_to_attendee
 
 __all__ = ["AppliedAssignment", "AssignmentError", "AssignmentMode", "AssignmentPreview", "Change", "apply",
            "assign_by_hand", "notify_assigned", "preview", "set_locked"]
