@@ -220,3 +220,23 @@ def test_someone_without_wishes_gets_a_free_seat_where_the_sector_cap_allows():
 
     assert solution.seats == {(1, 1): 1, (2, 1): 1, (3, 1): 2}
     assert solution.figures.objective == fallback_cost(3)
+
+
+def test_without_fallbacks_waiting_people_stay_unplaced_in_queue_order_also_with_repeats():
+    # Direct mode: one wish each, seated people fixed, W1 has one free seat, W2 has room nobody may take.
+    for repeats in (False, True):
+        items = workshops(1, [2, 5]) + (workshops(2, [5, 5], first_key=3, topics=["w1", "w4"]) if repeats else [])
+        people = [Person(key=1, sector="a", wishes={1: (1,)}, current={1: 1}, fixed={1: 1}),
+                  Person(key=2, sector="a", wishes={1: (1,)}),  # registered earlier, joined the waitlist last
+                  Person(key=3, sector="a", wishes={1: (1,)}),
+                  Person(key=4, sector="a", wishes={1: (1,)})]
+        slots = (1, 2) if repeats else (1,)
+        plain = problem(items, people, slots=slots, ranks=1, sector_cap_percent=None, mode=AssignmentMode.fill,
+                        fallback=False, queue={1: (3, 4, 2)})
+
+        seats = solve(plain).seats
+
+        assert [seats[(key, 1)] for key in (1, 2, 3, 4)] == [1, None, 1, None]
+        with_fallback = solve(problem(items, people, slots=slots, ranks=1, sector_cap_percent=None,
+                                      mode=AssignmentMode.fill, fallback=True, queue={1: (3, 4, 2)})).seats
+        assert [with_fallback[(key, 1)] for key in (1, 2, 3, 4)] == [1, 2, 1, 2]

@@ -235,7 +235,8 @@ PATHS.update({
 
 COUNT = {"type": "integer", "minimum": 0}
 MODE = {"enum": ["reoptimize", "fill"], "default": "reoptimize",
-        "description": "reoptimize: everyone's seats anew (locked ones stay); fill: only place those without a seat"}
+        "description": "reoptimize: everyone's seats anew (locked ones stay); fill: only place those without a seat "
+                       "(direct-choice events take only fill: it seats the workshops' waitlists, without fallbacks)"}
 ASSIGNMENT_PROPERTIES = {
     "mode": {"enum": ["reoptimize", "fill"]},
     "fingerprint": {"type": "string", "description": "Digest of the input; pass it to apply what you saw"},

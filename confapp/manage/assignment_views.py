@@ -1,7 +1,8 @@
 """Workshop assignment in the back office: preview the optimal seats, apply them, adjust by hand, tell attendees.
 
 Every rule lives in ``services.assignment``; these views parse, authorise, note the action in the audit
-log (committed by the service together with the change) and render.
+log (committed by the service together with the change) and render. Direct-mode events get the same
+page, filling free seats from the workshops' waitlists.
 """
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from confapp.extensions import db
 from confapp.manage import bp
 from confapp.manage.assignment_forms import ApplyForm, HandForm, LockForm, PreviewForm
 from confapp.manage.event_forms import ConfirmForm
-from confapp.models import Event, Registration
+from confapp.models import ChoiceMode, Event, Registration
 from confapp.services import access, assignment, audit
-from confapp.services.assignment import AssignmentError, AssignmentMode
+from confapp.services.assignment import AppliedAssignment, AssignmentError, AssignmentMode
 from confapp.services.assignment_model import confirmed_registrations
+from confapp.services.registration_lookup import workshop_waitlists
 
 
 def _people(event: Event) -> list[Registration]:
@@ -37,8 +39,12 @@ def _page(event: Event, form: PreviewForm | None = None, hand: HandForm | None =
     """The assignment page; 422 when one of its forms comes back with errors."""
     people = _people(event)
     status = 422 if (form and form.errors) or (hand and hand.errors) else 200
+    waitlists = workshop_waitlists(event)
+    waiting = {(person.id, entry.item.slot_id): entry.item.title for entry in waitlists for person in entry.waiting}
     return render_template("manage/assignment.html", event=event, people=people, form=form or PreviewForm(),
-                           hand=hand or _hand_form(event, people), lock=LockForm(), confirm=ConfirmForm()), status
+                           hand=hand or _hand_form(event, people), lock=LockForm(), confirm=ConfirmForm(),
+                           direct=event.choice_mode == ChoiceMode.direct, waitlists=waitlists,
+                           waiting=waiting), status
 
 
 def _back(event: Event):
@@ -59,12 +65,14 @@ def assignment_preview(slug: str):
     if not form.validate_on_submit():
         return _page(event, form=form)
     try:
-        result = assignment.preview(event, AssignmentMode(form.mode.data))
+        result = assignment.preview(event, AssignmentMode(form.mode.data), fallback=form.fallback.data)
     except AssignmentError as error:
         flash(str(error), "error")
         return _back(event)
-    apply_form = ApplyForm(formdata=None, mode=result.mode.value, fingerprint=result.fingerprint)
-    return render_template("manage/assignment_preview.html", event=event, result=result, form=apply_form)
+    apply_form = ApplyForm(formdata=None, mode=result.mode.value, fingerprint=result.fingerprint,
+                           fallback="1" if result.fallback else "0")
+    return render_template("manage/assignment_preview.html", event=event, result=result, form=apply_form,
+                           direct=event.choice_mode == ChoiceMode.direct)
 
 
 @bp.post("/e/<slug>/zuteilung/anwenden")
@@ -78,11 +86,17 @@ def assignment_apply(slug: str):
     try:
         # The seats are computed again (the solver is deterministic); the service compares the input
         # with the fingerprint the organiser saw and refuses if anything changed since.
-        fresh = assignment.preview(event, AssignmentMode(form.mode.data))
-        audit.record(current_user, "assignment.applied",
-                     f"Zuteilung gespeichert ({len(fresh.changes)} Änderungen, davon "
-                     f"{len(fresh.moves_of_notified)} bei bereits Benachrichtigten).", event=event)
-        applied = assignment.apply(event, replace(fresh, fingerprint=form.fingerprint.data), actor=current_user.email)
+        fresh = assignment.preview(event, AssignmentMode(form.mode.data), fallback=form.fallback.data == "1")
+        summary = (f"Zuteilung gespeichert ({len(fresh.changes)} Änderungen, davon "
+                   f"{len(fresh.moves_of_notified)} bei bereits Benachrichtigten"
+                   + (", mit Ausweichplätzen" if fresh.fallback and event.choice_mode == ChoiceMode.direct else "")
+                   + ").")
+
+        def note(_applied: AppliedAssignment) -> None:
+            audit.record(current_user, "assignment.applied", summary, event=event)
+
+        applied = assignment.apply(event, replace(fresh, fingerprint=form.fingerprint.data), actor=current_user.email,
+                                   before_commit=note)
     except AssignmentError as error:
         db.session.rollback()
         flash(str(error), "error")

@@ -6,11 +6,16 @@ The back office and ``flask assign`` use only this module:
   list of changes against the stored seats, changing nothing;
 - ``apply(event, preview, actor)`` stores a preview, refusing if registrations or seats changed since;
 - ``notify_assigned(event, actor)`` e-mails each attendee their workshops once (and again after a move);
+  in direct mode those seated from a workshop's waitlist get the waitlist's "promoted" e-mail;
 - ``set_locked(event, assignment_id, locked, actor)`` locks or unlocks one seat against re-optimisation;
 - ``assign_by_hand(event, registration_id, item_id, actor)`` seats one attendee by hand (locked).
 
 The problem, the solver and the report live in ``assignment_model``, ``assignment_solver`` and
 ``assignment_report``.
+
+Direct-mode events (attendees take a seat at once, or wait for their full workshop) only ever fill:
+nobody seated is moved, and those waiting get their chosen workshop in waitlist order as far as seats
+allow; another workshop with room (a fallback) only when the organiser asks for it.
 """
 from __future__ import annotations
 
@@ -20,13 +25,15 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, or_, select, update
 
 from confapp.extensions import db
-from confapp.models import (Assignment, AssignmentSource, Event, ProgramItem, Registration, RegistrationHistory,
-                            RegistrationStatus, utcnow)
+from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, ProgramItem, Registration,
+                            RegistrationHistory, RegistrationStatus, utcnow)
+from confapp.services import seats as event_seats
 from confapp.services.assignment_model import (AssignmentMode, EventRows, Problem, confirmed_registrations,
                                                load_problem, load_rows, priority_key, topic_of)
 from confapp.services.assignment_report import AssignmentReport, build_report
 from confapp.services.assignment_solver import solve
 from confapp.services.mail import queue_from_template
+from confapp.services.registration import send_to_attendee
 
 __all__ = ["AppliedAssignment", "AssignmentError", "AssignmentMode", "AssignmentPreview", "Change", "apply",
            "assign_by_hand", "notify_assigned", "preview", "set_locked"]
@@ -49,6 +56,8 @@ class Change:
     after: str | None
     #: The attendee has been told the seat they had: this move must be communicated.
     notified: bool
+    #: Direct mode, for someone without a seat: the workshop they waited for.
+    waiting_for: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,10 @@ class AssignmentPreview:
     report: AssignmentReport
     #: Digest of the input; ``apply`` refuses a preview whose input has changed since.
     fingerprint: str
+    #: People whose wishes are full may get another workshop with room (direct mode: on request).
+    fallback: bool = True
+    #: Registrations on the event's own waitlist: they have no seat in the event, so none in a workshop.
+    waiting_for_event: int = 0
 
     @property
     def moves_of_notified(self) -> tuple[Change, ...]:
@@ -74,9 +87,12 @@ class AppliedAssignment:
     removed: int
 
 
-def _require_choices(event: Event) -> None:
+def _require_choices(event: Event, mode: AssignmentMode | None = None) -> None:
     if not event.choice_slots:
         raise AssignmentError(f"„{event.title}“ hat keine Workshops oder Thementische, die zugeteilt werden können.")
+    if mode == AssignmentMode.reoptimize and event.choice_mode == ChoiceMode.direct:
+        raise AssignmentError(f"Bei „{event.title}“ wählen die Teilnehmenden ihren Workshop selbst; niemand wird "
+                              "verschoben. Bitte wählen Sie „Freie Plätze füllen“.")
 
 
 def _changes(problem: Problem, rows: EventRows, seats: dict[tuple[int, int], int | None]) -> tuple[Change, ...]:
@@ -88,22 +104,30 @@ def _changes(problem: Problem, rows: EventRows, seats: dict[tuple[int, int], int
         for slot in problem.slots:
             before, after = person.current.get(slot), seats.get((person.key, slot))
             if before != after:
+                wished = person.wishes.get(slot, ())
                 changes.append(Change(
                     registration_id=person.key, name=names[person.key], slot_id=slot,
                     slot_label=problem.slot_labels[slot], before=titles.get(before), after=titles.get(after),
-                    notified=(person.key, slot) in notified))
+                    notified=(person.key, slot) in notified,
+                    waiting_for=titles.get(wished[0]) if problem.queue and before is None and wished else None))
+    if problem.queue:  # direct mode: each slot's changes in waitlist order, as people queued
+        slot_index = {slot: index for index, slot in enumerate(problem.slots)}
+        places = {(slot, key): place for slot, queue in problem.queue.items() for place, key in enumerate(queue)}
+        changes.sort(key=lambda c: (slot_index[c.slot_id], places.get((c.slot_id, c.registration_id), len(places))))
     return tuple(changes)
 
 
 def preview(event: Event, mode: AssignmentMode = AssignmentMode.reoptimize,
-            progress: Callable[[int], None] | None = None) -> AssignmentPreview:
+            progress: Callable[[int], None] | None = None, fallback: bool = False) -> AssignmentPreview:
     """The optimal assignment of the event's confirmed registrations; nothing is stored.
 
     ``progress`` is called with 1 after loading and again after solving (for a progress bar).
+    Direct mode takes only ``AssignmentMode.fill``; ``fallback`` then also offers people whose chosen
+    workshop stays full a seat in another one with room (ranked mode always does).
     """
-    _require_choices(event)
+    _require_choices(event, mode)
     rows = load_rows(event)
-    problem = load_problem(event, mode, rows)
+    problem = load_problem(event, mode, rows, fallback=fallback)
     if progress:
         progress(1)
     solution = solve(problem)
@@ -112,24 +136,31 @@ def preview(event: Event, mode: AssignmentMode = AssignmentMode.reoptimize,
     return AssignmentPreview(
         event_id=event.id, mode=mode, seats=solution.seats,
         changes=_changes(problem, rows, solution.seats),
-        report=build_report(problem, solution), fingerprint=problem.fingerprint(),
+        report=build_report(problem, solution), fingerprint=problem.fingerprint(), fallback=problem.fallback,
+        waiting_for_event=db.session.scalar(select(func.count()).select_from(Registration).where(
+            Registration.event_id == event.id, Registration.status == RegistrationStatus.waitlisted)) or 0,
     )
 
 
-def apply(event: Event, result: AssignmentPreview, actor: str = "system") -> AppliedAssignment:
+def apply(event: Event, result: AssignmentPreview, actor: str = "system",
+          before_commit: Callable[[AppliedAssignment], None] | None = None) -> AppliedAssignment:
     """Store a preview's seats in one transaction; moved seats are marked as not yet notified.
 
-    Refuses if the registrations, wishes or seats changed since the preview was computed.
+    Refuses if the registrations, wishes or seats changed since the preview was computed. The
+    transaction holds the event's seat lock (``seats.lock_event``, which commits what the session had
+    pending first); ``before_commit`` is called inside it with the counts, e.g. to note the action
+    in the audit log so that it commits with the seats.
     """
     if result.event_id != event.id:
         raise AssignmentError("Diese Vorschau gehört zu einer anderen Veranstaltung.")
-    _require_choices(event)
+    _require_choices(event, result.mode)
+    event = event_seats.lock_event(event)
     item_ids = [item.id for slot in event.choice_slots for item in slot.choice_items]
-    # Registrations taking a seat at the same moment wait for this transaction (their conditional
-    # UPDATE re-reads the row), so the recount below stays exact.
+    # Seat changes elsewhere wait for this transaction (the event lock; the item rows too, for
+    # callers that take a seat without it), so the recount below stays exact.
     db.session.execute(select(ProgramItem.id).where(ProgramItem.id.in_(item_ids)).with_for_update())
     rows = load_rows(event)
-    problem = load_problem(event, result.mode, rows)
+    problem = load_problem(event, result.mode, rows, fallback=result.fallback)
     if problem.fingerprint() != result.fingerprint:
         db.session.rollback()
         raise AssignmentError("Anmeldungen, Wünsche oder Zuteilungen haben sich seit der Vorschau geändert. "
@@ -167,8 +198,11 @@ def apply(event: Event, result: AssignmentPreview, actor: str = "system") -> App
             {"registration_id": key, "action": action, "actor": actor, "note": note, "at": now}
             for key, action, note in history])
     _recount_seats(item_ids)
+    applied = AppliedAssignment(created=len(created), moved=len(moved), removed=len(removed))
+    if before_commit is not None:
+        before_commit(applied)
     db.session.commit()
-    return AppliedAssignment(created=len(created), moved=len(moved), removed=len(removed))
+    return applied
 
 
 def _recount_seats(item_ids: list[int]) -> None:
@@ -182,8 +216,10 @@ def _recount_seats(item_ids: list[int]) -> None:
 def notify_assigned(event: Event, actor: str = "system") -> int:
     """E-mail every confirmed attendee with a seat not yet told, listing all their workshops.
 
-    Each e-mail is queued in the outbox in the same transaction that marks the seats notified.
-    Returns the number of e-mails queued.
+    Seats attendees took themselves (direct mode, at registration or when their waitlist moved up)
+    were confirmed by that e-mail already. In direct mode the e-mail is the waitlist's "promoted"
+    one (with the calendar file and the manage link), naming the new seats. Each e-mail is queued in
+    the outbox in the same transaction that marks the seats notified. Returns the number queued.
     """
     _require_choices(event)
     slots = {slot.id: slot for slot in event.choice_slots}
@@ -191,11 +227,15 @@ def notify_assigned(event: Event, actor: str = "system") -> int:
     now, queued = utcnow(), 0
     for registration in sorted(confirmed_registrations(event), key=lambda r: priority_key(event.slug, r)):
         seats = [a for a in registration.assignments if a.slot_id in slots]
-        if not seats or all(a.notified_at is not None for a in seats):
-            continue
         seats.sort(key=lambda a: (slots[a.slot_id].starts_at, a.slot_id))
-        queue_from_template("assignment", to=registration.email, event=event, registration=registration,
-                            seats=[(slots[a.slot_id], items[a.program_item_id]) for a in seats])
+        untold = [a for a in seats if a.notified_at is None and a.source != AssignmentSource.direct]
+        if not untold:
+            continue
+        if event.choice_mode == ChoiceMode.direct:
+            send_to_attendee(registration, "promoted", items=[items[a.program_item_id] for a in untold])
+        else:
+            queue_from_template("assignment", to=registration.email, event=event, registration=registration,
+                                seats=[(slots[a.slot_id], items[a.program_item_id]) for a in seats])
         for assignment in seats:
             assignment.notified_at = now
         registration.history.append(RegistrationHistory(action="notified", actor=actor,

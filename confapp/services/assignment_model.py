@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from confapp.extensions import db
-from confapp.models import Assignment, Event, Preference, Registration, RegistrationStatus
+from confapp.models import Assignment, ChoiceMode, Event, Preference, Registration, RegistrationStatus
 
 #: Cost of each rank step down the wish list (1st wish 0, 2nd 2, 3rd 4, …).
 WISH_STEP = 2
@@ -84,11 +84,18 @@ class Problem:
     ranks: int = 3
     sector_cap_percent: int | None = 40
     mode: AssignmentMode = AssignmentMode.reoptimize
+    #: Seat people whose wishes are full in another workshop with room (always in ranked mode;
+    #: in direct mode only when the organiser asks for it). Without it they stay unplaced (waiting).
+    fallback: bool = True
+    #: Per slot, person keys in the order they queue for it (direct mode: the order they joined a
+    #: workshop's waitlist); the tie-break follows it there. Slots not listed use the order of ``people``.
+    queue: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         """A digest of everything the result depends on, to notice changes between preview and apply."""
         digest = hashlib.sha256()
-        digest.update(repr((self.slots, self.items, self.ranks, self.sector_cap_percent, self.mode.value)).encode())
+        digest.update(repr((self.slots, self.items, self.ranks, self.sector_cap_percent, self.mode.value,
+                            self.fallback, sorted(self.queue.items()))).encode())
         for person in self.people:
             digest.update(repr((person.key, person.sector, sorted(person.wishes.items()),
                                 sorted(person.current.items()), sorted(person.fixed.items()))).encode())
@@ -131,7 +138,7 @@ class EventRows:
     """An event's confirmed registrations, wishes and stored seats, read as plain rows (fast for thousands)."""
 
     registrants: list[Registrant]
-    #: (registration id, slot id, rank, item id)
+    #: (registration id, slot id, rank, item id), in the order the wishes were made
     wishes: list[tuple[int, int, int, int]]
     #: Seats of confirmed registrations.
     seats: list[StoredSeat]
@@ -161,7 +168,7 @@ def load_rows(event: Event) -> EventRows:
                               Registration.sector, Registration.created_at).where(confirmed))]
     wishes = [tuple(row) for row in db.session.execute(
         select(Preference.registration_id, Preference.slot_id, Preference.rank, Preference.program_item_id)
-        .join(Registration).where(confirmed))]
+        .join(Registration).where(confirmed).order_by(Preference.id))]
     seats, held = [], {}
     for row in db.session.execute(
             select(Assignment.id, Assignment.registration_id, Assignment.slot_id, Assignment.program_item_id,
@@ -175,9 +182,16 @@ def load_rows(event: Event) -> EventRows:
 
 
 def load_problem(event: Event, mode: AssignmentMode = AssignmentMode.reoptimize,
-                 rows: EventRows | None = None) -> Problem:
-    """The assignment problem of an event's confirmed registrations and choice slots."""
+                 rows: EventRows | None = None, fallback: bool = True) -> Problem:
+    """The assignment problem of an event's confirmed registrations and choice slots.
+
+    In direct mode (attendees took a seat at once) each person has one wish per slot, the workshop
+    they chose; those without its seat wait for it. Then there is one rank, no sector cap (a waitlist
+    is first come, first served), fallbacks only when ``fallback`` is set, and the tie-break follows
+    each workshop's waitlist order (the order the choices were made, as ``registration`` promotes).
+    """
     rows = load_rows(event) if rows is None else rows
+    direct = event.choice_mode == ChoiceMode.direct
     registrants = sorted(rows.registrants, key=lambda r: priority_key(event.slug, r))
     slots = event.choice_slots
     items = tuple(
@@ -189,7 +203,7 @@ def load_problem(event: Event, mode: AssignmentMode = AssignmentMode.reoptimize,
     item_keys = {item.key for item in items}
     wishes: dict[int, dict[int, list[tuple[int, int]]]] = {}
     for registration_id, slot_id, rank, item_id in rows.wishes:
-        if item_id in item_keys:
+        if item_id in item_keys and (rank == 1 or not direct):  # direct mode: the workshop chosen
             wishes.setdefault(registration_id, {}).setdefault(slot_id, []).append((rank, item_id))
     current: dict[int, dict[int, int]] = {}
     locked: dict[int, dict[int, int]] = {}
@@ -207,6 +221,15 @@ def load_problem(event: Event, mode: AssignmentMode = AssignmentMode.reoptimize,
                     for slot, ranked in wishes.get(registrant.id, {}).items()},
             current=dict(seats),
             fixed=dict(seats) if mode == AssignmentMode.fill else locked.get(registrant.id, {})))
+    queue: dict[int, dict[int, None]] = {}  # dicts keep the first position of each person
+    if direct:
+        known = {person.key: person for person in people}
+        for registration_id, slot_id, rank, item_id in rows.wishes:
+            person = known.get(registration_id)
+            if person is not None and rank == 1 and item_id in item_keys and slot_id not in person.fixed:
+                queue.setdefault(slot_id, {})[registration_id] = None
     return Problem(slots=tuple(slot.id for slot in slots), slot_labels={slot.id: slot.label for slot in slots},
-                   items=items, people=tuple(people), ranks=event.ranks,
-                   sector_cap_percent=event.sector_cap_percent, mode=mode)
+                   items=items, people=tuple(people), ranks=1 if direct else event.ranks,
+                   sector_cap_percent=None if direct else event.sector_cap_percent, mode=mode,
+                   fallback=fallback or not direct,
+                   queue={slot: tuple(keys) for slot, keys in queue.items()})

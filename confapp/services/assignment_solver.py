@@ -8,6 +8,7 @@ Variables, all integer:
   their items afterwards; which member gets which seat changes no cost, and an optimum never puts a
   pool member into a workshop they wished, since the wish is cheaper). When workshops repeat (theme
   table rounds), one variable per person and unwished item instead, so repeats can be forbidden;
+  Without ``Problem.fallback`` (direct mode, unless the organiser opts in) there are no fallbacks;
 - unplaced, per person and slot, so a solution always exists;
 - overflow per item and sector above the sector cap, penalised.
 
@@ -17,7 +18,8 @@ already integral and HiGHS proves optimality at the root.
 
 The objective is lexicographic in one integer program: the primary cost (ranks, fallbacks, unplaced,
 sector overflow, moves) is scaled by K, larger than the whole tie-break term, so the tie-break (earlier
-registrations get the better outcome) only chooses among solutions with the least primary cost.
+registrations get the better outcome; in a slot with a ``Problem.queue``, those earlier in it) only
+chooses among solutions with the least primary cost.
 """
 from __future__ import annotations
 
@@ -145,10 +147,16 @@ class _Builder:
         # Where the free seats of a slot suffice for everyone, the pool seats them all more cheaply than
         # "unplaced" could, so those columns are left out (a fifth of the program, and its time).
         seekers = {slot: sum(slot not in person.fixed for person in problem.people) for slot in problem.slots}
-        roomy = {slot for slot in problem.slots if not self.repeats
+        roomy = {slot for slot in problem.slots if not self.repeats and problem.fallback
                  and sum(self.free_capacity[item.key] for item in self.slot_items[slot]) >= seekers[slot]}
+        # Where a slot has a queue (direct mode's waitlists), it comes first and everyone else follows.
+        positions: dict[int, dict[int, int]] = {}
+        for slot, queue in problem.queue.items():
+            order = dict.fromkeys(queue)
+            order.update(dict.fromkeys(person.key for person in problem.people))
+            positions[slot] = {key: position for position, key in enumerate(order)}
         for index, person in enumerate(problem.people):
-            priority = self.levels - (index * self.levels) // count
+            in_order = self.levels - (index * self.levels) // count
             blocked = {self.items[key].topic for key in person.fixed.values()}
             topic_columns: dict[str, list[tuple[int, int]]] = defaultdict(list)
             for slot in problem.slots:
@@ -158,6 +166,9 @@ class _Builder:
 
                 def moved(item_key: int | None) -> int:
                     return MOVE if keep_bonus and current is not None and item_key != current else 0
+
+                priority = (self.levels - (positions[slot][person.key] * self.levels) // count
+                            if slot in positions else in_order)
 
                 choice = self.program.row(1, 1)
                 offered: set[int] = set()
@@ -169,7 +180,7 @@ class _Builder:
                     col = self.add(index, slot, item_key, "wish", WISH_STEP * (rank - 1) + moved(item_key),
                                    rank - 1, [(choice, 1.0), *self.seat_rows(item, person.sector)], priority)
                     topic_columns[item.topic].append((slot, col))
-                if self.repeats:
+                if self.repeats and problem.fallback:
                     others = [item for item in self.slot_items[slot]
                               if item.key not in offered and item.topic not in blocked]
                 else:  # the pool stands for every unwished item; only the current seat needs its own column
@@ -178,7 +189,7 @@ class _Builder:
                     col = self.add(index, slot, item.key, "fallback", fallback + moved(item.key), ranks,
                                    [(choice, 1.0), *self.seat_rows(item, person.sector)], priority)
                     topic_columns[item.topic].append((slot, col))
-                if not self.repeats:
+                if not self.repeats and problem.fallback:
                     pool = self.pool_row(slot, person.sector)
                     self.add(index, slot, -1, "pool", fallback + moved(-1), ranks, [(choice, 1.0), (pool, 1.0)],
                              priority)
@@ -280,7 +291,7 @@ def _one_slot(problem: Problem, slot: int) -> Problem:
                            fixed={slot: person.fixed[slot]} if slot in person.fixed else {})
                    for person in problem.people)
     return replace(problem, slots=(slot,), items=tuple(item for item in problem.items if item.slot == slot),
-                   people=people)
+                   people=people, queue={slot: problem.queue[slot]} if slot in problem.queue else {})
 
 
 def solve(problem: Problem, time_limit: float | None = None) -> Solution:

@@ -211,7 +211,7 @@ def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
     waiting = (_take_workshop_seats(registration, new.actor)
                if registration.status == RegistrationStatus.confirmed else [])
     _note(registration, "registered", previous, registration.status.value, new.actor)
-    _send(registration, "registered", waiting=waiting)
+    send_to_attendee(registration, "registered", waiting=waiting)
     db.session.commit()
     return RegistrationResult(registration, created=True, workshop_waitlists=waiting)
 
@@ -276,7 +276,7 @@ def cancel(registration: Registration, *, by: str = ATTENDEE) -> list[Registrati
         seats.free_item_seat(assignment.program_item)
         registration.assignments.remove(assignment)
     _note(registration, "cancelled", previous.value, RegistrationStatus.cancelled.value, by)
-    _send(registration, "cancelled")
+    send_to_attendee(registration, "cancelled")
     promoted = _promote(event)
     db.session.commit()
     return promoted
@@ -390,7 +390,7 @@ def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:
                     moved_up[registration.id] = registration
                     gains[registration.id].append(item)
     for registration_id, registration in moved_up.items():
-        _send(registration, "promoted", items=gains[registration_id])
+        send_to_attendee(registration, "promoted", items=gains[registration_id])
     return list(moved_up.values())
 
 
@@ -427,7 +427,7 @@ def _describe(registration: Registration) -> str:
                      for choice in slot_choices(registration))
 
 
-def _send(registration: Registration, template: str, **context) -> None:
+def send_to_attendee(registration: Registration, template: str, **context) -> None:
     """Queue one of the attendee e-mails; confirmed attendees get the calendar file with it."""
     event = registration.event
     attachments = ([calendar_attachment(event, registration)]

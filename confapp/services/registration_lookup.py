@@ -1,6 +1,6 @@
 """Looking at a registration as its attendee does: the manage link, wishes and seats per slot,
-waitlist place, and whether it can still be changed or cancelled. Read-only; changes go through
-``services.registration``.
+waitlist place, and whether it can still be changed or cancelled; and who waits for which workshop
+(direct mode). Read-only; changes go through ``services.registration``.
 """
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from confapp.extensions import db
-from confapp.models import Preference, ProgramItem, Registration, RegistrationStatus, Slot
+from confapp.models import (Assignment, ChoiceMode, Event, Preference, ProgramItem, Registration, RegistrationStatus,
+                            Slot)
 from confapp.services.choices import Choices
 
 
@@ -87,3 +88,29 @@ def can_cancel(registration: Registration) -> bool:
     """Attendees cancel themselves until the event begins."""
     return (registration.status != RegistrationStatus.cancelled
             and registration.event.local_now() < registration.event.starts_at)
+
+
+@dataclass(frozen=True)
+class WorkshopWaitlist:
+    """Direct mode: a workshop and the confirmed attendees waiting for one of its seats."""
+
+    item: ProgramItem
+    #: In the order they chose the workshop (the order they move up in).
+    waiting: list[Registration]
+
+
+def workshop_waitlists(event: Event) -> list[WorkshopWaitlist]:
+    """Every choice item of a direct-mode event with its waitlist, in program order (empty lists
+    included); nobody waits in ranked mode, where the organiser assigns the seats."""
+    if event.choice_mode != ChoiceMode.direct:
+        return []
+    seated = exists().where(Assignment.registration_id == Preference.registration_id,
+                            Assignment.slot_id == Preference.slot_id)
+    waiting: dict[int, list[Registration]] = defaultdict(list)
+    for item_id, registration in db.session.execute(
+            select(Preference.program_item_id, Registration).join(Registration)
+            .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed,
+                   Preference.rank == 1, ~seated)
+            .order_by(Preference.id)):
+        waiting[item_id].append(registration)
+    return [WorkshopWaitlist(item, waiting[item.id]) for slot in event.choice_slots for item in slot.choice_items]
