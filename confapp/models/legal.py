@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from confapp.extensions import db
 from confapp.models.base import utcnow
@@ -55,3 +55,6 @@ class ConsentRecord(db.Model):
     text_version: Mapped[str] = mapped_column(String(64))
     given: Mapped[bool] = mapped_column(default=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # One way only: written with a new registration in one flush; the database deletes them with it.
+    registration: Mapped["Registration"] = relationship()

@@ -113,6 +113,6 @@ def record_consent(registration: Registration, kind: str, given: bool = True,
     ``version`` is ``privacy_version`` when the caller has it already (read before a lock).
     """
     version = version or privacy_version(registration.event)
-    record = ConsentRecord(registration_id=registration.id, kind=kind, text_version=version, given=given, at=utcnow())
+    record = ConsentRecord(registration=registration, kind=kind, text_version=version, given=given, at=utcnow())
     db.session.add(record)
     return record

@@ -199,19 +199,22 @@ def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
     registration.status = RegistrationStatus.waitlisted  # until a seat is taken below
     db.session.add(registration)
     _add_wishes(registration, new.choices)
-    db.session.flush()
     for kind, given in (("privacy", data.privacy_consent), ("photo", data.photo_consent),
                         ("needs", data.needs_consent)):
         if given:
             legal.record_consent(registration, kind, version=new.consent_version)
+    db.session.flush()
 
-    seats.lock_loaded_event(event)
-    if seats.take_event_seat(event):
-        registration.status = RegistrationStatus.confirmed
-    waiting = (_take_workshop_seats(registration, new.actor)
-               if registration.status == RegistrationStatus.confirmed else [])
-    _note(registration, "registered", previous, registration.status.value, new.actor)
-    send_to_attendee(registration, "registered", waiting=waiting)
+    # Seats are decided by conditional UPDATEs that need nothing pending: what changes from here
+    # on is written in one go at the commit, not flushed before every statement.
+    with db.session.no_autoflush:
+        seats.lock_loaded_event(event)
+        if seats.take_event_seat(event):
+            registration.status = RegistrationStatus.confirmed
+        waiting = (_take_workshop_seats(registration, new.actor)
+                   if registration.status == RegistrationStatus.confirmed else [])
+        _note(registration, "registered", previous, registration.status.value, new.actor)
+        send_to_attendee(registration, "registered", waiting=waiting)
     db.session.commit()
     return RegistrationResult(registration, created=True, workshop_waitlists=waiting)
 
