@@ -36,10 +36,8 @@ class Placed:
     """A badge with its place on the sheet and its text sized to fit."""
 
     badge: BadgeData
-    left: float
-    top: float
-    #: Name of its QR code in the render's resources.
-    qr: str
+    #: Which label of its sheet, counted row by row.
+    slot: int
     name: FittedText
     organisation: FittedText
     workshops: FittedText
@@ -65,9 +63,7 @@ class BadgeBox:
         return cls(pad, header, name_height, qr, layout.label_width - 2 * pad - qr - 2 * scale, scale)
 
 
-def _place(badge: BadgeData, slot: int, layout: SheetLayout, box: BadgeBox, qr: str,
-           offset: tuple[float, float]) -> Placed:
-    left, top = layout.position(slot)
+def _place(badge: BadgeData, slot: int, layout: SheetLayout, box: BadgeBox) -> Placed:
     share = box.qr / (2 + len(badge.workshops))  # the text column beside the QR code
     fitted = [fit_text(f"{time} {title}{' · ' + room if room else ''}", box.text_width, share, 6.5 * box.scale,
                        weight="regular", max_lines=2) for time, title, room in badge.workshops]
@@ -76,7 +72,7 @@ def _place(badge: BadgeData, slot: int, layout: SheetLayout, box: BadgeBox, qr: 
                            min((text.size_pt for text in fitted), default=6.5 * box.scale))
     details = " · ".join(part for part in (badge.organisation, badge.sector) if part)
     return Placed(
-        badge=badge, left=left + offset[0], top=top + offset[1], qr=qr,
+        badge=badge, slot=slot % layout.per_page,
         name=fit_text(badge.name, layout.label_width - 2 * box.pad, box.name_height, 22 * box.scale),
         organisation=fit_text(details, box.text_width, 2 * share, 9 * box.scale, weight="regular", max_lines=3),
         workshops=workshops,
@@ -98,17 +94,23 @@ def render_badges(badges: Sequence[BadgeData], layout: SheetLayout, *, event_tit
         slot = first + number
         if slot % layout.per_page == 0 or not pages:
             pages.append([])
-        pages[-1].append(_place(badge, slot, layout, box, f"qr{number}", offset))
+        pages[-1].append(_place(badge, slot, layout, box))
     chunks = _whole_pages(pages, per_part or max(MIN_PER_PART, math.ceil(len(badges) / (2 * (os.cpu_count() or 1)))))
-    parts = [({"pages": chunk}, _resources_for(chunk, logo)) for chunk in chunks]
+    corners = [(left + offset[0], top + offset[1]) for left, top in map(layout.position, range(layout.per_page))]
+    parts = [({"pages": chunk}, _resources_for(chunk, logo, layout, box, corners)) for chunk in chunks]
 
     def part_done(index: int) -> None:
         if progress:
             progress(sum(len(page) for page in chunks[index]))
 
+    # Positions and font sizes as classes, not inline styles: WeasyPrint parses each style
+    # attribute and shares computed styles only between elements with the same rules.
+    sizes = sorted({text.size_pt for page in pages for placed in page
+                    for text in (placed.name, placed.organisation, placed.workshops)})
     return render_pdf("badges.html", parts=parts or [({"pages": []}, Resources())], workers=workers,
-                      on_part_done=part_done, layout=layout, box=box, event_title=event_title,
-                      event_date=event_date, has_logo=logo is not None)
+                      on_part_done=part_done, layout=layout, box=box, corners=corners,
+                      size_class={size: f"s{number}" for number, size in enumerate(sizes)},
+                      event_title=event_title, event_date=event_date, has_logo=logo is not None)
 
 
 def _whole_pages(pages: list[list[Placed]], per_part: int) -> list[list[list[Placed]]]:
@@ -124,12 +126,18 @@ def _whole_pages(pages: list[list[Placed]], per_part: int) -> list[list[list[Pla
     return chunks
 
 
-def _resources_for(chunk: list[list[Placed]], logo: tuple[bytes, str] | None) -> Resources:
-    """One part's own QR codes and the logo, so each worker gets only what it draws."""
+def _resources_for(chunk: list[list[Placed]], logo: tuple[bytes, str] | None, layout: SheetLayout,
+                   box: BadgeBox, corners: list[tuple[float, float]]) -> Resources:
+    """One part's own QR codes and the logo, so each worker gets only what it draws.
+
+    A QR code sits in its label's bottom right corner, inside the padding.
+    """
     resources = Resources()
     if logo:
         resources.add("logo", *logo)
-    for page in chunk:
+    for number, page in enumerate(chunk):
         for placed in page:
-            resources.add_qr(placed.qr, placed.badge.checkin_url)
+            left, top = corners[placed.slot]
+            resources.place_qr(number, left + layout.label_width - box.pad - box.qr,
+                               top + layout.label_height - box.pad - box.qr, box.qr, placed.badge.checkin_url)
     return resources

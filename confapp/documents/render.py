@@ -37,6 +37,7 @@ MIME_TYPES = {".ttf": "font/ttf", ".css": "text/css", ".png": "image/png", ".svg
               ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 PX_TO_PT = 0.75
+PT_PER_MM = 72 / 25.4
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +51,17 @@ class Resources:
     """What one render draws besides the HTML: generated images and QR codes.
 
     Images are addressed as ``confapp-generated:<name>``. QR codes are drawn as vector squares
-    straight into the PDF, into the box of the element with ``data-qr="<name>"``: WeasyPrint
-    parses an SVG QR code about ten times slower than this, and badges come by the thousand.
+    straight into the PDF, into the box of the element with ``data-qr="<name>"`` or at a place
+    given in millimetres: WeasyPrint parses an SVG QR code about ten times slower than this, and
+    badges come by the thousand.
     """
 
     images: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     #: Text each QR code holds, by the name in ``data-qr``; encoded in the (parallel) render.
     qr_codes: dict[str, str] = field(default_factory=dict)
+    #: QR codes at a fixed place: (page index, left, top, size in mm, text). Labels sit where
+    #: their layout says, so badges need no box per code for WeasyPrint to lay out.
+    placed_qr_codes: list[tuple[int, float, float, float, str]] = field(default_factory=list)
 
     def add(self, name: str, data: bytes, mime: str) -> str:
         """Register an image and return the URL a template puts into ``<img src>``."""
@@ -67,6 +72,10 @@ class Resources:
         """Register a QR code and return the name a template puts into ``data-qr``."""
         self.qr_codes[name] = text
         return name
+
+    def place_qr(self, page: int, left: float, top: float, size: float, text: str) -> None:
+        """Draw a QR code of ``text`` on the ``page``-th page (from 0), its top left corner and size in mm."""
+        self.placed_qr_codes.append((page, left, top, size, text))
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -109,26 +118,30 @@ def html_to_pdf(html: str, resources: Resources | None = None) -> bytes:
     fetcher = StaticOnlyFetcher(resources)
     fonts = FontConfiguration()
     document = HTML(string=html, base_url=STATIC_URL, url_fetcher=fetcher)
-    return document.write_pdf(font_config=fonts, finisher=partial(_draw_qr_codes, resources.qr_codes))
+    return document.write_pdf(font_config=fonts, finisher=partial(_draw_qr_codes, resources))
 
 
-def _draw_qr_codes(codes: dict[str, str], document, pdf) -> None:
-    """Fill each ``data-qr`` box with its QR code as vector squares (a WeasyPrint finisher).
+def _draw_qr_codes(resources: Resources, document, pdf) -> None:
+    """Draw the QR codes as vector squares into their pages (a WeasyPrint finisher).
 
     After WeasyPrint paints a page its content stream is left in CSS page coordinates (origin
     top left, y down) in points, so the squares are appended there at 0.75 pt per CSS px.
     """
-    if not codes:
+    codes, placed = resources.qr_codes, resources.placed_qr_codes
+    if not codes and not placed:
         return
     page_numbers = pdf.pages["Kids"][::3]
-    for page, number in zip(document.pages, page_numbers):
-        stream = None
+    for index, (page, number) in enumerate(zip(document.pages, page_numbers)):
+        stream = pdf.objects[int(pdf.objects[number]["Contents"].split()[0])]
+        for on_page, left, top, size, text in placed:
+            if on_page == index:
+                draw_qr(stream, qr_matrix(text), left * PT_PER_MM, top * PT_PER_MM, size * PT_PER_MM)
+        if not codes:
+            continue
         for box in page._page_box.descendants(placeholders=True):
             name = box.element.get("data-qr") if box.element is not None and box.element_tag == "div" else None
             if name not in codes:
                 continue
-            if stream is None:
-                stream = pdf.objects[int(pdf.objects[number]["Contents"].split()[0])]
             size = min(box.width, box.height) * PX_TO_PT
             draw_qr(stream, qr_matrix(codes[name]), box.content_box_x() * PX_TO_PT,
                     box.content_box_y() * PX_TO_PT, size)
