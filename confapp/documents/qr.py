@@ -1,6 +1,8 @@
 """QR codes as vector squares: the matrix from ``qrcode``, drawn as one filled path per code."""
 from __future__ import annotations
 
+import re
+
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
@@ -34,28 +36,20 @@ def qr_matrix(text: str) -> list[list[bool]]:
 def dark_runs(matrix: list[list[bool]]):
     """(row, first column, length) of each horizontal run of dark modules."""
     for y, row in enumerate(matrix):
-        x, size = 0, len(row)
-        while x < size:
-            if not row[x]:
-                x += 1
-                continue
-            start = x
-            while x < size and row[x]:
-                x += 1
-            yield y, start, x - start
+        for run in re.finditer(rb"\x01+", bytes(row)):
+            yield y, run.start(), run.end() - run.start()
 
 
-def draw_qr(stream, matrix: list[list[bool]], x: float, y: float, size: float) -> None:
-    """Draw ``matrix`` into a PDF content stream (pydyf) as a white square with the dark runs on it.
+def qr_operators(matrix: list[list[bool]], x: float, y: float, size: float) -> str:
+    """PDF content stream operators that draw ``matrix`` as a white square with the dark runs on it.
 
-    Scaled to module units first, so each run is four small integers: thousands of codes stay cheap.
+    ``x``, ``y`` and ``size`` are in the page's current units. Scaled to module units first, so
+    each run is four small integers: thousands of codes stay cheap.
     """
     modules = len(matrix)
-    stream.push_state()
-    stream.transform(a=size / modules, d=size / modules, e=x, f=y)
+    scale = size / modules
     runs = "".join(f"{column} {row} {length} 1 re\n" for row, column, length in dark_runs(matrix))
-    stream.stream.append(f"1 g 0 0 {modules} {modules} re f\n0 g\n{runs}f".encode())
-    stream.pop_state()
+    return f"q {scale:.4f} 0 0 {scale:.4f} {x:.3f} {y:.3f} cm 1 g 0 0 {modules} {modules} re f\n0 g\n{runs}f Q\n"
 
 
 def qr_svg(text: str) -> bytes:
