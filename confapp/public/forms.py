@@ -6,6 +6,8 @@ The workshop choice fields are made per event (one per slot and rank, named
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
@@ -43,13 +45,8 @@ class ChoiceForm(FlaskForm):
 
     @classmethod
     def for_event(cls, event: Event, **kwargs):
-        fields = {}
-        for slot in event.choice_slots:
-            for rank in range(1, ranks_in(event, slot) + 1):
-                fields[f"choice_{slot.id}_{rank}"] = StringField(
-                    _l("%(rank)s. Wahl", rank=rank), validators=[Optional()])
-        form_class = type(f"{cls.__name__}ForEvent", (cls,), fields)
-        form = form_class(**kwargs)
+        shape = tuple((slot.id, ranks_in(event, slot)) for slot in event.choice_slots)
+        form = _form_class(cls, shape)(**kwargs)
         form.event = event
         return form
 
@@ -139,6 +136,15 @@ class RegistrationForm(ChoiceForm):
         if invalid:
             self.show(invalid)
         return valid and not self.has_errors
+
+
+@lru_cache(maxsize=256)
+def _form_class(base: type, shape: tuple[tuple[int, int], ...]) -> type:
+    """``base`` with a choice field per slot and rank. Made once per program shape: WTForms does
+    real work for every new form class, and the registration form is the busiest page."""
+    fields = {f"choice_{slot_id}_{rank}": StringField(_l("%(rank)s. Wahl", rank=rank), validators=[Optional()])
+              for slot_id, ranks in shape for rank in range(1, ranks + 1)}
+    return type(f"{base.__name__}ForEvent", (base,), fields)
 
 
 def _as_id(value: str | None) -> int | None:
