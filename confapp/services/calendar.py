@@ -1,8 +1,9 @@
 """The event as a calendar file (.ics) for the confirmation e-mail and the manage page."""
 from __future__ import annotations
 
-from datetime import date, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from icalendar import Calendar, Timezone
@@ -16,36 +17,46 @@ FILENAME = "veranstaltung.ics"
 
 def event_calendar(event: Event, registration: Registration | None = None) -> bytes:
     """One VEVENT in the event's own time zone; with a registration, its workshops in the description."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//confapp//Veranstaltungen//DE")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    entry = CalendarEvent()
-    host = current_app.config["BASE_URL"].split("://", 1)[-1].split("/", 1)[0] or "localhost"
-    entry.add("uid", f"event-{event.id}@{host}")
-    entry.add("dtstamp", utcnow().replace(tzinfo=timezone.utc))
-    entry.add("dtstart", event.starts_at.replace(tzinfo=event.zone))
-    entry.add("dtend", event.ends_at.replace(tzinfo=event.zone))
-    entry.add("summary", event.title)
+    base_url = current_app.config["BASE_URL"]
     location = ", ".join(part for part in (event.venue_name, event.venue_address.replace("\n", ", ")) if part)
-    if location:
-        entry.add("location", location)
     lines = [event.subtitle] if event.subtitle else []
     if registration is not None:
         # The item's slot: an assignment made in this transaction may not have loaded its own yet.
         items = sorted((assignment.program_item for assignment in registration.assignments),
                        key=lambda item: item.slot.starts_at)
         lines += [f"{item.slot.label}: {item.title}" for item in items]
-    lines.append(f"{current_app.config['BASE_URL']}/e/{event.slug}")
-    entry.add("description", "\n".join(lines))
-    entry.add("url", f"{current_app.config['BASE_URL']}/e/{event.slug}")
+    lines.append(f"{base_url}/e/{event.slug}")
+    return _calendar(event.id, base_url, event.slug, event.timezone, event.starts_at, event.ends_at,
+                     event.title, location, "\n".join(lines))
+
+
+@lru_cache(maxsize=256)
+def _calendar(event_id: int, base_url: str, slug: str, zone: str, starts_at: datetime, ends_at: datetime,
+              title: str, location: str, description: str) -> bytes:
+    """The file for exactly these contents. Attendees of one event get one of a few variants (by
+    their workshops), so each is written once; its DTSTAMP is when that version was first made."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//confapp//Veranstaltungen//DE")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    entry = CalendarEvent()
+    host = base_url.split("://", 1)[-1].split("/", 1)[0] or "localhost"
+    entry.add("uid", f"event-{event_id}@{host}")
+    entry.add("dtstamp", utcnow().replace(tzinfo=timezone.utc))
+    entry.add("dtstart", starts_at.replace(tzinfo=ZoneInfo(zone)))
+    entry.add("dtend", ends_at.replace(tzinfo=ZoneInfo(zone)))
+    entry.add("summary", title)
+    if location:
+        entry.add("location", location)
+    entry.add("description", description)
+    entry.add("url", f"{base_url}/e/{slug}")
     calendar.add_component(entry)
     # Calendar apps without the IANA database still place the event right. The VTIMEZONE is the
     # same for every attendee and costs more to write out than the rest, so it is written once
     # and put in front of the VEVENT (the order RFC 5545 examples use).
     event_part = calendar.to_ical()
     at = event_part.index(b"BEGIN:VEVENT")
-    return event_part[:at] + _timezone(event.timezone, event.starts_at.year) + event_part[at:]
+    return event_part[:at] + _timezone(zone, starts_at.year) + event_part[at:]
 
 
 @lru_cache(maxsize=32)
