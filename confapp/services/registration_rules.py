@@ -1,0 +1,95 @@
+"""What a registration must satisfy: the input it takes, its length limits, the rules with their
+German messages, and the errors the registration service raises. Read-only; the form, the API
+and the back office check with these before anything is written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from email_validator import EmailNotValidError, validate_email
+
+from confapp.models import Event
+from confapp.services.choices import ChoiceProblem, Choices, choice_problems
+
+#: Longest values accepted, as the database columns allow.
+LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "organisation": 200, "sector": 100,
+          "diet": 200, "access_needs": 500}
+
+
+class RegistrationError(Exception):
+    """A registration change that is not possible; ``str()`` is a German sentence for the attendee."""
+
+
+class RegistrationClosed(RegistrationError):
+    """The event does not take registrations or changes now."""
+
+
+class SeatUnavailable(RegistrationError):
+    """The workshop is full (organisers' moves never overbook)."""
+
+
+class InvalidRegistration(RegistrationError):
+    """Input that breaks a rule: ``problems`` maps field names to German messages,
+    ``choice_problems`` lists the broken workshop-choice rules."""
+
+    def __init__(self, problems: dict[str, str], choice_problems: list[ChoiceProblem]):
+        super().__init__("; ".join([*problems.values(), *(p.message for p in choice_problems)]))
+        self.problems = problems
+        self.choice_problems = choice_problems
+
+
+@dataclass
+class RegistrationData:
+    """What the registration form (or an organiser) provides."""
+
+    first_name: str
+    last_name: str
+    email: str
+    organisation: str = ""
+    sector: str = ""
+    choices: Choices = field(default_factory=dict)
+    privacy_consent: bool = False
+    photo_consent: bool = False
+    #: Consent to store diet and access needs (possibly health data); without it both stay empty.
+    needs_consent: bool = False
+    diet: str = ""
+    access_needs: str = ""
+
+
+def registration_problems(event: Event, data: RegistrationData, by_organiser: bool = False) -> InvalidRegistration | None:
+    """Everything wrong with ``data`` for ``event``, or None. The form shows these next to its fields."""
+    problems: dict[str, str] = {}
+    for name, message in (("first_name", "Bitte geben Sie Ihren Vornamen an."),
+                          ("last_name", "Bitte geben Sie Ihren Nachnamen an."),
+                          ("email", "Bitte geben Sie Ihre E-Mail-Adresse an."),
+                          ("organisation", "Bitte geben Sie Ihre Einrichtung oder Ihren Träger an."),
+                          ("sector", "Bitte wählen Sie Ihr Arbeitsfeld.")):
+        if not getattr(data, name).strip():
+            problems[name] = message
+    for name, limit in LIMITS.items():
+        if len(getattr(data, name)) > limit:
+            problems[name] = f"Bitte höchstens {limit} Zeichen eingeben."
+    email = data.email.strip()
+    if "email" not in problems and not _valid_email(email):
+        problems["email"] = "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
+    if data.sector and "sector" not in problems and data.sector not in event.network.sectors:
+        problems["sector"] = "Bitte wählen Sie ein Arbeitsfeld aus der Liste."
+    if not data.privacy_consent and not by_organiser:
+        problems["privacy_consent"] = "Bitte bestätigen Sie, dass Sie die Datenschutzhinweise gelesen haben."
+    if (data.diet.strip() or data.access_needs.strip()) and not data.needs_consent:
+        problems["needs_consent"] = ("Bitte willigen Sie ein, dass wir Ihre Angaben zu Verpflegung und "
+                                     "Unterstützungsbedarf speichern, oder lassen Sie diese Felder leer.")
+    broken = choice_problems(event, data.choices)
+    if by_organiser:  # organisers may add someone without wishes; what they do give must fit
+        broken = [problem for problem in broken if not problem.missing]
+    if problems or broken:
+        return InvalidRegistration(problems, broken)
+    return None
+
+
+def _valid_email(address: str) -> bool:
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
