@@ -11,8 +11,8 @@ from confapp.models import Event, EventStatus, Network, ProgramItem, Slot
 
 def _with_program(details: bool = True):
     """Slots, their items and the network; with ``details`` also the speakers and rooms."""
-    if not details:
-        return selectinload(Event.slots).selectinload(Slot.items), joinedload(Event.network)
+    if not details:  # one query: the registration form's POST is the busiest request there is
+        return joinedload(Event.slots).joinedload(Slot.items), joinedload(Event.network)
     return (
         selectinload(Event.slots).selectinload(Slot.items).selectinload(ProgramItem.speakers),
         selectinload(Event.slots).selectinload(Slot.items).selectinload(ProgramItem.room),
