@@ -36,7 +36,9 @@ def published_or_404(slug: str, details: bool = True) -> Event:
     Without ``details`` speakers and rooms are left to load when used (the registration form
     and its e-mails show neither).
     """
-    event = db.session.scalar(select(Event).where(Event.slug == slug).options(*_with_program(details)))
+    # unique(): a joined collection comes as one row per item.
+    event = db.session.execute(select(Event).where(Event.slug == slug)
+                               .options(*_with_program(details))).unique().scalar_one_or_none()
     if event is None or not event.is_public:
         abort(404)
     return event
