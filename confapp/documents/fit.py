@@ -29,10 +29,14 @@ def _widths(weight: str) -> tuple[dict[int, int], int, int]:
     return widths, advances[".notdef"][0], font["head"].unitsPerEm
 
 
-def text_width(text: str, size_pt: float, weight: str = "bold") -> float:
-    """Width of ``text`` in points at ``size_pt``."""
-    widths, missing, units = _widths(weight)
-    return sum(widths.get(ord(char), missing) for char in text) * size_pt / units * SLACK
+def _advance(text: str, weight: str) -> int:
+    """Width of ``text`` in font units."""
+    widths, missing, _ = _widths(weight)
+    return sum(widths.get(ord(char), missing) for char in text)
+
+
+def _points(advance: int, size_pt: float, weight: str) -> float:
+    return advance * size_pt / _widths(weight)[2] * SLACK
 
 
 def _breakable(text: str) -> list[str]:
@@ -40,20 +44,30 @@ def _breakable(text: str) -> list[str]:
     return [piece for piece in re.split(r"(?<=-)|\s+", text) if piece]
 
 
-def wrap(text: str, size_pt: float, width_pt: float, weight: str = "bold") -> list[str] | None:
-    """Greedy line wrapping; None if a single piece is wider than the line."""
+def _measured(text: str, weight: str) -> list[tuple[str, int]]:
+    """The breakable pieces of ``text`` with their widths in font units.
+
+    Widths add up (no kerning), so a line's width is the sum of its pieces' and each piece is
+    measured once for every size tried, not once per candidate line and size.
+    """
+    return [(piece, _advance(piece, weight)) for piece in _breakable(text)]
+
+
+def _wrap(pieces: list[tuple[str, int]], size_pt: float, width_pt: float, weight: str) -> list[str] | None:
+    """Greedy line wrapping at ``size_pt``; None if a single piece is wider than the line."""
     lines: list[str] = []
-    current = ""
-    for piece in _breakable(text):
+    current, advance = "", 0
+    space = _advance(" ", weight)
+    for piece, piece_advance in pieces:
         joiner = "" if not current or current.endswith("-") else " "
-        candidate = current + joiner + piece
-        if text_width(candidate, size_pt, weight) <= width_pt:
-            current = candidate
+        candidate = advance + (space if joiner else 0) + piece_advance
+        if _points(candidate, size_pt, weight) <= width_pt:
+            current, advance = current + joiner + piece, candidate
             continue
-        if text_width(piece, size_pt, weight) > width_pt:
+        if _points(piece_advance, size_pt, weight) > width_pt:
             return None
         lines.append(current)
-        current = piece
+        current, advance = piece, piece_advance
     if current:
         lines.append(current)
     return [line for line in lines if line]
@@ -73,13 +87,13 @@ def fit_text(text: str, width_mm: float, height_mm: float, max_pt: float, weight
     size at which its widest piece fits.
     """
     width_pt, height_pt = width_mm * PT_PER_MM, height_mm * PT_PER_MM
+    pieces = _measured(text, weight)
     size = max_pt
     while size >= 4:
-        lines = wrap(text, size, width_pt, weight)
+        lines = _wrap(pieces, size, width_pt, weight)
         if lines is not None and len(lines) <= max_lines and len(lines) * size * line_height <= height_pt:
             return FittedText(lines, size)
         size -= 0.5
-    pieces = _breakable(text) or [""]
-    widest = max(text_width(piece, 1, weight) for piece in pieces) or 1
-    size = min(4.0, width_pt / widest, height_pt / (len(pieces) * line_height))
-    return FittedText(wrap(text, size, width_pt, weight) or pieces, size)
+    widest = max((_points(advance, 1, weight) for _, advance in pieces), default=0) or 1
+    size = min(4.0, width_pt / widest, height_pt / ((len(pieces) or 1) * line_height))
+    return FittedText(_wrap(pieces, size, width_pt, weight) or [piece for piece, _ in pieces] or [""], size)
