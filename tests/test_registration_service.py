@@ -4,6 +4,7 @@ import pytest
 from confapp.extensions import db
 from confapp.models import AssignmentSource, OutboxMessage, RegistrationStatus
 from confapp.services import registration as registrations
+from confapp.services import seats
 from confapp.services import registration_lookup
 from confapp.services.registration import RegistrationData
 from tests.registration_support import item, make_event
@@ -83,3 +84,44 @@ def test_a_manage_token_finds_its_registration_and_nothing_else(app_context):
     assert registration_lookup.find_by_manage_token(registration.badge_token) is None
     assert registration_lookup.find_by_manage_token("") is None
     assert len(registration.manage_token) >= 22  # >= 128 bits, URL-safe base64
+
+
+def _taken_meanwhile(app, event, workshop_title: str | None) -> None:
+    """Someone else registers in another session, after ``event``'s seat counts were read."""
+    with app.app_context():
+        other = db.session.get(type(event), event.id)
+        registrations.register(other, attendee(other, 99, workshop_title))
+
+
+def test_a_workshop_seat_that_went_meanwhile_ends_on_its_waitlist_with_the_matching_email(app, app_context):
+    event = make_event(capacity=None, workshop_capacity=1)
+    workshop = item(event, "Gespräche mit Eltern")
+    assert seats.item_has_room(workshop)  # what the form was built with
+    _taken_meanwhile(app, event, "Gespräche mit Eltern")
+
+    result = registrations.register(event, attendee(event, 1, "Gespräche mit Eltern"))
+
+    assert [w.title for w in result.workshop_waitlists] == ["Gespräche mit Eltern"]
+    assert result.registration.status == RegistrationStatus.confirmed and result.registration.assignments == []
+    db.session.refresh(workshop)
+    assert workshop.seats_taken == 1
+    assert [h.action for h in result.registration.history] == ["workshop_waitlisted", "registered"]
+    mails = db.session.query(OutboxMessage).filter_by(to_address="anna1@example.org").all()
+    assert len(mails) == 1 and "Diese Workshops sind voll" in mails[0].text_body
+    assert "Gespräche mit Eltern" in mails[0].text_body
+
+
+def test_an_event_seat_that_went_meanwhile_puts_the_attendee_on_the_waitlist_with_the_matching_email(
+        app, app_context):
+    event = make_event(capacity=1, workshop_capacity=5)
+    assert seats.event_has_room(event)
+    _taken_meanwhile(app, event, "Gespräche mit Eltern")
+
+    result = registrations.register(event, attendee(event, 1, "Gespräche mit Eltern"))
+
+    assert result.waitlisted and result.registration.assignments == []
+    db.session.refresh(event)
+    assert event.seats_taken == 1 and item(event, "Gespräche mit Eltern").seats_taken == 1
+    mails = db.session.query(OutboxMessage).filter_by(to_address="anna1@example.org").all()
+    assert [m.subject for m in mails] == ["Warteliste: Fachtag Kinderschutz"]
+    assert "Platz 1" in mails[0].text_body

@@ -123,18 +123,70 @@ def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
             legal.record_consent(registration, kind, version=new.consent_version)
     db.session.flush()
 
-    # Seats are decided by conditional UPDATEs that need nothing pending: what changes from here
-    # on is written in one go at the commit, not flushed before every statement.
+    # Seats are decided by conditional UPDATEs that need nothing pending, so nothing is flushed
+    # before each of them. The event's row lock (PostgreSQL) bounds registrations per second, so
+    # when the counters read with the event promise a seat, what that outcome writes (status,
+    # workshop seats, history, the e-mail) is written first, inside a savepoint, and under the
+    # lock only the seats are taken. If they went meanwhile, the savepoint is undone (seats taken
+    # with it) and the outcome written again under the lock, as it turned out.
+    items = _chosen_workshops(registration)
+    likely = _Seats(seats.event_has_room(event), tuple(seats.item_has_room(item) for item in items))
     with db.session.no_autoflush:
+        if likely.event:
+            attempt = db.session.begin_nested()
+            waiting = _record_outcome(registration, items, likely, previous, new.actor)
+            db.session.flush()
+            seats.lock_loaded_event(event)
+            if _take_seats(event, items) == likely:
+                attempt.commit()
+                db.session.commit()
+                return RegistrationResult(registration, created=True, workshop_waitlists=waiting)
+            attempt.rollback()
         seats.lock_loaded_event(event)
-        if seats.take_event_seat(event):
-            registration.status = RegistrationStatus.confirmed
-        waiting = (_take_workshop_seats(registration, new.actor)
-                   if registration.status == RegistrationStatus.confirmed else [])
-        _note(registration, "registered", previous, registration.status.value, new.actor)
-        send_to_attendee(registration, "registered", waiting=waiting)
+        waiting = _record_outcome(registration, items, _take_seats(event, items), previous, new.actor)
     db.session.commit()
     return RegistrationResult(registration, created=True, workshop_waitlists=waiting)
+
+
+@dataclass(frozen=True)
+class _Seats:
+    """A new registration's seats: the event's, and one per chosen workshop (direct mode)."""
+
+    event: bool
+    workshops: tuple[bool, ...]
+
+
+def _chosen_workshops(registration: Registration) -> list[ProgramItem]:
+    """Direct mode: the workshop chosen in each slot that has no seat yet, in program order."""
+    if registration.event.choice_mode != ChoiceMode.direct:
+        return []
+    seated = {assignment.slot_id for assignment in registration.assignments}
+    return [db.session.get(ProgramItem, preference.program_item_id) for preference in registration.preferences
+            if preference.rank == 1 and preference.slot_id not in seated]
+
+
+def _take_seats(event: Event, items: list[ProgramItem]) -> _Seats:
+    """Take the event's seat and then, with it, each workshop's; what was free."""
+    if not seats.take_event_seat(event):
+        return _Seats(False, tuple(False for _ in items))
+    return _Seats(True, tuple(seats.take_item_seat(item) for item in items))
+
+
+def _record_outcome(registration: Registration, items: list[ProgramItem], taken: _Seats,
+                    previous: str | None, actor: str) -> list[ProgramItem]:
+    """Status, workshop seats, history and the e-mail of a new registration; the full workshops."""
+    registration.status = RegistrationStatus.confirmed if taken.event else RegistrationStatus.waitlisted
+    waiting = []
+    if taken.event:
+        for item, seated in zip(items, taken.workshops):
+            if seated:
+                _seat(registration, item)
+            else:
+                waiting.append(item)
+                _note(registration, "workshop_waitlisted", actor=actor, note=item.title)
+    _note(registration, "registered", previous, registration.status.value, actor)
+    send_to_attendee(registration, "registered", waiting=waiting)
+    return waiting
 
 
 def change_choices(registration: Registration, choices: Choices, *, by: str = ATTENDEE) -> list[ProgramItem]:
@@ -265,21 +317,18 @@ def _add_wishes(registration: Registration, choices: dict[int, list[int]]) -> No
 
 def _take_workshop_seats(registration: Registration, actor: str) -> list[ProgramItem]:
     """Direct mode: a seat in each chosen workshop that has one; returns the full ones (waitlist)."""
-    if registration.event.choice_mode != ChoiceMode.direct:
-        return []
-    seated = {assignment.slot_id for assignment in registration.assignments}
     waiting = []
-    for preference in registration.preferences:
-        if preference.rank != 1 or preference.slot_id in seated:
-            continue
-        item = db.session.get(ProgramItem, preference.program_item_id)
+    for item in _chosen_workshops(registration):
         if seats.take_item_seat(item):
-            registration.assignments.append(Assignment(slot=item.slot, program_item=item,
-                                                       source=AssignmentSource.direct))
+            _seat(registration, item)
         else:
             waiting.append(item)
             _note(registration, "workshop_waitlisted", actor=actor, note=item.title)
     return waiting
+
+
+def _seat(registration: Registration, item: ProgramItem) -> None:
+    registration.assignments.append(Assignment(slot=item.slot, program_item=item, source=AssignmentSource.direct))
 
 
 def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:
