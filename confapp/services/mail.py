@@ -77,18 +77,39 @@ def queue_email(to: str, subject: str, text: str, html: str | None = None,
     return message
 
 
-def queue_from_template(name: str, to: str, attachments: Sequence[Attachment] = (),
-                        event: Event | None = None, registration: Registration | None = None,
-                        **context) -> OutboxMessage:
-    """Render ``templates/emails/<name>.subject.txt``, ``.txt`` and (if present) ``.html``, then queue."""
-    context = {"event": event, "registration": registration, **context}
+@dataclass(frozen=True)
+class RenderedEmail:
+    """An e-mail written out, not yet queued (callers that render before their transaction)."""
+
+    to: str
+    subject: str
+    text: str
+    html: str | None
+    attachments: Sequence[Attachment] = ()
+
+
+def render_email(name: str, to: str, attachments: Sequence[Attachment] = (), **context) -> RenderedEmail:
+    """Render ``templates/emails/<name>.subject.txt``, ``.txt`` and (if present) ``.html``."""
     subject = render_template(f"emails/{name}.subject.txt", **context)
     text = render_template(f"emails/{name}.txt", **context)
     try:
         html = render_template(f"emails/{name}.html", **context)
     except TemplateNotFound:
         html = None
-    return queue_email(to, subject, text, html, attachments, event, registration)
+    return RenderedEmail(to, subject, text, html, tuple(attachments))
+
+
+def queue_rendered(email: RenderedEmail, event: Event | None = None,
+                   registration: Registration | None = None) -> OutboxMessage:
+    return queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, registration)
+
+
+def queue_from_template(name: str, to: str, attachments: Sequence[Attachment] = (),
+                        event: Event | None = None, registration: Registration | None = None,
+                        **context) -> OutboxMessage:
+    """Render the e-mail ``name`` (see ``render_email``) and queue it."""
+    email = render_email(name, to, attachments, event=event, registration=registration, **context)
+    return queue_rendered(email, event, registration)
 
 
 def _remember_for_inline_delivery(message: OutboxMessage) -> None:

@@ -18,11 +18,11 @@ from sqlalchemy.exc import IntegrityError
 
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Preference, ProgramItem,
-                            Registration, RegistrationHistory, RegistrationStatus, utcnow)
+                            Registration, RegistrationHistory, RegistrationStatus, new_token, utcnow)
 from confapp.services import legal, seats
 from confapp.services.calendar import calendar_attachment
 from confapp.services.choices import Choices, choice_problems, normalised
-from confapp.services.mail import queue_from_template
+from confapp.services.mail import RenderedEmail, queue_from_template, queue_rendered, render_email
 from confapp.services.registration_lookup import current_choices, manage_url, slot_choices, waitlist_position
 # The rules and errors live in registration_rules; callers may import them from here as well.
 from confapp.services.registration_rules import (LIMITS, InvalidRegistration, RegistrationClosed,  # noqa: F401
@@ -87,6 +87,12 @@ class _NewRegistration:
 
 
 def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
+    # What the likely outcome writes is made before the transaction, e-mail included, while no
+    # lock is held: on SQLite the whole write transaction holds the database's write lock, on
+    # PostgreSQL the seat decisions hold the event's row lock, and either bounds registrations
+    # per second. Under the lock only the seats are taken; if they went meanwhile, it is undone
+    # and done again the careful way (``_register_locked``).
+    draft = _Draft.for_likely_outcome(event, new)
     # The program read so far stays loaded; the registration with this address is read afresh.
     seats.begin_before_lock()
     existing = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
@@ -98,15 +104,84 @@ def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
         _note(existing, "link_resent", actor=new.actor, note="Erneute Anmeldung mit derselben Adresse")
         db.session.commit()
         return RegistrationResult(existing, created=False)
+    if draft is not None and existing is None:
+        with db.session.no_autoflush:
+            attempt = db.session.begin_nested()
+            draft.write(new)
+            seats.lock_loaded_event(event)
+            if _take_seats(event, draft.items) == draft.seats:
+                attempt.commit()
+                db.session.commit()
+                return RegistrationResult(draft.registration, created=True, workshop_waitlists=draft.waiting)
+            attempt.rollback()
+    return _register_locked(event, new, existing)
 
-    data = new.data
-    # A new registration starts with empty collections, so nothing is read back for them.
-    registration = existing or Registration(event=event, email=new.email, preferences=[], assignments=[])
+
+def _register_locked(event: Event, new: _NewRegistration, existing: Registration | None) -> RegistrationResult:
+    """The registration, its seats and e-mail written in the transaction, outcome decided under the lock."""
+    registration = existing or _new_registration(event, new)
     previous = registration.status.value if existing else None
     if existing:  # someone who cancelled registers again: same row, back of the queue
         registration.preferences.clear()
         db.session.flush()
         registration.created_at = utcnow()
+        _fill(registration, new)
+    db.session.add(registration)
+    _record_consents(registration, new)
+    db.session.flush()
+    # Seats are decided by conditional UPDATEs that need nothing pending: what changes from here
+    # on is written in one go at the commit, not flushed before every statement.
+    with db.session.no_autoflush:
+        items = _chosen_workshops(registration)
+        seats.lock_loaded_event(event)
+        waiting = _apply_outcome(registration, items, _take_seats(event, items))
+        _note_outcome(registration, waiting, previous, new.actor)
+        send_to_attendee(registration, "registered", waiting=waiting)
+    db.session.commit()
+    return RegistrationResult(registration, created=True, workshop_waitlists=waiting)
+
+
+@dataclass
+class _Draft:
+    """A new registration as its likely outcome will write it, made before any lock is taken."""
+
+    registration: Registration
+    items: list[ProgramItem]
+    seats: _Seats
+    waiting: list[ProgramItem]
+    email: RenderedEmail
+
+    @classmethod
+    def for_likely_outcome(cls, event: Event, new: _NewRegistration) -> _Draft | None:
+        """From the seat counts read with the event; None when the event looks full (the waitlist
+        place in the e-mail needs the lock), or when the address may be registered already."""
+        if not seats.event_has_room(event):
+            return None
+        registration = _new_registration(event, new)
+        items = _chosen_workshops(registration)
+        likely = _Seats(True, tuple(seats.item_has_room(item) for item in items))
+        waiting = _apply_outcome(registration, items, likely)
+        return cls(registration, items, likely, waiting, attendee_email(registration, "registered", waiting=waiting))
+
+    def write(self, new: _NewRegistration) -> None:
+        db.session.add(self.registration)
+        _record_consents(self.registration, new)
+        _note_outcome(self.registration, self.waiting, None, new.actor)
+        queue_rendered(self.email, self.registration.event, self.registration)
+        db.session.flush()
+
+
+def _new_registration(event: Event, new: _NewRegistration) -> Registration:
+    """Not yet in the session; empty collections, so nothing is read back for them later."""
+    registration = Registration(event=event, email=new.email, preferences=[], assignments=[],
+                                manage_token=new_token(), created_at=utcnow(),
+                                status=RegistrationStatus.waitlisted)  # until a seat is taken
+    _fill(registration, new)
+    return registration
+
+
+def _fill(registration: Registration, new: _NewRegistration) -> None:
+    data = new.data
     registration.first_name, registration.last_name = data.first_name.strip(), data.last_name.strip()
     registration.organisation, registration.sector = data.organisation.strip(), data.sector.strip()
     registration.photo_consent = data.photo_consent
@@ -114,38 +189,14 @@ def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
     registration.diet = data.diet.strip() if data.needs_consent else ""
     registration.access_needs = data.access_needs.strip() if data.needs_consent else ""
     registration.privacy_consent_at = utcnow() if data.privacy_consent else None
-    registration.status = RegistrationStatus.waitlisted  # until a seat is taken below
-    db.session.add(registration)
     _add_wishes(registration, new.choices)
-    for kind, given in (("privacy", data.privacy_consent), ("photo", data.photo_consent),
-                        ("needs", data.needs_consent)):
+
+
+def _record_consents(registration: Registration, new: _NewRegistration) -> None:
+    for kind, given in (("privacy", new.data.privacy_consent), ("photo", new.data.photo_consent),
+                        ("needs", new.data.needs_consent)):
         if given:
             legal.record_consent(registration, kind, version=new.consent_version)
-    db.session.flush()
-
-    # Seats are decided by conditional UPDATEs that need nothing pending, so nothing is flushed
-    # before each of them. The event's row lock (PostgreSQL) bounds registrations per second, so
-    # when the counters read with the event promise a seat, what that outcome writes (status,
-    # workshop seats, history, the e-mail) is written first, inside a savepoint, and under the
-    # lock only the seats are taken. If they went meanwhile, the savepoint is undone (seats taken
-    # with it) and the outcome written again under the lock, as it turned out.
-    items = _chosen_workshops(registration)
-    likely = _Seats(seats.event_has_room(event), tuple(seats.item_has_room(item) for item in items))
-    with db.session.no_autoflush:
-        if likely.event:
-            attempt = db.session.begin_nested()
-            waiting = _record_outcome(registration, items, likely, previous, new.actor)
-            db.session.flush()
-            seats.lock_loaded_event(event)
-            if _take_seats(event, items) == likely:
-                attempt.commit()
-                db.session.commit()
-                return RegistrationResult(registration, created=True, workshop_waitlists=waiting)
-            attempt.rollback()
-        seats.lock_loaded_event(event)
-        waiting = _record_outcome(registration, items, _take_seats(event, items), previous, new.actor)
-    db.session.commit()
-    return RegistrationResult(registration, created=True, workshop_waitlists=waiting)
 
 
 @dataclass(frozen=True)
@@ -161,7 +212,7 @@ def _chosen_workshops(registration: Registration) -> list[ProgramItem]:
     if registration.event.choice_mode != ChoiceMode.direct:
         return []
     seated = {assignment.slot_id for assignment in registration.assignments}
-    return [db.session.get(ProgramItem, preference.program_item_id) for preference in registration.preferences
+    return [preference.program_item for preference in registration.preferences
             if preference.rank == 1 and preference.slot_id not in seated]
 
 
@@ -172,21 +223,21 @@ def _take_seats(event: Event, items: list[ProgramItem]) -> _Seats:
     return _Seats(True, tuple(seats.take_item_seat(item) for item in items))
 
 
-def _record_outcome(registration: Registration, items: list[ProgramItem], taken: _Seats,
-                    previous: str | None, actor: str) -> list[ProgramItem]:
-    """Status, workshop seats, history and the e-mail of a new registration; the full workshops."""
+def _apply_outcome(registration: Registration, items: list[ProgramItem], taken: _Seats) -> list[ProgramItem]:
+    """Status and workshop seats of a new registration; returns the full workshops it waits for."""
     registration.status = RegistrationStatus.confirmed if taken.event else RegistrationStatus.waitlisted
-    waiting = []
-    if taken.event:
-        for item, seated in zip(items, taken.workshops):
-            if seated:
-                _seat(registration, item)
-            else:
-                waiting.append(item)
-                _note(registration, "workshop_waitlisted", actor=actor, note=item.title)
+    if not taken.event:
+        return []
+    for item, seated in zip(items, taken.workshops):
+        if seated:
+            _seat(registration, item)
+    return [item for item, seated in zip(items, taken.workshops) if not seated]
+
+
+def _note_outcome(registration: Registration, waiting: list[ProgramItem], previous: str | None, actor: str) -> None:
+    for item in waiting:
+        _note(registration, "workshop_waitlisted", actor=actor, note=item.title)
     _note(registration, "registered", previous, registration.status.value, actor)
-    send_to_attendee(registration, "registered", waiting=waiting)
-    return waiting
 
 
 def change_choices(registration: Registration, choices: Choices, *, by: str = ATTENDEE) -> list[ProgramItem]:
@@ -312,7 +363,9 @@ def move_to_workshop(registration: Registration, item: ProgramItem, *, by: str) 
 def _add_wishes(registration: Registration, choices: dict[int, list[int]]) -> None:
     for slot_id, item_ids in choices.items():
         for rank, item_id in enumerate(item_ids, start=1):
-            registration.preferences.append(Preference(slot_id=slot_id, rank=rank, program_item_id=item_id))
+            # The item itself (from the loaded program), so e-mails can name it before any flush.
+            registration.preferences.append(Preference(slot_id=slot_id, rank=rank,
+                                                       program_item=db.session.get(ProgramItem, item_id)))
 
 
 def _take_workshop_seats(registration: Registration, actor: str) -> list[ProgramItem]:
@@ -399,10 +452,14 @@ def _describe(registration: Registration) -> str:
 
 def send_to_attendee(registration: Registration, template: str, **context) -> None:
     """Queue one of the attendee e-mails; confirmed attendees get the calendar file with it."""
+    queue_rendered(attendee_email(registration, template, **context), registration.event, registration)
+
+
+def attendee_email(registration: Registration, template: str, **context) -> RenderedEmail:
+    """One of the attendee e-mails, written out; confirmed attendees get the calendar file with it."""
     event = registration.event
     attachments = ([calendar_attachment(event, registration)]
                    if registration.status == RegistrationStatus.confirmed and template != "cancelled" else [])
-    queue_from_template(template, registration.email, attachments=attachments, event=event,
-                        registration=registration, manage_url=manage_url(registration),
-                        slots=slot_choices(registration), waitlist_position=waitlist_position(registration),
-                        **context)
+    return render_email(template, registration.email, attachments, event=event, registration=registration,
+                        manage_url=manage_url(registration), slots=slot_choices(registration),
+                        waitlist_position=waitlist_position(registration), **context)
