@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from confapp.extensions import db
 from confapp.models import Assignment, Registration, RegistrationHistory, RegistrationStatus
-from confapp.services import registration as registrations
+from confapp.services import registering
 from confapp.services.registration import RegistrationData
 from tests.api_support import assert_matches, bearer, tokens  # noqa: F401  (tokens is a fixture)
 
@@ -47,7 +47,7 @@ def test_applying_needs_a_write_token_and_stores_what_the_preview_showed(client,
 def test_a_stale_preview_is_not_applied(client, tokens, demo):
     preview = client.post(f"{URL}/preview", headers=bearer(tokens["read"])).get_json()
     event = demo[0]
-    registrations.register(event, RegistrationData(
+    registering.register(event, RegistrationData(
         first_name="Neu", last_name="Dazu", email="neu@example.org", organisation="Kita", sector="Kita",
         privacy_consent=True, choices={s.id: [i.id for i in s.choice_items[:event.ranks]] for s in event.choice_slots}))
 

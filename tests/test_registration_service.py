@@ -3,6 +3,7 @@ import pytest
 
 from confapp.extensions import db
 from confapp.models import AssignmentSource, OutboxMessage, RegistrationStatus
+from confapp.services import registering
 from confapp.services import registration as registrations
 from confapp.services import seats
 from confapp.services import registration_lookup
@@ -21,7 +22,7 @@ def attendee(event, number, workshop=None, **extra):
 
 def test_a_full_event_waitlists_and_a_cancellation_promotes_the_first_in_line(app_context):
     event = make_event(capacity=2, workshop_capacity=5)
-    first, second, third, fourth = (registrations.register(event, attendee(event, n, "Häusliche Gewalt"))
+    first, second, third, fourth = (registering.register(event, attendee(event, n, "Häusliche Gewalt"))
                                     for n in range(1, 5))
     assert [r.waitlisted for r in (first, second, third, fourth)] == [False, False, True, True]
     assert registration_lookup.waitlist_position(fourth.registration) == 2
@@ -40,8 +41,8 @@ def test_a_full_event_waitlists_and_a_cancellation_promotes_the_first_in_line(ap
 
 def test_direct_mode_waits_for_a_full_workshop_and_moves_up_in_order(app_context):
     event = make_event(capacity=None, workshop_capacity=1)
-    seated = registrations.register(event, attendee(event, 1, "Gespräche mit Eltern"))
-    waiting = [registrations.register(event, attendee(event, n, "Gespräche mit Eltern")) for n in (2, 3)]
+    seated = registering.register(event, attendee(event, 1, "Gespräche mit Eltern"))
+    waiting = [registering.register(event, attendee(event, n, "Gespräche mit Eltern")) for n in (2, 3)]
     assert [w.title for w in waiting[0].workshop_waitlists] == ["Gespräche mit Eltern"]
     assert seated.registration.assignments[0].source == AssignmentSource.direct
 
@@ -54,8 +55,8 @@ def test_direct_mode_waits_for_a_full_workshop_and_moves_up_in_order(app_context
 
 def test_organisers_move_people_without_overbooking(app_context):
     event = make_event(capacity=None, workshop_capacity=1)
-    anna = registrations.register(event, attendee(event, 1, "Gespräche mit Eltern")).registration
-    ben = registrations.register(event, attendee(event, 2, "Häusliche Gewalt")).registration
+    anna = registering.register(event, attendee(event, 1, "Gespräche mit Eltern")).registration
+    ben = registering.register(event, attendee(event, 2, "Häusliche Gewalt")).registration
 
     with pytest.raises(registrations.SeatUnavailable):
         registrations.move_to_workshop(anna, item(event, "Häusliche Gewalt"), by="orga@example.org")
@@ -70,16 +71,16 @@ def test_organisers_move_people_without_overbooking(app_context):
 def test_organisers_register_for_events_not_open_to_the_public(app_context):
     event = make_event(status="draft")
     with pytest.raises(registrations.RegistrationClosed):
-        registrations.register(event, attendee(event, 1, "Häusliche Gewalt"))
+        registering.register(event, attendee(event, 1, "Häusliche Gewalt"))
     data = attendee(event, 1)
     data.privacy_consent = False
-    result = registrations.register(event, data, by_organiser=True, actor="orga@example.org")
+    result = registering.register(event, data, by_organiser=True, actor="orga@example.org")
     assert result.created and result.registration.history[0].actor == "orga@example.org"
 
 
 def test_a_manage_token_finds_its_registration_and_nothing_else(app_context):
     event = make_event()
-    registration = registrations.register(event, attendee(event, 1, "Häusliche Gewalt")).registration
+    registration = registering.register(event, attendee(event, 1, "Häusliche Gewalt")).registration
     assert registration_lookup.find_by_manage_token(registration.manage_token) == registration
     assert registration_lookup.find_by_manage_token(registration.badge_token) is None
     assert registration_lookup.find_by_manage_token("") is None
@@ -90,7 +91,7 @@ def _taken_meanwhile(app, event, workshop_title: str | None) -> None:
     """Someone else registers in another session, after ``event``'s seat counts were read."""
     with app.app_context():
         other = db.session.get(type(event), event.id)
-        registrations.register(other, attendee(other, 99, workshop_title))
+        registering.register(other, attendee(other, 99, workshop_title))
 
 
 def test_a_workshop_seat_that_went_meanwhile_ends_on_its_waitlist_with_the_matching_email(app, app_context):
@@ -99,7 +100,7 @@ def test_a_workshop_seat_that_went_meanwhile_ends_on_its_waitlist_with_the_match
     assert seats.item_has_room(workshop)  # what the form was built with
     _taken_meanwhile(app, event, "Gespräche mit Eltern")
 
-    result = registrations.register(event, attendee(event, 1, "Gespräche mit Eltern"))
+    result = registering.register(event, attendee(event, 1, "Gespräche mit Eltern"))
 
     assert [w.title for w in result.workshop_waitlists] == ["Gespräche mit Eltern"]
     assert result.registration.status == RegistrationStatus.confirmed and result.registration.assignments == []
@@ -117,7 +118,7 @@ def test_an_event_seat_that_went_meanwhile_puts_the_attendee_on_the_waitlist_wit
     assert seats.event_has_room(event)
     _taken_meanwhile(app, event, "Gespräche mit Eltern")
 
-    result = registrations.register(event, attendee(event, 1, "Gespräche mit Eltern"))
+    result = registering.register(event, attendee(event, 1, "Gespräche mit Eltern"))
 
     assert result.waitlisted and result.registration.assignments == []
     db.session.refresh(event)

@@ -12,6 +12,7 @@ from confapp.api.serializers import registration, registration_detail
 from confapp.extensions import limiter
 from confapp.models import Registration, RegistrationStatus, TokenScope
 from confapp.services import events
+from confapp.services import registering
 from confapp.services import registration as registrations
 from confapp.services import api_registrations
 
@@ -34,7 +35,7 @@ def register(slug: str):
     event = events.published_or_404(slug)
     data = registration_data(json_object())
     try:
-        registrations.register(event, data)
+        registering.register(event, data)
     except registrations.RegistrationClosed:
         raise ApiProblem(409, "registration_closed")
     except registrations.InvalidRegistration as invalid:

@@ -10,6 +10,7 @@ from confapp.models import Registration
 from confapp.public import bp
 from confapp.public.forms import ChoiceForm, ConfirmForm, RegistrationForm
 from confapp.services import events
+from confapp.services import registering
 from confapp.services import registration as registrations
 from confapp.services import registration_lookup
 from confapp.services.calendar import FILENAME, event_calendar
@@ -34,7 +35,7 @@ def register(slug: str):
             session["registered_email"] = form.email.data
             return redirect(url_for(".registered", slug=slug))
         try:
-            registrations.register(event, form.as_request())
+            registering.register(event, form.as_request())
         except InvalidRegistration as invalid:
             form.show(invalid)
         except RegistrationClosed:

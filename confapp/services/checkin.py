@@ -22,7 +22,9 @@ from confapp.models import (Assignment, Attendance, Event, ProgramItem, Registra
                             RegistrationStatus, Slot, User, utcnow)
 from confapp.services import access
 from confapp.services import registration as registration_service
-from confapp.services.registration import RegistrationData, RegistrationResult
+from confapp.services import registering
+from confapp.services.registering import RegistrationResult
+from confapp.services.registration import RegistrationData
 
 #: Characters of a badge token (``secrets.token_urlsafe``); anything else in a scanned code is not one.
 _TOKEN = re.compile(r"(?:/c/)?([A-Za-z0-9_-]{16,64})/?$")
@@ -217,9 +219,9 @@ class WalkIn:
 
 def register_walk_in(user: User, event: Event, data: RegistrationData) -> WalkIn:
     """Register someone at the door through the registration service and check them in if they
-    got a seat. Raises what ``registration.register`` raises (``InvalidRegistration``)."""
+    got a seat. Raises what ``registering.register`` raises (``InvalidRegistration``)."""
     _require_door(user, event)
-    result = registration_service.register(event, data, by_organiser=True, actor=user.email)
+    result = registering.register(event, data, by_organiser=True, actor=user.email)
     person = result.registration
     if person.status != RegistrationStatus.confirmed:
         return WalkIn(result, None)

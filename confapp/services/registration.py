@@ -1,4 +1,5 @@
-"""Registration (Anmeldung): register, change choices, cancel, promote from the waitlist, move.
+"""Registration (Anmeldung) changes: change choices, cancel, promote from the waitlist, move.
+Registering itself is in ``registering``.
 
 Every function here that changes seats runs in one transaction started by ``seats.lock_event``
 and commits it together with the history rows and the e-mails it queues (outbox), so an attendee
@@ -11,18 +12,16 @@ without an ``Assignment`` in that slot, in the order the wishes were made.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
 
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Preference, ProgramItem,
-                            Registration, RegistrationHistory, RegistrationStatus, new_token, utcnow)
-from confapp.services import legal, seats
+                            Registration, RegistrationHistory, RegistrationStatus)
+from confapp.services import seats
 from confapp.services.calendar import calendar_attachment
 from confapp.services.choices import Choices, choice_problems, normalised
-from confapp.services.mail import RenderedEmail, queue_from_template, queue_rendered, render_email
+from confapp.services.mail import RenderedEmail, queue_rendered, render_email
 from confapp.services.registration_lookup import current_choices, manage_url, slot_choices, waitlist_position
 # The rules and errors live in registration_rules; callers may import them from here as well.
 from confapp.services.registration_rules import (LIMITS, InvalidRegistration, RegistrationClosed,  # noqa: F401
@@ -33,211 +32,6 @@ from confapp.services.registration_rules import (LIMITS, InvalidRegistration, Re
 ATTENDEE = "attendee"
 #: ``actor`` of consequences nobody asked for directly (promotion after a cancellation).
 SYSTEM = "system"
-
-
-@dataclass
-class RegistrationResult:
-    registration: Registration
-    #: False when the address was registered already: nothing changed, the manage link was resent.
-    created: bool
-    #: Direct mode: full workshops the attendee now waits for.
-    workshop_waitlists: list[ProgramItem] = field(default_factory=list)
-
-    @property
-    def waitlisted(self) -> bool:
-        return self.registration.status == RegistrationStatus.waitlisted
-
-
-# --- changing --------------------------------------------------------------------------------
-
-def register(event: Event, data: RegistrationData, *, by_organiser: bool = False,
-             actor: str = ATTENDEE) -> RegistrationResult:
-    """Register for ``event``: a seat if one is free, else the waitlist; the e-mail goes with it.
-
-    A second registration with the same address changes nothing and resends the manage link
-    (the caller shows the same page either way). ``by_organiser`` (organisers adding someone by
-    hand, walk-ins at the door) skips the published/registration-window check and the consent
-    requirement. Raises ``RegistrationClosed`` or ``InvalidRegistration``; commits.
-    """
-    if not by_organiser and not event.registration_open():
-        raise RegistrationClosed("Die Anmeldung für diese Veranstaltung ist geschlossen.")
-    invalid = registration_problems(event, data, by_organiser)
-    if invalid:
-        raise invalid
-    new = _NewRegistration(data, normalised(event, data.choices), data.email.strip().lower(),
-                           legal.privacy_version(event), actor)
-    try:
-        return _register(event, new)
-    except IntegrityError:
-        # PostgreSQL: someone registered the same address at the same moment and committed
-        # first. Once more from the start, it is an existing registration now.
-        db.session.rollback()
-        return _register(event, new)
-
-
-@dataclass(frozen=True)
-class _NewRegistration:
-    """What ``register`` has checked and prepared before its transaction starts."""
-
-    data: RegistrationData
-    choices: dict[int, list[int]]
-    email: str
-    consent_version: str
-    actor: str
-
-
-def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
-    # What the likely outcome writes is made before the transaction, e-mail included, while no
-    # lock is held: on SQLite the whole write transaction holds the database's write lock, on
-    # PostgreSQL the seat decisions hold the event's row lock, and either bounds registrations
-    # per second. Under the lock only the seats are taken; if they went meanwhile, it is undone
-    # and done again the careful way (``_register_locked``).
-    draft = _Draft.for_likely_outcome(event, new)
-    # The program read so far stays loaded; the registration with this address is read afresh.
-    seats.begin_before_lock()
-    existing = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
-                                                            Registration.email == new.email)
-                                 .execution_options(populate_existing=True))
-    if existing is not None and existing.status != RegistrationStatus.cancelled:
-        queue_from_template("already_registered", existing.email, event=event, registration=existing,
-                            manage_url=manage_url(existing))
-        _note(existing, "link_resent", actor=new.actor, note="Erneute Anmeldung mit derselben Adresse")
-        db.session.commit()
-        return RegistrationResult(existing, created=False)
-    if draft is not None and existing is None:
-        with db.session.no_autoflush:
-            attempt = db.session.begin_nested()
-            draft.write(new)
-            seats.lock_loaded_event(event)
-            if _take_seats(event, draft.items) == draft.seats:
-                attempt.commit()
-                db.session.commit()
-                return RegistrationResult(draft.registration, created=True, workshop_waitlists=draft.waiting)
-            attempt.rollback()
-    return _register_locked(event, new, existing)
-
-
-def _register_locked(event: Event, new: _NewRegistration, existing: Registration | None) -> RegistrationResult:
-    """The registration, its seats and e-mail written in the transaction, outcome decided under the lock."""
-    registration = existing or _new_registration(event, new)
-    previous = registration.status.value if existing else None
-    if existing:  # someone who cancelled registers again: same row, back of the queue
-        registration.preferences.clear()
-        db.session.flush()
-        registration.created_at = utcnow()
-        _fill(registration, new)
-    db.session.add(registration)
-    _record_consents(registration, new)
-    db.session.flush()
-    # Seats are decided by conditional UPDATEs that need nothing pending: what changes from here
-    # on is written in one go at the commit, not flushed before every statement.
-    with db.session.no_autoflush:
-        items = _chosen_workshops(registration)
-        seats.lock_loaded_event(event)
-        waiting = _apply_outcome(registration, items, _take_seats(event, items))
-        _note_outcome(registration, waiting, previous, new.actor)
-        send_to_attendee(registration, "registered", waiting=waiting)
-    db.session.commit()
-    return RegistrationResult(registration, created=True, workshop_waitlists=waiting)
-
-
-@dataclass
-class _Draft:
-    """A new registration as its likely outcome will write it, made before any lock is taken."""
-
-    registration: Registration
-    items: list[ProgramItem]
-    seats: _Seats
-    waiting: list[ProgramItem]
-    email: RenderedEmail
-
-    @classmethod
-    def for_likely_outcome(cls, event: Event, new: _NewRegistration) -> _Draft | None:
-        """From the seat counts read with the event; None when the event looks full (the waitlist
-        place in the e-mail needs the lock), or when the address may be registered already."""
-        if not seats.event_has_room(event):
-            return None
-        registration = _new_registration(event, new)
-        items = _chosen_workshops(registration)
-        likely = _Seats(True, tuple(seats.item_has_room(item) for item in items))
-        waiting = _apply_outcome(registration, items, likely)
-        return cls(registration, items, likely, waiting, attendee_email(registration, "registered", waiting=waiting))
-
-    def write(self, new: _NewRegistration) -> None:
-        db.session.add(self.registration)
-        _record_consents(self.registration, new)
-        _note_outcome(self.registration, self.waiting, None, new.actor)
-        queue_rendered(self.email, self.registration.event, self.registration)
-        db.session.flush()
-
-
-def _new_registration(event: Event, new: _NewRegistration) -> Registration:
-    """Not yet in the session; empty collections, so nothing is read back for them later."""
-    registration = Registration(event=event, email=new.email, preferences=[], assignments=[],
-                                manage_token=new_token(), created_at=utcnow(),
-                                status=RegistrationStatus.waitlisted)  # until a seat is taken
-    _fill(registration, new)
-    return registration
-
-
-def _fill(registration: Registration, new: _NewRegistration) -> None:
-    data = new.data
-    registration.first_name, registration.last_name = data.first_name.strip(), data.last_name.strip()
-    registration.organisation, registration.sector = data.organisation.strip(), data.sector.strip()
-    registration.photo_consent = data.photo_consent
-    registration.needs_consent_at = utcnow() if data.needs_consent else None
-    registration.diet = data.diet.strip() if data.needs_consent else ""
-    registration.access_needs = data.access_needs.strip() if data.needs_consent else ""
-    registration.privacy_consent_at = utcnow() if data.privacy_consent else None
-    _add_wishes(registration, new.choices)
-
-
-def _record_consents(registration: Registration, new: _NewRegistration) -> None:
-    for kind, given in (("privacy", new.data.privacy_consent), ("photo", new.data.photo_consent),
-                        ("needs", new.data.needs_consent)):
-        if given:
-            legal.record_consent(registration, kind, version=new.consent_version)
-
-
-@dataclass(frozen=True)
-class _Seats:
-    """A new registration's seats: the event's, and one per chosen workshop (direct mode)."""
-
-    event: bool
-    workshops: tuple[bool, ...]
-
-
-def _chosen_workshops(registration: Registration) -> list[ProgramItem]:
-    """Direct mode: the workshop chosen in each slot that has no seat yet, in program order."""
-    if registration.event.choice_mode != ChoiceMode.direct:
-        return []
-    seated = {assignment.slot_id for assignment in registration.assignments}
-    return [preference.program_item for preference in registration.preferences
-            if preference.rank == 1 and preference.slot_id not in seated]
-
-
-def _take_seats(event: Event, items: list[ProgramItem]) -> _Seats:
-    """Take the event's seat and then, with it, each workshop's; what was free."""
-    if not seats.take_event_seat(event):
-        return _Seats(False, tuple(False for _ in items))
-    return _Seats(True, tuple(seats.take_item_seat(item) for item in items))
-
-
-def _apply_outcome(registration: Registration, items: list[ProgramItem], taken: _Seats) -> list[ProgramItem]:
-    """Status and workshop seats of a new registration; returns the full workshops it waits for."""
-    registration.status = RegistrationStatus.confirmed if taken.event else RegistrationStatus.waitlisted
-    if not taken.event:
-        return []
-    for item, seated in zip(items, taken.workshops):
-        if seated:
-            _seat(registration, item)
-    return [item for item, seated in zip(items, taken.workshops) if not seated]
-
-
-def _note_outcome(registration: Registration, waiting: list[ProgramItem], previous: str | None, actor: str) -> None:
-    for item in waiting:
-        _note(registration, "workshop_waitlisted", actor=actor, note=item.title)
-    _note(registration, "registered", previous, registration.status.value, actor)
 
 
 def change_choices(registration: Registration, choices: Choices, *, by: str = ATTENDEE) -> list[ProgramItem]:
@@ -272,11 +66,11 @@ def change_choices(registration: Registration, choices: Choices, *, by: str = AT
         if preference.slot_id in changed:
             registration.preferences.remove(preference)
     db.session.flush()  # old ranks gone before the new ones take their numbers
-    _add_wishes(registration, {slot_id: wanted[slot_id] for slot_id in changed})
+    add_wishes(registration, {slot_id: wanted[slot_id] for slot_id in changed})
     db.session.flush()
     if registration.status == RegistrationStatus.confirmed:
         _take_workshop_seats(registration, by)
-    _note(registration, "choices_changed", actor=by, note=_describe(registration))
+    record_history(registration, "choices_changed", actor=by, note=_describe(registration))
     _promote(event)
     db.session.commit()
     return _waiting_for(registration)
@@ -299,7 +93,7 @@ def cancel(registration: Registration, *, by: str = ATTENDEE) -> list[Registrati
     for assignment in list(registration.assignments):
         seats.free_item_seat(assignment.program_item)
         registration.assignments.remove(assignment)
-    _note(registration, "cancelled", previous.value, RegistrationStatus.cancelled.value, by)
+    record_history(registration, "cancelled", previous.value, RegistrationStatus.cancelled.value, by)
     send_to_attendee(registration, "cancelled")
     promoted = _promote(event)
     db.session.commit()
@@ -352,7 +146,7 @@ def move_to_workshop(registration: Registration, item: ProgramItem, *, by: str) 
             registration.preferences.remove(preference)
         db.session.flush()
         registration.preferences.append(Preference(slot_id=item.slot_id, rank=1, program_item=item))
-    _note(registration, "moved", actor=by, note=f"{item.slot.label}: {before} → {item.title}")
+    record_history(registration, "moved", actor=by, note=f"{item.slot.label}: {before} → {item.title}")
     _promote(event)
     db.session.commit()
     return current
@@ -360,7 +154,7 @@ def move_to_workshop(registration: Registration, item: ProgramItem, *, by: str) 
 
 # --- inside a locked transaction ---------------------------------------------------------
 
-def _add_wishes(registration: Registration, choices: dict[int, list[int]]) -> None:
+def add_wishes(registration: Registration, choices: dict[int, list[int]]) -> None:
     for slot_id, item_ids in choices.items():
         for rank, item_id in enumerate(item_ids, start=1):
             # The item itself (from the loaded program), so e-mails can name it before any flush.
@@ -368,19 +162,28 @@ def _add_wishes(registration: Registration, choices: dict[int, list[int]]) -> No
                                                        program_item=db.session.get(ProgramItem, item_id)))
 
 
+def chosen_workshops(registration: Registration) -> list[ProgramItem]:
+    """Direct mode: the workshop chosen in each slot that has no seat yet, in program order."""
+    if registration.event.choice_mode != ChoiceMode.direct:
+        return []
+    seated = {assignment.slot_id for assignment in registration.assignments}
+    return [preference.program_item for preference in registration.preferences
+            if preference.rank == 1 and preference.slot_id not in seated]
+
+
 def _take_workshop_seats(registration: Registration, actor: str) -> list[ProgramItem]:
     """Direct mode: a seat in each chosen workshop that has one; returns the full ones (waitlist)."""
     waiting = []
-    for item in _chosen_workshops(registration):
+    for item in chosen_workshops(registration):
         if seats.take_item_seat(item):
-            _seat(registration, item)
+            give_seat(registration, item)
         else:
             waiting.append(item)
-            _note(registration, "workshop_waitlisted", actor=actor, note=item.title)
+            record_history(registration, "workshop_waitlisted", actor=actor, note=item.title)
     return waiting
 
 
-def _seat(registration: Registration, item: ProgramItem) -> None:
+def give_seat(registration: Registration, item: ProgramItem) -> None:
     registration.assignments.append(Assignment(slot=item.slot, program_item=item, source=AssignmentSource.direct))
 
 
@@ -396,7 +199,7 @@ def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:
         if registration is None or not seats.take_event_seat(event):
             break
         registration.status = RegistrationStatus.confirmed
-        _note(registration, "promoted", RegistrationStatus.waitlisted.value, RegistrationStatus.confirmed.value, by)
+        record_history(registration, "promoted", RegistrationStatus.waitlisted.value, RegistrationStatus.confirmed.value, by)
         moved_up[registration.id] = registration
         db.session.flush()
         _take_workshop_seats(registration, by)
@@ -409,7 +212,7 @@ def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:
                         break
                     registration.assignments.append(Assignment(slot_id=slot.id, program_item=item,
                                                                source=AssignmentSource.direct))
-                    _note(registration, "workshop_assigned", actor=by, note=item.title)
+                    record_history(registration, "workshop_assigned", actor=by, note=item.title)
                     moved_up[registration.id] = registration
                     gains[registration.id].append(item)
     for registration_id, registration in moved_up.items():
@@ -438,7 +241,7 @@ def _waiting_for(registration: Registration) -> list[ProgramItem]:
     return [choice.wishes[0] for choice in slot_choices(registration) if choice.waiting]
 
 
-def _note(registration: Registration, action: str, from_status: str | None = None,
+def record_history(registration: Registration, action: str, from_status: str | None = None,
           to_status: str | None = None, actor: str = SYSTEM, note: str = "") -> None:
     # Through the back reference: appending to an unloaded ``history`` would read it all first.
     db.session.add(RegistrationHistory(registration=registration, action=action, from_status=from_status,

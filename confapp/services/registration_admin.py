@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from confapp.extensions import db
 from confapp.models import Event, ProgramItem, Registration, RegistrationHistory, User
-from confapp.services import audit, registration
+from confapp.services import audit, registering, registration
 from confapp.services.api_registrations import EDITABLE, detail_problems
 from confapp.services.registration import RegistrationData, RegistrationError, SeatUnavailable
 
@@ -24,7 +24,7 @@ def _logged(actor: User, event: Event, action: str, summary: str) -> None:
 
 def add_by_hand(actor: User, event: Event, data: RegistrationData) -> registration.RegistrationResult:
     """A registration taken by phone or on paper: same seat rules, registration window not enforced."""
-    result = registration.register(event, data, by_organiser=True, actor=actor.email)
+    result = registering.register(event, data, by_organiser=True, actor=actor.email)
     if result.created:
         _logged(actor, event, "registration.added",
                 f"Anmeldung von {result.registration.full_name} von Hand erfasst ({result.registration.status.value}).")

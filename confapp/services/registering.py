@@ -1,0 +1,218 @@
+"""Registering: a new registration, with its seats, history and confirmation e-mail.
+
+What the likely outcome writes is prepared before the transaction, e-mail included, while no lock
+is held: on SQLite the whole write transaction holds the database's write lock, on PostgreSQL the
+seat decisions hold the event's row lock, and either bounds registrations per second. Under the
+lock only the seats are taken; if they went meanwhile, that is undone and the outcome decided
+under the lock (``_register_locked``). ``benchmarks/registration.py`` measures it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from confapp.extensions import db
+from confapp.models import Event, ProgramItem, Registration, RegistrationStatus, new_token, utcnow
+from confapp.services import legal, seats
+from confapp.services.choices import normalised
+from confapp.services.mail import RenderedEmail, queue_from_template, queue_rendered
+from confapp.services.registration import (ATTENDEE, add_wishes, attendee_email, chosen_workshops, give_seat,
+                                           record_history, send_to_attendee)
+from confapp.services.registration_lookup import manage_url
+from confapp.services.registration_rules import RegistrationClosed, RegistrationData, registration_problems
+
+
+@dataclass
+class RegistrationResult:
+    registration: Registration
+    #: False when the address was registered already: nothing changed, the manage link was resent.
+    created: bool
+    #: Direct mode: full workshops the attendee now waits for.
+    workshop_waitlists: list[ProgramItem] = field(default_factory=list)
+
+    @property
+    def waitlisted(self) -> bool:
+        return self.registration.status == RegistrationStatus.waitlisted
+
+
+def register(event: Event, data: RegistrationData, *, by_organiser: bool = False,
+             actor: str = ATTENDEE) -> RegistrationResult:
+    """Register for ``event``: a seat if one is free, else the waitlist; the e-mail goes with it.
+
+    A second registration with the same address changes nothing and resends the manage link
+    (the caller shows the same page either way). ``by_organiser`` (organisers adding someone by
+    hand, walk-ins at the door) skips the published/registration-window check and the consent
+    requirement. Raises ``RegistrationClosed`` or ``InvalidRegistration``; commits.
+    """
+    if not by_organiser and not event.registration_open():
+        raise RegistrationClosed("Die Anmeldung für diese Veranstaltung ist geschlossen.")
+    invalid = registration_problems(event, data, by_organiser)
+    if invalid:
+        raise invalid
+    new = _NewRegistration(data, normalised(event, data.choices), data.email.strip().lower(),
+                           legal.privacy_version(event), actor)
+    try:
+        return _register(event, new)
+    except IntegrityError:
+        # PostgreSQL: someone registered the same address at the same moment and committed
+        # first. Once more from the start, it is an existing registration now.
+        db.session.rollback()
+        return _register(event, new)
+
+
+@dataclass(frozen=True)
+class _NewRegistration:
+    """What ``register`` has checked and prepared before its transaction starts."""
+
+    data: RegistrationData
+    choices: dict[int, list[int]]
+    email: str
+    consent_version: str
+    actor: str
+
+
+def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
+    # What the likely outcome writes is made before the transaction, e-mail included, while no
+    # lock is held: on SQLite the whole write transaction holds the database's write lock, on
+    # PostgreSQL the seat decisions hold the event's row lock, and either bounds registrations
+    # per second. Under the lock only the seats are taken; if they went meanwhile, it is undone
+    # and done again the careful way (``_register_locked``).
+    draft = _Draft.for_likely_outcome(event, new)
+    # The program read so far stays loaded; the registration with this address is read afresh.
+    seats.begin_before_lock()
+    existing = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
+                                                            Registration.email == new.email)
+                                 .execution_options(populate_existing=True))
+    if existing is not None and existing.status != RegistrationStatus.cancelled:
+        queue_from_template("already_registered", existing.email, event=event, registration=existing,
+                            manage_url=manage_url(existing))
+        record_history(existing, "link_resent", actor=new.actor, note="Erneute Anmeldung mit derselben Adresse")
+        db.session.commit()
+        return RegistrationResult(existing, created=False)
+    if draft is not None and existing is None:
+        with db.session.no_autoflush:
+            attempt = db.session.begin_nested()
+            draft.write(new)
+            seats.lock_loaded_event(event)
+            if _take_seats(event, draft.items) == draft.seats:
+                attempt.commit()
+                db.session.commit()
+                return RegistrationResult(draft.registration, created=True, workshop_waitlists=draft.waiting)
+            attempt.rollback()
+    return _register_locked(event, new, existing)
+
+
+def _register_locked(event: Event, new: _NewRegistration, existing: Registration | None) -> RegistrationResult:
+    """The registration, its seats and e-mail written in the transaction, outcome decided under the lock."""
+    registration = existing or _new_registration(event, new)
+    previous = registration.status.value if existing else None
+    if existing:  # someone who cancelled registers again: same row, back of the queue
+        registration.preferences.clear()
+        db.session.flush()
+        registration.created_at = utcnow()
+        _fill(registration, new)
+    db.session.add(registration)
+    _record_consents(registration, new)
+    db.session.flush()
+    # Seats are decided by conditional UPDATEs that need nothing pending: what changes from here
+    # on is written in one go at the commit, not flushed before every statement.
+    with db.session.no_autoflush:
+        items = chosen_workshops(registration)
+        seats.lock_loaded_event(event)
+        waiting = _apply_outcome(registration, items, _take_seats(event, items))
+        _note_outcome(registration, waiting, previous, new.actor)
+        send_to_attendee(registration, "registered", waiting=waiting)
+    db.session.commit()
+    return RegistrationResult(registration, created=True, workshop_waitlists=waiting)
+
+
+@dataclass
+class _Draft:
+    """A new registration as its likely outcome will write it, made before any lock is taken."""
+
+    registration: Registration
+    items: list[ProgramItem]
+    seats: _Seats
+    waiting: list[ProgramItem]
+    email: RenderedEmail
+
+    @classmethod
+    def for_likely_outcome(cls, event: Event, new: _NewRegistration) -> _Draft | None:
+        """From the seat counts read with the event; None when the event looks full (the waitlist
+        place in the e-mail needs the lock), or when the address may be registered already."""
+        if not seats.event_has_room(event):
+            return None
+        registration = _new_registration(event, new)
+        items = chosen_workshops(registration)
+        likely = _Seats(True, tuple(seats.item_has_room(item) for item in items))
+        waiting = _apply_outcome(registration, items, likely)
+        return cls(registration, items, likely, waiting, attendee_email(registration, "registered", waiting=waiting))
+
+    def write(self, new: _NewRegistration) -> None:
+        db.session.add(self.registration)
+        _record_consents(self.registration, new)
+        _note_outcome(self.registration, self.waiting, None, new.actor)
+        queue_rendered(self.email, self.registration.event, self.registration)
+        db.session.flush()
+
+
+def _new_registration(event: Event, new: _NewRegistration) -> Registration:
+    """Not yet in the session; empty collections, so nothing is read back for them later."""
+    registration = Registration(event=event, email=new.email, preferences=[], assignments=[],
+                                manage_token=new_token(), created_at=utcnow(),
+                                status=RegistrationStatus.waitlisted)  # until a seat is taken
+    _fill(registration, new)
+    return registration
+
+
+def _fill(registration: Registration, new: _NewRegistration) -> None:
+    data = new.data
+    registration.first_name, registration.last_name = data.first_name.strip(), data.last_name.strip()
+    registration.organisation, registration.sector = data.organisation.strip(), data.sector.strip()
+    registration.photo_consent = data.photo_consent
+    registration.needs_consent_at = utcnow() if data.needs_consent else None
+    registration.diet = data.diet.strip() if data.needs_consent else ""
+    registration.access_needs = data.access_needs.strip() if data.needs_consent else ""
+    registration.privacy_consent_at = utcnow() if data.privacy_consent else None
+    add_wishes(registration, new.choices)
+
+
+def _record_consents(registration: Registration, new: _NewRegistration) -> None:
+    for kind, given in (("privacy", new.data.privacy_consent), ("photo", new.data.photo_consent),
+                        ("needs", new.data.needs_consent)):
+        if given:
+            legal.record_consent(registration, kind, version=new.consent_version)
+
+
+@dataclass(frozen=True)
+class _Seats:
+    """A new registration's seats: the event's, and one per chosen workshop (direct mode)."""
+
+    event: bool
+    workshops: tuple[bool, ...]
+
+
+def _take_seats(event: Event, items: list[ProgramItem]) -> _Seats:
+    """Take the event's seat and then, with it, each workshop's; what was free."""
+    if not seats.take_event_seat(event):
+        return _Seats(False, tuple(False for _ in items))
+    return _Seats(True, tuple(seats.take_item_seat(item) for item in items))
+
+
+def _apply_outcome(registration: Registration, items: list[ProgramItem], taken: _Seats) -> list[ProgramItem]:
+    """Status and workshop seats of a new registration; returns the full workshops it waits for."""
+    registration.status = RegistrationStatus.confirmed if taken.event else RegistrationStatus.waitlisted
+    if not taken.event:
+        return []
+    for item, seated in zip(items, taken.workshops):
+        if seated:
+            give_seat(registration, item)
+    return [item for item, seated in zip(items, taken.workshops) if not seated]
+
+
+def _note_outcome(registration: Registration, waiting: list[ProgramItem], previous: str | None, actor: str) -> None:
+    for item in waiting:
+        record_history(registration, "workshop_waitlisted", actor=actor, note=item.title)
+    record_history(registration, "registered", previous, registration.status.value, actor)
