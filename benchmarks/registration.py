@@ -1,8 +1,8 @@
 """Registrations per second through the real HTTP path: gunicorn (2 workers), 32 clients at once.
 
 For SQLite and PostgreSQL in turn: a fresh database with one direct-mode event (capacity checks
-for the event and its workshops included; the workshops fill up, so both the seat and the
-waitlist paths are taken), gunicorn with 2 sync workers, and 32 client threads that each load the
+for the event and its workshops included; the workshops and then the event fill up, so the
+seat and both waitlist paths are taken), gunicorn with 2 sync workers, and 32 client threads that each load the
 form once (CSRF token) and then post registrations. Two runs on each database:
 
 1. as fast as it goes: every client posts again as soon as it has its answer. This gives the
