@@ -121,6 +121,9 @@ def _register_locked(event: Event, new: _NewRegistration, existing: Registration
     with db.session.no_autoflush:
         items = chosen_workshops(registration)
         seats.lock_loaded_event(event)
+        # The waitlist is in order of registration: the order of this lock, so that the place
+        # the e-mail names is right even when PostgreSQL wrote the row before the lock.
+        registration.created_at = utcnow()
         waiting = _apply_outcome(registration, items, _take_seats(event, items))
         _note_outcome(registration, waiting, previous, new.actor)
         send_to_attendee(registration, "registered", waiting=waiting)
