@@ -74,6 +74,7 @@ def waitlist_position(registration: Registration) -> int | None:
     ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
         Registration.event_id == registration.event_id,
         Registration.status == RegistrationStatus.waitlisted,
+        Registration.id != registration.id,  # its stored time may be older than the one about to be written
         (Registration.created_at < registration.created_at)
         | ((Registration.created_at == registration.created_at) & (Registration.id < registration.id))))
     return (ahead or 0) + 1
