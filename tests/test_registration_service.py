@@ -126,3 +126,23 @@ def test_an_event_seat_that_went_meanwhile_puts_the_attendee_on_the_waitlist_wit
     mails = db.session.query(OutboxMessage).filter_by(to_address="anna1@example.org").all()
     assert [m.subject for m in mails] == ["Warteliste: Fachtag Kinderschutz"]
     assert "Platz 1" in mails[0].text_body
+
+
+def test_someone_joining_the_waitlist_meanwhile_moves_the_place_the_email_names(app, app_context, monkeypatch):
+    event = make_event(capacity=1, workshop_capacity=5)
+    registrations_before = [registering.register(event, attendee(event, n, "Gespräche mit Eltern")) for n in (1, 2)]
+    assert [r.waitlisted for r in registrations_before] == [False, True]
+    start_transaction = seats.begin_before_lock
+
+    def someone_else_first() -> None:  # after this registration's e-mail was made, before its lock
+        monkeypatch.setattr(seats, "begin_before_lock", start_transaction)
+        _taken_meanwhile(app, event, "Gespräche mit Eltern")
+        start_transaction()
+
+    monkeypatch.setattr(seats, "begin_before_lock", someone_else_first)
+    result = registering.register(event, attendee(event, 3, "Gespräche mit Eltern"))
+
+    assert result.waitlisted
+    assert registration_lookup.waitlist_position(result.registration) == 3
+    mails = db.session.query(OutboxMessage).filter_by(to_address="anna3@example.org").all()
+    assert len(mails) == 1 and "Platz 3" in mails[0].text_body

@@ -20,7 +20,7 @@ from confapp.services.choices import normalised
 from confapp.services.mail import RenderedEmail, queue_from_template, queue_rendered
 from confapp.services.registration import (ATTENDEE, add_wishes, attendee_email, chosen_workshops, give_seat,
                                            record_history, send_to_attendee)
-from confapp.services.registration_lookup import manage_url
+from confapp.services.registration_lookup import manage_url, waitlist_length, waitlist_position
 from confapp.services.registration_rules import RegistrationClosed, RegistrationData, registration_problems
 
 
@@ -91,12 +91,12 @@ def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
         record_history(existing, "link_resent", actor=new.actor, note="Erneute Anmeldung mit derselben Adresse")
         db.session.commit()
         return RegistrationResult(existing, created=False)
-    if draft is not None and existing is None:
+    if existing is None:
         with db.session.no_autoflush:
             attempt = db.session.begin_nested()
             draft.write(new)
             seats.lock_loaded_event(event)
-            if _take_seats(event, draft.items) == draft.seats:
+            if _take_seats(event, draft.items) == draft.seats and draft.place_holds():
                 attempt.commit()
                 db.session.commit()
                 return RegistrationResult(draft.registration, created=True, workshop_waitlists=draft.waiting)
@@ -139,19 +139,32 @@ class _Draft:
     items: list[ProgramItem]
     seats: _Seats
     waiting: list[ProgramItem]
+    #: The event's waitlist place the e-mail names (None with a seat).
+    place: int | None
     email: RenderedEmail
 
     @classmethod
-    def for_likely_outcome(cls, event: Event, new: _NewRegistration) -> _Draft | None:
-        """From the seat counts read with the event; None when the event looks full (the waitlist
-        place in the e-mail needs the lock), or when the address may be registered already."""
-        if not seats.event_has_room(event):
-            return None
+    def for_likely_outcome(cls, event: Event, new: _NewRegistration) -> _Draft:
+        """From the seat counts read with the event (and the waitlist's length, if it is full)."""
         registration = _new_registration(event, new)
         items = chosen_workshops(registration)
-        likely = _Seats(True, tuple(seats.item_has_room(item) for item in items))
+        if seats.event_has_room(event):
+            likely = _Seats(True, tuple(seats.item_has_room(item) for item in items))
+        else:
+            likely = _Seats(False, tuple(False for _ in items))
         waiting = _apply_outcome(registration, items, likely)
-        return cls(registration, items, likely, waiting, attendee_email(registration, "registered", waiting=waiting))
+        # Its time is stamped under the lock: everyone on the waitlist by then is ahead of it.
+        place = None if likely.event else waitlist_length(event) + 1
+        email = attendee_email(registration, "registered", waiting=waiting, waitlist_place=place)
+        return cls(registration, items, likely, waiting, place, email)
+
+    def place_holds(self) -> bool:
+        """Under the lock: a waitlisted registration's place is what the e-mail says. Its time is
+        stamped now, so the waitlist's order is the order of the lock (see ``_register_locked``)."""
+        if self.place is None:
+            return True
+        self.registration.created_at = utcnow()
+        return waitlist_position(self.registration) == self.place
 
     def write(self, new: _NewRegistration) -> None:
         db.session.add(self.registration)

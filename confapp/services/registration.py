@@ -258,11 +258,14 @@ def send_to_attendee(registration: Registration, template: str, **context) -> No
     queue_rendered(attendee_email(registration, template, **context), registration.event, registration)
 
 
-def attendee_email(registration: Registration, template: str, **context) -> RenderedEmail:
-    """One of the attendee e-mails, written out; confirmed attendees get the calendar file with it."""
+def attendee_email(registration: Registration, template: str, *, waitlist_place: int | None = None,
+                   **context) -> RenderedEmail:
+    """One of the attendee e-mails, written out; confirmed attendees get the calendar file with it.
+
+    ``waitlist_place`` when the caller has counted it already (else it is counted here)."""
     event = registration.event
     attachments = ([calendar_attachment(event, registration)]
                    if registration.status == RegistrationStatus.confirmed and template != "cancelled" else [])
     return render_email(template, registration.email, attachments, event=event, registration=registration,
                         manage_url=manage_url(registration), slots=slot_choices(registration),
-                        waitlist_position=waitlist_position(registration), **context)
+                        waitlist_position=waitlist_place or waitlist_position(registration), **context)
