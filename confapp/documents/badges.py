@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from confapp.documents.fit import FittedText, fit_text
+from confapp.documents.fit import FittedText, fit_text, has_glyphs
 from confapp.documents.layouts import SheetLayout
 from confapp.documents.render import Resources, render_pdf
 
@@ -97,7 +97,13 @@ def render_badges(badges: Sequence[BadgeData], layout: SheetLayout, *, event_tit
         pages[-1].append(_place(badge, slot, layout, box))
     chunks = _whole_pages(pages, per_part or max(MIN_PER_PART, math.ceil(len(badges) / (2 * (os.cpu_count() or 1)))))
     corners = [(left + offset[0], top + offset[1]) for left, top in map(layout.position, range(layout.per_page))]
+    head = f"{event_title} · {event_date}"
+    # Drawn after layout only in the font WeasyPrint chose for it: no fallback font for odd characters.
+    head_drawn = has_glyphs(head, "regular")
     parts = [({"pages": chunk}, _resources_for(chunk, logo, layout, box, corners)) for chunk in chunks]
+    if head_drawn:
+        for _, resources in parts:
+            resources.repeat("head", head)
 
     def part_done(index: int) -> None:
         if progress:
@@ -110,7 +116,7 @@ def render_badges(badges: Sequence[BadgeData], layout: SheetLayout, *, event_tit
     return render_pdf("badges.html", parts=parts or [({"pages": []}, Resources())], workers=workers,
                       on_part_done=part_done, layout=layout, box=box, corners=corners,
                       size_class={size: f"s{number}" for number, size in enumerate(sizes)},
-                      event_title=event_title, event_date=event_date, has_logo=logo is not None)
+                      event_title=event_title, head=head, head_drawn=head_drawn, has_logo=logo is not None)
 
 
 def _whole_pages(pages: list[list[Placed]], per_part: int) -> list[list[list[Placed]]]:
