@@ -51,12 +51,3 @@ def qr_operators(matrix: list[list[bool]], x: float, y: float, size: float) -> s
     runs = "".join(f"{column} {row} {length} 1 re\n" for row, column, length in dark_runs(matrix))
     return f"q {scale:.4f} 0 0 {scale:.4f} {x:.3f} {y:.3f} cm 1 g 0 0 {modules} {modules} re f\n0 g\n{runs}f Q\n"
 
-
-def qr_svg(text: str) -> bytes:
-    """The same QR code as a small SVG (for the odd single code, e.g. on a flyer)."""
-    matrix = qr_matrix(text)
-    size = len(matrix)
-    path = "".join(f"M{x} {y}h{n}v1h{-n}z" for y, x, n in dark_runs(matrix))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" '
-            f'height="{size}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/>'
-            f'<path fill="#000" d="{path}"/></svg>').encode()
