@@ -255,31 +255,43 @@ def _start_worker() -> None:
     gc.freeze()
 
 
-def render_pdf(template: str, *, resources: Resources | None = None,
-               parts: Sequence[tuple[dict, Resources]] | None = None, workers: int | None = None,
-               on_part_done: Callable[[int], None] | None = None, **context) -> bytes:
+#: One part of a document rendered in parts: extra template context and the part's resources,
+#: or a function that makes them when the part's turn comes.
+Part = tuple[dict, Resources] | Callable[[], tuple[dict, Resources]]
+
+
+def render_pdf(template: str, *, resources: Resources | None = None, parts: Sequence[Part] | None = None,
+               workers: int | None = None, on_part_done: Callable[[int], None] | None = None, **context) -> bytes:
     """Render ``templates/documents/<template>`` to PDF bytes.
 
-    With ``parts`` (pairs of extra context and that part's resources), the template is rendered
-    once per part and the PDFs are joined in order; parts render in parallel processes, since
-    WeasyPrint uses one core, and ``on_part_done`` hears the index of each finished part.
+    With ``parts``, the template is rendered once per part and the PDFs are joined in order;
+    parts render in parallel processes, since WeasyPrint uses one core, and ``on_part_done``
+    hears the index of each finished part. A part given as a function is made only once the
+    parts before it are on their way, so making it overlaps their render.
     Templates get ``static_url`` for the vendored fonts.
     """
     def html(extra: dict) -> str:
         return render_template(f"documents/{template}", static_url=static_url, **context, **extra)
 
+    def jobs():
+        for part in parts:
+            extra, part_resources = part() if callable(part) else part
+            yield html(extra), part_resources
+
     if not parts:
         return html_to_pdf(html({}), resources)
-    jobs = [(html(extra), part_resources) for extra, part_resources in parts]
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    workers = min(workers or os.cpu_count() or 1, len(parts))
     pdfs = []
     # fork: the workers inherit the imported WeasyPrint; they only turn HTML into bytes and touch
     # neither the database nor the app.
     parallel = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
                 if workers > 1 else None)
     with parallel or nullcontext():
-        for index, pdf in enumerate((parallel.map if parallel else map)(_html_to_pdf_job, jobs)):
-            pdfs.append(pdf)
+        # Submitted one by one as made: the first part renders while the main process makes the next.
+        done = ([parallel.submit(_html_to_pdf_job, job) for job in jobs()] if parallel
+                else map(_html_to_pdf_job, jobs()))
+        for index, pdf in enumerate(done):
+            pdfs.append(pdf.result() if parallel else pdf)
             if on_part_done:
                 on_part_done(index)
     return join_pdfs(pdfs)
