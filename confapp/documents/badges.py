@@ -5,7 +5,7 @@ import math
 import os
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TypeVar
 
@@ -45,6 +45,12 @@ class Placed:
     name: FittedText
     organisation: FittedText
     workshops: FittedText
+    #: The head paragraph holds the head line: the first label of a part, or every label if it
+    #: cannot be copied (see ``render_badges``).
+    head_text: bool = True
+    #: The label has a head paragraph: for the head line or its floats ("Keine Fotos", logo).
+    #: Without one, the head line is drawn at the head's known place.
+    head_box: bool = True
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,10 @@ def render_badges(badges: Sequence[BadgeData], layout: SheetLayout, *, event_tit
     def make_part(chunk: list[list[tuple[BadgeData, int]]]) -> tuple[dict, Resources]:
         """A part's badges with their text fitted: done in turn, while the workers render the parts before."""
         placed = [[_place(badge, slot, layout, box) for badge, slot in page] for page in chunk]
+        if head_drawn:  # only the first label's head line is laid out; an empty head without floats is left out
+            placed = [[replace(item, head_text=first, head_box=first or item.badge.no_photos or logo is not None)
+                       for first, item in zip([number == 0] + [False] * len(page), page)]
+                      for number, page in enumerate(placed)]
         resources = _resources_for(placed, logo, layout, box, corners)
         if head_drawn:
             resources.repeat("head", head)
@@ -154,4 +164,7 @@ def _resources_for(chunk: list[list[Placed]], logo: tuple[bytes, str] | None, la
             left, top = corners[placed.slot]
             resources.place_qr(number, left + layout.label_width - box.pad - box.qr,
                                top + layout.label_height - box.pad - box.qr, box.qr, placed.badge.checkin_url)
+            if not placed.head_box:
+                resources.place_repeat(number, "head", left + box.pad, top + box.pad,
+                                       layout.label_width - 2 * box.pad, box.header)
     return resources

@@ -42,6 +42,7 @@ MIME_TYPES = {".ttf": "font/ttf", ".css": "text/css", ".png": "image/png", ".svg
               ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 PX_TO_PT = 0.75
+PX_PER_MM = 96 / 25.4
 PT_PER_MM = 72 / 25.4
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ class Resources:
     placed_qr_codes: list[tuple[int, float, float, float, str]] = field(default_factory=list)
     #: Lines of text repeated on many labels, by the name in ``data-repeat`` (see ``_repeated_lines``).
     repeated: dict[str, str] = field(default_factory=dict)
+    #: Repeated lines at a fixed place without an element: (page index, name, left, top, width, height in mm).
+    placed_repeats: list[tuple[int, str, float, float, float, float]] = field(default_factory=list)
 
     def add(self, name: str, data: bytes, mime: str) -> str:
         """Register an image and return the URL a template puts into ``<img src>``."""
@@ -88,6 +91,10 @@ class Resources:
         """Copy the line ``text`` into every empty ``data-repeat="<name>"`` element; return the name."""
         self.repeated[name] = text
         return name
+
+    def place_repeat(self, page: int, name: str, left: float, top: float, width: float, height: float) -> None:
+        """Draw the repeated line ``name`` into a box (mm) of the ``page``-th page as if an empty element were there."""
+        self.placed_repeats.append((page, name, left, top, width, height))
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -143,7 +150,7 @@ def _draw_after_layout(resources: Resources, document, pdf) -> None:
     a file about a tenth smaller.
     """
     codes, placed = resources.qr_codes, resources.placed_qr_codes
-    by_page = _repeated_lines(resources.repeated, document)
+    by_page = _repeated_lines(resources, document)
     if not codes and not placed and not by_page:
         return
     for page, left, top, size, text in placed:
@@ -162,7 +169,7 @@ def _draw_after_layout(resources: Resources, document, pdf) -> None:
             pdf.objects[number]["Contents"] = pydyf.Array([pdf.objects[number]["Contents"], stream.reference])
 
 
-def _repeated_lines(repeated: dict[str, str], document) -> dict[int, list[str]]:
+def _repeated_lines(resources: Resources, document) -> dict[int, list[str]]:
     """Operators that print each repeated line into the empty elements marked for it, by page index.
 
     Laying out and drawing a line costs WeasyPrint as much as a whole name, and the head line of
@@ -172,10 +179,12 @@ def _repeated_lines(repeated: dict[str, str], document) -> dict[int, list[str]]:
     floats and cut off where the box or a float begins, as WeasyPrint would with
     ``white-space: nowrap; overflow: hidden``. The text must be in one font (no fallback).
     """
+    repeated = resources.repeated
     if not repeated:
         return {}
     samples: dict[str, tuple[str, float, float, float, float, str]] = {}
-    targets: list[tuple[int, str, float, float, float, float, list[tuple[float, float]]]] = []
+    targets: list[tuple[int, str, float, float, float, float, list[tuple[float, float]]]] = [
+        (page, name, *(mm * PX_PER_MM for mm in box), []) for page, name, *box in resources.placed_repeats]
     for index, page in enumerate(document.pages):
         for box in page._page_box.descendants(placeholders=True):  # labels sit in placeholders
             name = box.element.get("data-repeat") if isinstance(box, boxes.BlockBox) else None
