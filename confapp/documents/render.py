@@ -174,10 +174,13 @@ def _repeated_lines(resources: Resources, document) -> dict[int, list[str]]:
 
     Laying out and drawing a line costs WeasyPrint as much as a whole name, and the head line of
     a badge is the same on every badge. So WeasyPrint draws it once, in the one marked element
-    that holds the text, which also puts its glyphs into the embedded font. Every other marked element gets the same
-    glyphs in that font at the same place in its line, the line placed beside or below the box's
-    floats and cut off where the box or a float begins, as WeasyPrint would with
-    ``white-space: nowrap; overflow: hidden``. The text must be in one font (no fallback).
+    that holds the text, which also puts its glyphs into the embedded font. Every other marked
+    element (and every box given by ``place_repeat``) gets the same glyphs in that font at the
+    same place in its line, the line placed beside or below the box's floats and cut off where
+    the box or a float begins, as WeasyPrint would with ``white-space: nowrap; overflow: hidden``.
+    The text must be in one font (no fallback). This reads WeasyPrint's layout and font objects
+    (``_page_box``, the Pango layout of the drawn line, ``Font.widths``): recheck on upgrades,
+    the badge tests compare every label's head line.
     """
     repeated = resources.repeated
     if not repeated:
