@@ -145,4 +145,5 @@ def test_someone_joining_the_waitlist_meanwhile_moves_the_place_the_email_names(
     assert result.waitlisted
     assert registration_lookup.waitlist_position(result.registration) == 3
     mails = db.session.query(OutboxMessage).filter_by(to_address="anna3@example.org").all()
-    assert len(mails) == 1 and "Platz 3" in mails[0].text_body
+    assert len(mails) == 1 and "Platz 3" in mails[0].text_body and "Platz 3" in mails[0].html_body
+    assert not [m for m in db.session.query(OutboxMessage) if "WARTELISTENPLATZ" in m.text_body + m.html_body]

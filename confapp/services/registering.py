@@ -8,7 +8,7 @@ under the lock (``_register_locked``). ``benchmarks/registration.py`` measures i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +20,7 @@ from confapp.services.choices import normalised
 from confapp.services.mail import RenderedEmail, queue_from_template, queue_rendered
 from confapp.services.registration import (ATTENDEE, add_wishes, attendee_email, chosen_workshops, give_seat,
                                            record_history, send_to_attendee)
-from confapp.services.registration_lookup import manage_url, waitlist_length, waitlist_position
+from confapp.services.registration_lookup import manage_url, waitlist_position
 from confapp.services.registration_rules import RegistrationClosed, RegistrationData, registration_problems
 
 
@@ -96,7 +96,8 @@ def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
             attempt = db.session.begin_nested()
             draft.write(new)
             seats.lock_loaded_event(event)
-            if _take_seats(event, draft.items) == draft.seats and draft.place_holds():
+            if _take_seats(event, draft.items) == draft.seats:
+                draft.finish_under_lock()
                 attempt.commit()
                 db.session.commit()
                 return RegistrationResult(draft.registration, created=True, workshop_waitlists=draft.waiting)
@@ -139,8 +140,6 @@ class _Draft:
     items: list[ProgramItem]
     seats: _Seats
     waiting: list[ProgramItem]
-    #: The event's waitlist place the e-mail names (None with a seat).
-    place: int | None
     email: RenderedEmail
 
     @classmethod
@@ -153,25 +152,34 @@ class _Draft:
         else:
             likely = _Seats(False, tuple(False for _ in items))
         waiting = _apply_outcome(registration, items, likely)
-        # Its time is stamped under the lock: everyone on the waitlist by then is ahead of it.
-        place = None if likely.event else waitlist_length(event) + 1
-        email = attendee_email(registration, "registered", waiting=waiting, waitlist_place=place)
-        return cls(registration, items, likely, waiting, place, email)
-
-    def place_holds(self) -> bool:
-        """Under the lock: a waitlisted registration's place is what the e-mail says. Its time is
-        stamped now, so the waitlist's order is the order of the lock (see ``_register_locked``)."""
-        if self.place is None:
-            return True
-        self.registration.created_at = utcnow()
-        return waitlist_position(self.registration) == self.place
+        # On the waitlist, the place is counted under the lock and put in where the mark is.
+        email = attendee_email(registration, "registered", waiting=waiting,
+                               waitlist_place=None if likely.event else _PLACE_MARK)
+        return cls(registration, items, likely, waiting, email)
 
     def write(self, new: _NewRegistration) -> None:
         db.session.add(self.registration)
         _record_consents(self.registration, new)
         _note_outcome(self.registration, self.waiting, None, new.actor)
-        queue_rendered(self.email, self.registration.event, self.registration)
+        if self.seats.event:
+            queue_rendered(self.email, self.registration.event, self.registration)
         db.session.flush()
+
+    def finish_under_lock(self) -> None:
+        """A waitlisted registration's time is stamped now, so the waitlist's order is the order
+        of the lock (as in ``_register_locked``), and its e-mail gets the place that makes."""
+        if self.seats.event:
+            return
+        self.registration.created_at = utcnow()
+        place = str(waitlist_position(self.registration))
+        email = replace(self.email, subject=self.email.subject.replace(_PLACE_MARK, place),
+                        text=self.email.text.replace(_PLACE_MARK, place),
+                        html=self.email.html and self.email.html.replace(_PLACE_MARK, place))
+        queue_rendered(email, self.registration.event, self.registration)
+
+
+#: Stands for the waitlist place in an e-mail made before the lock (no e-mail has it otherwise).
+_PLACE_MARK = "\u2063WARTELISTENPLATZ\u2063"
 
 
 def _new_registration(event: Event, new: _NewRegistration) -> Registration:

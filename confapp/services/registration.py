@@ -258,7 +258,7 @@ def send_to_attendee(registration: Registration, template: str, **context) -> No
     queue_rendered(attendee_email(registration, template, **context), registration.event, registration)
 
 
-def attendee_email(registration: Registration, template: str, *, waitlist_place: int | None = None,
+def attendee_email(registration: Registration, template: str, *, waitlist_place: int | str | None = None,
                    **context) -> RenderedEmail:
     """One of the attendee e-mails, written out; confirmed attendees get the calendar file with it.
 

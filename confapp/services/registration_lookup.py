@@ -67,12 +67,6 @@ def current_choices(registration: Registration) -> Choices:
     return dict(choices)
 
 
-def waitlist_length(event: Event) -> int:
-    """How many registrations are on the event's waitlist."""
-    return db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.event_id == event.id, Registration.status == RegistrationStatus.waitlisted)) or 0
-
-
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the next to move up; None unless the registration is on the event's waitlist."""
     if registration.status != RegistrationStatus.waitlisted:
