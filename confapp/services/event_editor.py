@@ -15,7 +15,7 @@ from confapp.extensions import db
 from confapp.models import (ChoiceMode, Event, EventStatus, ItemLeader, Network, ProgramItem, Registration,
                             RegistrationStatus, Room, Slot, Speaker, User)
 from confapp.services import audit
-from confapp.services.event_io import SLUG_CHARS
+from confapp.services.event_file import SLUG_CHARS
 from confapp.services.retention import default_retention_date
 
 
