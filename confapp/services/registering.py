@@ -109,10 +109,9 @@ def _register_locked(event: Event, new: _NewRegistration, existing: Registration
     """The registration, its seats and e-mail written in the transaction, outcome decided under the lock."""
     registration = existing or _new_registration(event, new)
     previous = registration.status.value if existing else None
-    if existing:  # someone who cancelled registers again: same row, back of the queue
+    if existing:  # someone who cancelled registers again: same row, back of the queue (time below)
         registration.preferences.clear()
         db.session.flush()
-        registration.created_at = utcnow()
         _fill(registration, new)
     db.session.add(registration)
     _record_consents(registration, new)
