@@ -8,6 +8,7 @@ wording an attendee agreed to.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 from flask import abort, render_template
@@ -76,11 +77,37 @@ def legal_page(network: Network, kind: LegalKind, event: Event | None = None) ->
     """The page as attendees see it: the organiser's wording, or the German default."""
     if kind.per_event and event is None:
         raise ValueError(f"{kind.value} belongs to an event")
-    stored = _stored(network, kind, event if kind.per_event else None)
-    if stored is not None:
-        return LegalPage(kind, TITLES[kind], stored.body, custom=True)
-    text = render_template(f"legal/{kind.value}.txt", network=network, event=event).strip()
-    return LegalPage(kind, TITLES[kind], text, custom=False)
+    table = LegalText.__table__
+    query = select(table.c.body).where(table.c.network_id == network.id, table.c.kind == kind)
+    if kind.per_event:
+        query = query.where(table.c.event_id == event.id)
+    else:
+        query = query.where(table.c.event_id.is_(None))
+    text = db.session.scalar(query)
+    if text is not None:
+        return LegalPage(kind, TITLES[kind], text, custom=True)
+    return LegalPage(kind, TITLES[kind], _default_text(kind, network, event), custom=False)
+
+
+#: German default texts by what they are made from. Every registration needs the privacy
+#: notice's version, and rendering it cost more than the rest of the consent together.
+_default_texts: dict[tuple, str] = {}
+
+
+def _default_text(kind: LegalKind, network: Network, event: Event | None) -> str:
+    key = (kind, _columns(network), _columns(event) if event is not None else None)
+    text = _default_texts.get(key)
+    if text is None:
+        if len(_default_texts) >= 256:
+            _default_texts.clear()
+        text = _default_texts[key] = render_template(f"legal/{kind.value}.txt", network=network, event=event).strip()
+    return text
+
+
+def _columns(row: Network | Event) -> tuple:
+    """Every column's value but the seat count, which changes with each registration."""
+    values = (getattr(row, column.key) for column in row.__table__.columns if column.key != "seats_taken")
+    return tuple(json.dumps(value) if isinstance(value, (list, dict)) else value for value in values)
 
 
 def save_legal_text(network: Network, kind: LegalKind, body: str, actor: str,
@@ -113,6 +140,11 @@ def record_consent(registration: Registration, kind: str, given: bool = True,
     ``version`` is ``privacy_version`` when the caller has it already (read before a lock).
     """
     version = version or privacy_version(registration.event)
-    record = ConsentRecord(registration=registration, kind=kind, text_version=version, given=given, at=utcnow())
+    record = ConsentRecord(registration=registration, **consent_values(kind, version, given))
     db.session.add(record)
     return record
+
+
+def consent_values(kind: str, version: str, given: bool = True) -> dict:
+    """One consent row's columns but the registration's (``registering`` inserts them itself)."""
+    return dict(kind=kind, text_version=version, given=given, at=utcnow())

@@ -22,7 +22,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g
 from flask.templating import TemplateNotFound
 from sqlalchemy import inspect as sa_inspect, or_, select, update
 
@@ -64,17 +64,22 @@ def queue_email(to: str, subject: str, text: str, html: str | None = None,
     """Add an e-mail to the outbox in the caller's transaction; it is sent after the commit."""
     if (event is not None and event.id is None) or (registration is not None and registration.id is None):
         db.session.flush()
-    message = OutboxMessage(
-        to_address=_one_line(to, 254), subject=_one_line(subject, 300), text_body=text, html_body=html,
-        attachments=[{"filename": _one_line(a.filename, 100), "content_type": a.content_type,
-                      "data": base64.b64encode(a.data).decode("ascii")} for a in attachments],
-        event_id=event.id if event is not None else None,
-        registration_id=registration.id if registration is not None else None,
-        status=OutboxStatus.queued, next_attempt_at=utcnow(),
-    )
+    message = OutboxMessage(**_outbox_values(
+        RenderedEmail(to, subject, text, html, tuple(attachments)),
+        event.id if event is not None else None, registration.id if registration is not None else None))
     db.session.add(message)
     _remember_for_inline_delivery(message)
     return message
+
+
+def _outbox_values(email: RenderedEmail, event_id: int | None, registration_id: int | None) -> dict:
+    return dict(
+        to_address=_one_line(email.to, 254), subject=_one_line(email.subject, 300), text_body=email.text,
+        html_body=email.html,
+        attachments=[{"filename": _one_line(a.filename, 100), "content_type": a.content_type,
+                      "data": base64.b64encode(a.data).decode("ascii")} for a in email.attachments],
+        event_id=event_id, registration_id=registration_id, status=OutboxStatus.queued, next_attempt_at=utcnow(),
+    )
 
 
 @dataclass(frozen=True)
@@ -89,11 +94,16 @@ class RenderedEmail:
 
 
 def render_email(name: str, to: str, attachments: Sequence[Attachment] = (), **context) -> RenderedEmail:
-    """Render ``templates/emails/<name>.subject.txt``, ``.txt`` and (if present) ``.html``."""
-    subject = render_template(f"emails/{name}.subject.txt", **context)
-    text = render_template(f"emails/{name}.txt", **context)
+    """Render ``templates/emails/<name>.subject.txt``, ``.txt`` and (if present) ``.html``.
+
+    Straight from the Jinja environment: e-mails use no request context, and Flask's context
+    processors and signals cost a registration more than the templates themselves.
+    """
+    templates = current_app.jinja_env
+    subject = templates.get_template(f"emails/{name}.subject.txt").render(context)
+    text = templates.get_template(f"emails/{name}.txt").render(context)
     try:
-        html = render_template(f"emails/{name}.html", **context)
+        html = templates.get_template(f"emails/{name}.html").render(context)
     except TemplateNotFound:
         html = None
     return RenderedEmail(to, subject, text, html, tuple(attachments))
@@ -104,6 +114,15 @@ def queue_rendered(email: RenderedEmail, event: Event | None = None,
     return queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, registration)
 
 
+def insert_rendered(email: RenderedEmail, event_id: int, registration_id: int) -> None:
+    """``queue_rendered`` as one INSERT on the session's connection, for callers that write their
+    rows without the ORM's unit of work (``registering``: the busiest request there is)."""
+    table = OutboxMessage.__table__
+    message_id = db.session.connection().execute(
+        table.insert(), _outbox_values(email, event_id, registration_id)).inserted_primary_key[0]
+    _remember_for_inline_delivery(message_id)
+
+
 def queue_from_template(name: str, to: str, attachments: Sequence[Attachment] = (),
                         event: Event | None = None, registration: Registration | None = None,
                         **context) -> OutboxMessage:
@@ -112,7 +131,7 @@ def queue_from_template(name: str, to: str, attachments: Sequence[Attachment] = 
     return queue_rendered(email, event, registration)
 
 
-def _remember_for_inline_delivery(message: OutboxMessage) -> None:
+def _remember_for_inline_delivery(message: OutboxMessage | int) -> None:
     try:
         g.setdefault("outbox_queued", []).append(message)
     except RuntimeError:  # no app context: a worker or script will send it
@@ -276,7 +295,7 @@ def deliver_after_request(response):
     # (a message rolled back with its change is simply not found).
     db.session.rollback()
     # Identity keys, not attributes: a message deleted in the same request (erasure) cannot be loaded.
-    ids = [state.identity[0] for state in map(sa_inspect, queued) if state.identity]
+    ids = [message_id for message_id in map(_queued_id, queued) if message_id is not None]
     if ids:
         try:
             deliver_pending(only=ids)
@@ -284,6 +303,13 @@ def deliver_after_request(response):
             db.session.rollback()
             log.exception("Inline e-mail delivery failed; the worker will retry")
     return response
+
+
+def _queued_id(message: OutboxMessage | int) -> int | None:
+    if isinstance(message, int):  # written by ``insert_rendered``
+        return message
+    identity = sa_inspect(message).identity
+    return identity[0] if identity else None
 
 
 def init_app(app: Flask) -> None:

@@ -3,34 +3,40 @@
 What the likely outcome writes is prepared before the transaction, e-mail included, while no lock
 is held: on SQLite the whole write transaction holds the database's write lock, on PostgreSQL the
 seat decisions hold the event's row lock, and either bounds registrations per second. Under the
-lock only the seats are taken; if they went meanwhile, that is undone and the outcome decided
-under the lock (``_register_locked``). ``benchmarks/registration.py`` measures it.
+lock the seats are taken and the rows written with one INSERT per table; if the seats went
+meanwhile, the e-mail is made again for what was taken. ``benchmarks/registration.py`` measures it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from confapp.extensions import db
-from confapp.models import Event, ProgramItem, Registration, RegistrationStatus, new_token, utcnow
+from confapp.models import (Assignment, ConsentRecord, Event, Preference, ProgramItem, Registration,
+                            RegistrationHistory, RegistrationStatus, new_token, utcnow)
 from confapp.services import legal, seats
 from confapp.services.choices import normalised
-from confapp.services.mail import RenderedEmail, queue_from_template, queue_rendered
+from confapp.services.mail import RenderedEmail, insert_rendered, queue_from_template
 from confapp.services.registration import (ATTENDEE, add_wishes, attendee_email, chosen_workshops, give_seat,
-                                           record_history, send_to_attendee)
+                                           history_values, record_history, send_to_attendee)
 from confapp.services.registration_lookup import manage_url, waitlist_position
 from confapp.services.registration_rules import RegistrationClosed, RegistrationData, registration_problems
 
 
 @dataclass
 class RegistrationResult:
-    registration: Registration
+    registration_id: int
     #: False when the address was registered already: nothing changed, the manage link was resent.
     created: bool
     #: Direct mode: full workshops the attendee now waits for.
     workshop_waitlists: list[ProgramItem] = field(default_factory=list)
+
+    @property
+    def registration(self) -> Registration:
+        """Read when asked: the attendee's form never needs it, organisers' pages do."""
+        return db.session.get(Registration, self.registration_id)
 
     @property
     def waitlisted(self) -> bool:
@@ -77,8 +83,8 @@ def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
     # What the likely outcome writes is made before the transaction, e-mail included, while no
     # lock is held: on SQLite the whole write transaction holds the database's write lock, on
     # PostgreSQL the seat decisions hold the event's row lock, and either bounds registrations
-    # per second. Under the lock only the seats are taken; if they went meanwhile, it is undone
-    # and done again the careful way (``_register_locked``).
+    # per second. Under the lock the seats are taken and the rows written with one INSERT per
+    # table; if the seats went meanwhile, the e-mail is made again for what was taken.
     draft = _Draft.for_likely_outcome(event, new)
     # The program read so far stays loaded; the registration with this address is read afresh.
     seats.begin_before_lock()
@@ -90,51 +96,54 @@ def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
                             manage_url=manage_url(existing))
         record_history(existing, "link_resent", actor=new.actor, note="Erneute Anmeldung mit derselben Adresse")
         db.session.commit()
-        return RegistrationResult(existing, created=False)
-    if existing is None:
-        with db.session.no_autoflush:
-            attempt = db.session.begin_nested()
-            draft.write(new)
-            seats.lock_loaded_event(event)
-            if _take_seats(event, draft.items) == draft.seats:
-                draft.finish_under_lock()
-                attempt.commit()
-                db.session.commit()
-                return RegistrationResult(draft.registration, created=True, workshop_waitlists=draft.waiting)
-            attempt.rollback()
-    return _register_locked(event, new, existing)
+        return RegistrationResult(existing.id, created=False)
+    if existing is not None:
+        return _register_again(event, new, existing)
+    seats.lock_loaded_event(event)
+    taken = _take_seats(event, draft.items)
+    if taken != draft.seats:
+        draft = draft.for_seats(taken)
+    registration_id = draft.insert()
+    db.session.commit()
+    return RegistrationResult(registration_id, created=True, workshop_waitlists=draft.waiting)
 
 
-def _register_locked(event: Event, new: _NewRegistration, existing: Registration | None) -> RegistrationResult:
-    """The registration, its seats and e-mail written in the transaction, outcome decided under the lock."""
-    registration = existing or _new_registration(event, new)
-    previous = registration.status.value if existing else None
-    if existing:  # someone who cancelled registers again: same row, back of the queue (time below)
-        registration.preferences.clear()
-        db.session.flush()
-        _fill(registration, new)
-    db.session.add(registration)
-    _record_consents(registration, new)
+def _register_again(event: Event, new: _NewRegistration, existing: Registration) -> RegistrationResult:
+    """Someone who cancelled registers again: same row, new wishes, back of the queue."""
+    registration = existing
+    previous = registration.status.value
+    registration.preferences.clear()
+    db.session.flush()
+    _fill(registration, new)
+    for kind in _consents_given(new):
+        legal.record_consent(registration, kind, version=new.consent_version)
     db.session.flush()
     # Seats are decided by conditional UPDATEs that need nothing pending: what changes from here
     # on is written in one go at the commit, not flushed before every statement.
     with db.session.no_autoflush:
         items = chosen_workshops(registration)
         seats.lock_loaded_event(event)
-        # The waitlist is in order of registration: the order of this lock, so that the place
-        # the e-mail names is right even when PostgreSQL wrote the row before the lock.
+        # The waitlist is in order of registration: the order of this lock.
         registration.created_at = utcnow()
         waiting = _apply_outcome(registration, items, _take_seats(event, items))
-        _note_outcome(registration, waiting, previous, new.actor)
+        db.session.add_all(RegistrationHistory(registration=registration, **values)
+                           for values in _outcome_history(registration, waiting, previous, new.actor))
         send_to_attendee(registration, "registered", waiting=waiting)
     db.session.commit()
-    return RegistrationResult(registration, created=True, workshop_waitlists=waiting)
+    return RegistrationResult(registration.id, created=True, workshop_waitlists=waiting)
 
 
 @dataclass
 class _Draft:
-    """A new registration as its likely outcome will write it, made before any lock is taken."""
+    """A new registration as an outcome will write it: made before any lock for the likely outcome.
 
+    ``registration`` and its wishes and seats are ORM objects the session never sees: the e-mail
+    is rendered from them, and ``insert`` writes their columns with Core, one INSERT per table.
+    The ORM's unit of work (dependency sort, events, identity bookkeeping) cost more than
+    everything else a registration does together.
+    """
+
+    new: _NewRegistration
     registration: Registration
     items: list[ProgramItem]
     seats: _Seats
@@ -150,40 +159,66 @@ class _Draft:
             likely = _Seats(True, tuple(seats.item_has_room(item) for item in items))
         else:
             likely = _Seats(False, tuple(False for _ in items))
-        waiting = _apply_outcome(registration, items, likely)
-        # On the waitlist, the place is counted under the lock and put in where the mark is.
+        return cls._made(new, registration, items, likely)
+
+    def for_seats(self, taken: _Seats) -> _Draft:
+        """The same registration for the seats that were taken (others took the likely ones)."""
+        registration = _new_registration(self.registration.event, self.new)
+        return self._made(self.new, registration, chosen_workshops(registration), taken)
+
+    @classmethod
+    def _made(cls, new: _NewRegistration, registration: Registration, items: list[ProgramItem],
+              taken: _Seats) -> _Draft:
+        waiting = _apply_outcome(registration, items, taken)
+        # On the waitlist, the place is counted when the row is written and put in where the mark is.
         email = attendee_email(registration, "registered", waiting=waiting,
-                               waitlist_place=None if likely.event else _PLACE_MARK)
-        return cls(registration, items, likely, waiting, email)
+                               waitlist_place=None if taken.event else _PLACE_MARK)
+        return cls(new, registration, items, taken, waiting, email)
 
-    def write(self, new: _NewRegistration) -> None:
-        db.session.add(self.registration)
-        _record_consents(self.registration, new)
-        _note_outcome(self.registration, self.waiting, None, new.actor)
-        if self.seats.event:
-            queue_rendered(self.email, self.registration.event, self.registration)
-        db.session.flush()
+    def insert(self) -> int:
+        """Write the registration, its wishes, seats, consents, history and e-mail; its id.
 
-    def finish_under_lock(self) -> None:
-        """A waitlisted registration's time is stamped now, so the waitlist's order is the order
-        of the lock (as in ``_register_locked``), and its e-mail gets the place that makes."""
+        Runs under the lock: the registration time is stamped now, so the waitlist's order is
+        the order of the lock, and a waitlisted registration's e-mail gets the place that makes.
+        """
+        connection = db.session.connection()
+        registration = self.registration
+        registration.created_at = utcnow()
+        registration.id = registration_id = connection.execute(
+            insert(Registration.__table__), _columns(registration)).inserted_primary_key[0]
+        new = self.new
+        for model, rows in (
+                (Preference, [_columns(wish) for wish in registration.preferences]),
+                (Assignment, [_columns(seat) for seat in registration.assignments]),
+                (ConsentRecord, [legal.consent_values(kind, new.consent_version) for kind in _consents_given(new)]),
+                (RegistrationHistory, _outcome_history(registration, self.waiting, None, new.actor))):
+            if rows:
+                connection.execute(insert(model.__table__), [dict(row, registration_id=registration_id) for row in rows])
+        insert_rendered(self._email_with_place(), registration.event_id, registration_id)
+        return registration_id
+
+    def _email_with_place(self) -> RenderedEmail:
         if self.seats.event:
-            return
-        self.registration.created_at = utcnow()
+            return self.email
         place = str(waitlist_position(self.registration))
-        email = replace(self.email, subject=self.email.subject.replace(_PLACE_MARK, place),
-                        text=self.email.text.replace(_PLACE_MARK, place),
-                        html=self.email.html and self.email.html.replace(_PLACE_MARK, place))
-        queue_rendered(email, self.registration.event, self.registration)
+        return replace(self.email, subject=self.email.subject.replace(_PLACE_MARK, place),
+                       text=self.email.text.replace(_PLACE_MARK, place),
+                       html=self.email.html and self.email.html.replace(_PLACE_MARK, place))
 
 
 #: Stands for the waitlist place in an e-mail made before the lock (no e-mail has it otherwise).
 _PLACE_MARK = "\u2063WARTELISTENPLATZ\u2063"
 
 
+def _columns(instance) -> dict:
+    """The columns set on a new ORM object (the table's defaults fill in the rest)."""
+    values = instance.__dict__
+    return {column.key: values[column.key] for column in instance.__table__.columns if column.key in values}
+
+
 def _new_registration(event: Event, new: _NewRegistration) -> Registration:
     """Not yet in the session; empty collections, so nothing is read back for them later."""
-    registration = Registration(event=event, email=new.email, preferences=[], assignments=[],
+    registration = Registration(event=event, event_id=event.id, email=new.email, preferences=[], assignments=[],
                                 manage_token=new_token(), created_at=utcnow(),
                                 status=RegistrationStatus.waitlisted)  # until a seat is taken
     _fill(registration, new)
@@ -202,11 +237,10 @@ def _fill(registration: Registration, new: _NewRegistration) -> None:
     add_wishes(registration, new.choices)
 
 
-def _record_consents(registration: Registration, new: _NewRegistration) -> None:
-    for kind, given in (("privacy", new.data.privacy_consent), ("photo", new.data.photo_consent),
-                        ("needs", new.data.needs_consent)):
-        if given:
-            legal.record_consent(registration, kind, version=new.consent_version)
+def _consents_given(new: _NewRegistration) -> list[str]:
+    data = new.data
+    return [kind for kind, given in (("privacy", data.privacy_consent), ("photo", data.photo_consent),
+                                     ("needs", data.needs_consent)) if given]
 
 
 @dataclass(frozen=True)
@@ -235,7 +269,7 @@ def _apply_outcome(registration: Registration, items: list[ProgramItem], taken: 
     return [item for item, seated in zip(items, taken.workshops) if not seated]
 
 
-def _note_outcome(registration: Registration, waiting: list[ProgramItem], previous: str | None, actor: str) -> None:
-    for item in waiting:
-        record_history(registration, "workshop_waitlisted", actor=actor, note=item.title)
-    record_history(registration, "registered", previous, registration.status.value, actor)
+def _outcome_history(registration: Registration, waiting: list[ProgramItem], previous: str | None,
+                     actor: str) -> list[dict]:
+    return [*(history_values("workshop_waitlisted", actor=actor, note=item.title) for item in waiting),
+            history_values("registered", previous, registration.status.value, actor)]

@@ -17,7 +17,7 @@ from sqlalchemy import exists, select
 
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Preference, ProgramItem,
-                            Registration, RegistrationHistory, RegistrationStatus)
+                            Registration, RegistrationHistory, RegistrationStatus, utcnow)
 from confapp.services import seats
 from confapp.services.calendar import calendar_attachment
 from confapp.services.choices import Choices, choice_problems, normalised
@@ -158,7 +158,7 @@ def add_wishes(registration: Registration, choices: dict[int, list[int]]) -> Non
     for slot_id, item_ids in choices.items():
         for rank, item_id in enumerate(item_ids, start=1):
             # The item itself (from the loaded program), so e-mails can name it before any flush.
-            registration.preferences.append(Preference(slot_id=slot_id, rank=rank,
+            registration.preferences.append(Preference(slot_id=slot_id, rank=rank, program_item_id=item_id,
                                                        program_item=db.session.get(ProgramItem, item_id)))
 
 
@@ -184,7 +184,9 @@ def _take_workshop_seats(registration: Registration, actor: str) -> list[Program
 
 
 def give_seat(registration: Registration, item: ProgramItem) -> None:
-    registration.assignments.append(Assignment(slot=item.slot, program_item=item, source=AssignmentSource.direct))
+    # The ids as well as the objects: ``registering`` writes new rows without the ORM's flush.
+    registration.assignments.append(Assignment(slot_id=item.slot_id, slot=item.slot, program_item_id=item.id,
+                                               program_item=item, source=AssignmentSource.direct))
 
 
 def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:
@@ -244,8 +246,15 @@ def _waiting_for(registration: Registration) -> list[ProgramItem]:
 def record_history(registration: Registration, action: str, from_status: str | None = None,
           to_status: str | None = None, actor: str = SYSTEM, note: str = "") -> None:
     # Through the back reference: appending to an unloaded ``history`` would read it all first.
-    db.session.add(RegistrationHistory(registration=registration, action=action, from_status=from_status,
-                                       to_status=to_status, actor=actor[:254], note=note))
+    db.session.add(RegistrationHistory(registration=registration,
+                                       **history_values(action, from_status, to_status, actor, note)))
+
+
+def history_values(action: str, from_status: str | None = None, to_status: str | None = None,
+                   actor: str = SYSTEM, note: str = "") -> dict:
+    """One history row's columns but the registration's (``registering`` inserts them itself)."""
+    return dict(action=action, from_status=from_status, to_status=to_status, actor=actor[:254], note=note,
+                at=utcnow())
 
 
 def _describe(registration: Registration) -> str:
