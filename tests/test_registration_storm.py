@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from confapp.extensions import db
 from confapp.models import Assignment, Event, OutboxMessage, ProgramItem, Registration, RegistrationStatus
+from confapp.services.registration import cancel
 from tests.conftest import CSRF_PATTERN
 from tests.registration_support import PooledServer, form_data, item, make_event
 
@@ -78,3 +79,42 @@ def test_one_address_registered_from_many_devices_at_once_is_one_registration(ap
     subjects = db.session.scalars(select(OutboxMessage.subject)).all()
     assert len(subjects) == devices  # one confirmation, the rest resend the link
     assert len(set(subjects)) == 2
+
+
+def test_someone_who_cancelled_registering_again_from_many_devices_at_once_gets_one_seat(app, app_context):
+    """A cancelled address posted 20 times at the same moment: the one row comes back once, with
+    one event seat and one workshop seat; the other posts only resend the manage link."""
+    event = make_event(slug="wieder", mode="direct", capacity=50, workshop_capacity=20)
+    workshop = item(event, "Gespräche mit Eltern")
+    slot = event.choice_slots[0]
+    data = form_data(event, 1, choices={f"choice_{slot.id}_1": str(workshop.id)})
+    server = PooledServer(app)
+    url = f"{server.url}/e/wieder/anmelden"
+    devices = 20
+    start = threading.Barrier(devices)
+
+    def attend(_number: int) -> int:
+        with requests.Session() as browser:
+            match = CSRF_PATTERN.search(browser.get(url, timeout=600).text)
+            start.wait(timeout=600)
+            return browser.post(url, data={**data, "csrf_token": match.group(1) or match.group(2)},
+                                allow_redirects=False, timeout=600).status_code
+
+    with server:
+        with requests.Session() as browser:  # registered once, then cancelled
+            match = CSRF_PATTERN.search(browser.get(url, timeout=600).text)
+            assert browser.post(url, data={**data, "csrf_token": match.group(1) or match.group(2)},
+                                allow_redirects=False, timeout=600).status_code == 302
+        db.session.commit()  # a fresh look: the server wrote the registration
+        cancel(db.session.scalar(select(Registration)))
+        db.session.commit()
+        with ThreadPoolExecutor(max_workers=devices) as pool:
+            statuses = list(pool.map(attend, range(devices)))
+
+    assert statuses == [302] * devices
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+    assert db.session.scalar(select(Registration.status)) == RegistrationStatus.confirmed
+    assert db.session.get(Event, event.id).seats_taken == 1
+    assert db.session.get(ProgramItem, workshop.id).seats_taken == 1
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 1

@@ -62,10 +62,10 @@ def register(event: Event, data: RegistrationData, *, by_organiser: bool = False
     try:
         return _register(event, new)
     except IntegrityError:
-        # PostgreSQL: someone registered the same address at the same moment and committed
-        # first. Once more from the start, it is an existing registration now.
+        # The address is registered already (or someone registered it at the same moment and
+        # committed first): nothing was written. Once more, as an existing registration.
         db.session.rollback()
-        return _register(event, new)
+        return _register(event, new, look_first=True)
 
 
 @dataclass(frozen=True)
@@ -79,27 +79,23 @@ class _NewRegistration:
     actor: str
 
 
-def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
+def _register(event: Event, new: _NewRegistration, look_first: bool = False) -> RegistrationResult:
     # What the likely outcome writes is made before the transaction, e-mail included, while no
     # lock is held: on SQLite the whole write transaction holds the database's write lock, on
     # PostgreSQL the seat decisions hold the event's row lock, and either bounds registrations
     # per second. Under the lock the seats are taken and the rows written with one INSERT per
     # table; if the seats went meanwhile, the e-mail is made again for what was taken.
     draft = _Draft.for_likely_outcome(event, new)
-    # The program read so far stays loaded; the registration with this address is read afresh.
-    seats.begin_before_lock()
-    existing = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
-                                                            Registration.email == new.email)
-                                 .execution_options(populate_existing=True))
-    if existing is not None and existing.status != RegistrationStatus.cancelled:
-        queue_from_template("already_registered", existing.email, event=event, registration=existing,
-                            manage_url=manage_url(existing))
-        record_history(existing, "link_resent", actor=new.actor, note="Erneute Anmeldung mit derselben Adresse")
-        db.session.commit()
-        return RegistrationResult(existing.id, created=False)
-    if existing is not None:
-        return _register_again(event, new, existing)
+    # Most addresses are new: the unique constraint finds the others (``register`` then comes
+    # back with ``look_first``), which saves every new registration a query.
+    existing = None
+    if look_first:
+        existing = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
+                                                                Registration.email == new.email))
+    seats.begin_before_lock()  # the program read so far stays loaded
     seats.lock_loaded_event(event)
+    if existing is not None:
+        return _register_existing(event, new, existing)
     taken = _take_seats(event, draft.items)
     if taken != draft.seats:
         draft = draft.for_seats(taken)
@@ -108,8 +104,16 @@ def _register(event: Event, new: _NewRegistration) -> RegistrationResult:
     return RegistrationResult(registration_id, created=True, workshop_waitlists=draft.waiting)
 
 
-def _register_again(event: Event, new: _NewRegistration, existing: Registration) -> RegistrationResult:
-    """Someone who cancelled registers again: same row, new wishes, back of the queue."""
+def _register_existing(event: Event, new: _NewRegistration, existing: Registration) -> RegistrationResult:
+    """The address is registered already: the manage link again, or, if that registration was
+    cancelled, the same row with the new wishes at the back of the queue. Under the lock."""
+    db.session.refresh(existing)  # as it is now that the lock is held, not as read before
+    if existing.status != RegistrationStatus.cancelled:
+        queue_from_template("already_registered", existing.email, event=event, registration=existing,
+                            manage_url=manage_url(existing))
+        record_history(existing, "link_resent", actor=new.actor, note="Erneute Anmeldung mit derselben Adresse")
+        db.session.commit()
+        return RegistrationResult(existing.id, created=False)
     registration = existing
     previous = registration.status.value
     registration.preferences.clear()
@@ -122,7 +126,6 @@ def _register_again(event: Event, new: _NewRegistration, existing: Registration)
     # on is written in one go at the commit, not flushed before every statement.
     with db.session.no_autoflush:
         items = chosen_workshops(registration)
-        seats.lock_loaded_event(event)
         # The waitlist is in order of registration: the order of this lock.
         registration.created_at = utcnow()
         waiting = _apply_outcome(registration, items, _take_seats(event, items))

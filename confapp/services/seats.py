@@ -33,19 +33,26 @@ def lock_event(event: Event | int) -> Event:
 
 
 def begin_before_lock() -> None:
-    """Start the transaction of a change that takes seats later, after ``lock_loaded_event``.
+    """Make the session's transaction one that takes seats later, after ``lock_loaded_event``.
 
-    Objects read before keep what they loaded (``begin_write(keep_loaded=True)``). On SQLite the
-    write lock is held from here on. On PostgreSQL nothing is locked yet: rows that decide no
-    seats (a new registration, say) are written first, so the event's row lock is held only for
-    the seat decisions and the commit, which is what bounds registrations per second.
+    Objects read before keep what they loaded. On SQLite the read transaction ends and a write
+    transaction begins (``begin_write(keep_loaded=True)``): the database's write lock is held
+    from here on. On PostgreSQL the transaction goes on (at READ COMMITTED every statement sees
+    what others committed) and nothing is locked until ``lock_loaded_event``, so the event's row
+    lock is held only for the seat decisions, the rows that go with them and the commit.
     """
-    begin_write(keep_loaded=True)
+    if db.session.get_bind().dialect.name != "postgresql":
+        begin_write(keep_loaded=True)
 
 
 def lock_loaded_event(event: Event) -> None:
-    """Lock ``event``'s row in a transaction from ``begin_before_lock``; its seat counts are read afresh."""
-    if db.session.scalar(_row_lock(select(Event.id).where(Event.id == event.id))) is None:
+    """Lock ``event``'s row in a transaction from ``begin_before_lock``; its seat counts are read afresh.
+
+    On SQLite the transaction holds the database's write lock already.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql" and connection.execute(
+            _EVENT_ROW_LOCK, {"event_id": event.id}).scalar() is None:
         raise LookupError(f"event {event.id} does not exist")
     db.session.expire(event, ["seats_taken", "capacity", "status"])
 
@@ -56,6 +63,10 @@ def _row_lock(query):
     if db.session.get_bind().dialect.name == "postgresql":
         return query.with_for_update(key_share=True)
     return query
+
+
+_EVENT_ROW_LOCK = (select(Event.__table__.c.id).where(Event.__table__.c.id == bindparam("event_id"))
+                   .with_for_update(key_share=True))
 
 
 @cache
