@@ -24,8 +24,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     debug = _flag("FLASK_DEBUG", False)
     config = {
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
-        "SQLALCHEMY_DATABASE_URI": _database_url(os.environ.get("DATABASE_URL"), instance),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": (database_url := _database_url(os.environ.get("DATABASE_URL"), instance)),
+        # A database server may restart and drop pooled connections: each is tested before use.
+        # An SQLite file has no connection to lose, and the test cost every request time.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "BASE_URL": os.environ.get("BASE_URL", "http://localhost:5000").rstrip("/"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

@@ -1,8 +1,10 @@
 """Finding events as the public and organisers may see them."""
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from confapp.extensions import db
@@ -37,11 +39,17 @@ def published_or_404(slug: str, details: bool = True) -> Event:
     and its e-mails show neither).
     """
     # unique(): a joined collection comes as one row per item.
-    event = db.session.execute(select(Event).where(Event.slug == slug)
-                               .options(*_with_program(details))).unique().scalar_one_or_none()
+    event = db.session.execute(_published_query(details), {"slug": slug}).unique().scalar_one_or_none()
     if event is None or not event.is_public:
         abort(404)
     return event
+
+
+@cache
+def _published_query(details: bool):
+    """Built once: building it and its cache key cost the registration form's POST more than
+    running it (a statement object keeps its cache key)."""
+    return select(Event).where(Event.slug == bindparam("slug")).options(*_with_program(details))
 
 
 def by_slug(slug: str) -> Event | None:

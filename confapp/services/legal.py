@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cache
+from operator import itemgetter
 
 from flask import abort, render_template
-from sqlalchemy import select
+from sqlalchemy import JSON, bindparam, select
 
 from confapp.extensions import db
 from confapp.models import ConsentRecord, Event, LegalKind, LegalText, Network, Registration, utcnow
@@ -77,16 +79,22 @@ def legal_page(network: Network, kind: LegalKind, event: Event | None = None) ->
     """The page as attendees see it: the organiser's wording, or the German default."""
     if kind.per_event and event is None:
         raise ValueError(f"{kind.value} belongs to an event")
-    table = LegalText.__table__
-    query = select(table.c.body).where(table.c.network_id == network.id, table.c.kind == kind)
-    if kind.per_event:
-        query = query.where(table.c.event_id == event.id)
-    else:
-        query = query.where(table.c.event_id.is_(None))
-    text = db.session.scalar(query)
+    text = db.session.scalar(_stored_body_query(kind.per_event), {
+        "network_id": network.id, "kind": kind, "event_id": event.id if kind.per_event else None})
     if text is not None:
         return LegalPage(kind, TITLES[kind], text, custom=True)
     return LegalPage(kind, TITLES[kind], _default_text(kind, network, event), custom=False)
+
+
+@cache
+def _stored_body_query(per_event: bool):
+    """The organiser's wording, if any. Built once: every registration asks (see ``_default_text``)."""
+    table = LegalText.__table__
+    query = select(table.c.body).where(table.c.network_id == bindparam("network_id"),
+                                       table.c.kind == bindparam("kind", type_=table.c.kind.type))
+    if per_event:
+        return query.where(table.c.event_id == bindparam("event_id"))
+    return query.where(table.c.event_id.is_(None))
 
 
 #: German default texts by what they are made from. Every registration needs the privacy
@@ -106,8 +114,21 @@ def _default_text(kind: LegalKind, network: Network, event: Event | None) -> str
 
 def _columns(row: Network | Event) -> tuple:
     """Every column's value but the seat count, which changes with each registration."""
-    values = (getattr(row, column.key) for column in row.__table__.columns if column.key != "seats_taken")
-    return tuple(json.dumps(value) if isinstance(value, (list, dict)) else value for value in values)
+    keys, json_columns = _key_columns(type(row))
+    try:  # as loaded, without the attribute machinery: this runs for every registration
+        values = list(itemgetter(*keys)(row.__dict__))
+    except KeyError:  # expired since: load it
+        values = [getattr(row, key) for key in keys]
+    for index in json_columns:  # lists and dicts are no dictionary keys
+        values[index] = json.dumps(values[index])
+    return tuple(values)
+
+
+@cache
+def _key_columns(model: type) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    columns = [column for column in model.__table__.columns if column.key != "seats_taken"]
+    return (tuple(column.key for column in columns),
+            tuple(index for index, column in enumerate(columns) if isinstance(column.type, JSON)))
 
 
 def save_legal_text(network: Network, kind: LegalKind, body: str, actor: str,

@@ -117,9 +117,8 @@ def queue_rendered(email: RenderedEmail, event: Event | None = None,
 def insert_rendered(email: RenderedEmail, event_id: int, registration_id: int) -> None:
     """``queue_rendered`` as one INSERT on the session's connection, for callers that write their
     rows without the ORM's unit of work (``registering``: the busiest request there is)."""
-    table = OutboxMessage.__table__
     message_id = db.session.connection().execute(
-        table.insert(), _outbox_values(email, event_id, registration_id)).inserted_primary_key[0]
+        _OUTBOX_INSERT, _outbox_values(email, event_id, registration_id)).inserted_primary_key[0]
     _remember_for_inline_delivery(message_id)
 
 
@@ -129,6 +128,10 @@ def queue_from_template(name: str, to: str, attachments: Sequence[Attachment] = 
     """Render the e-mail ``name`` (see ``render_email``) and queue it."""
     email = render_email(name, to, attachments, event=event, registration=registration, **context)
     return queue_rendered(email, event, registration)
+
+
+#: Built once: a statement object keeps its cache key.
+_OUTBOX_INSERT = OutboxMessage.__table__.insert()
 
 
 def _remember_for_inline_delivery(message: OutboxMessage | int) -> None:

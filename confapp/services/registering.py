@@ -9,8 +9,9 @@ meanwhile, the e-mail is made again for what was taken. ``benchmarks/registratio
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
 
-from sqlalchemy import insert, select
+from sqlalchemy import Insert, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from confapp.extensions import db
@@ -188,7 +189,7 @@ class _Draft:
         registration = self.registration
         registration.created_at = utcnow()
         registration.id = registration_id = connection.execute(
-            insert(Registration.__table__), _columns(registration)).inserted_primary_key[0]
+            _insert(Registration), _columns(registration)).inserted_primary_key[0]
         new = self.new
         for model, rows in (
                 (Preference, [_columns(wish) for wish in registration.preferences]),
@@ -196,7 +197,7 @@ class _Draft:
                 (ConsentRecord, [legal.consent_values(kind, new.consent_version) for kind in _consents_given(new)]),
                 (RegistrationHistory, _outcome_history(registration, self.waiting, None, new.actor))):
             if rows:
-                connection.execute(insert(model.__table__), [dict(row, registration_id=registration_id) for row in rows])
+                connection.execute(_insert(model), [dict(row, registration_id=registration_id) for row in rows])
         insert_rendered(self._email_with_place(), registration.event_id, registration_id)
         return registration_id
 
@@ -211,6 +212,12 @@ class _Draft:
 
 #: Stands for the waitlist place in an e-mail made before the lock (no e-mail has it otherwise).
 _PLACE_MARK = "\u2063WARTELISTENPLATZ\u2063"
+
+
+@cache
+def _insert(model) -> Insert:
+    """Built once: a statement object keeps its cache key, which costs more to make than the INSERT."""
+    return insert(model.__table__)
 
 
 def _columns(instance) -> dict:
