@@ -130,12 +130,15 @@ class RegistrationForm(ChoiceForm):
             diet=self.diet.data or "", access_needs=self.access_needs.data or "")
 
     def validate(self, extra_validators=None) -> bool:
-        """The field checks, then every rule of the registration service, all reported at once."""
-        valid = super().validate(extra_validators)
+        """The field checks; if one fails, every rule of the registration service too, so that
+        all problems are reported at once. A form whose fields pass goes to the service, which
+        checks its rules itself (``InvalidRegistration``, shown with ``show``)."""
+        if super().validate(extra_validators):
+            return True
         invalid = registration_problems(self.event, self.as_request())
         if invalid:
             self.show(invalid)
-        return valid and not self.has_errors
+        return False
 
 
 @lru_cache(maxsize=256)
