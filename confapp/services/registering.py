@@ -94,10 +94,10 @@ def _register(event: Event, new: _NewRegistration, look_first: bool = False) -> 
         existing = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
                                                                 Registration.email == new.email))
     seats.begin_before_lock()  # the program read so far stays loaded
-    seats.lock_loaded_event(event)
     if existing is not None:
+        seats.lock_loaded_event(event)
         return _register_existing(event, new, existing)
-    taken = _take_seats(event, draft.items)
+    taken = _take_seats(event, draft.items, locking=True)
     if taken != draft.seats:
         draft = draft.for_seats(taken)
     registration_id = draft.insert()
@@ -261,9 +261,11 @@ class _Seats:
     workshops: tuple[bool, ...]
 
 
-def _take_seats(event: Event, items: list[ProgramItem]) -> _Seats:
-    """Take the event's seat and then, with it, each workshop's; what was free."""
-    if not seats.take_event_seat(event):
+def _take_seats(event: Event, items: list[ProgramItem], *, locking: bool = False) -> _Seats:
+    """Take the event's seat and then, with it, each workshop's; what was free. With ``locking``
+    the event is locked on the way (``seats.lock_and_take_event_seat``), else it is locked already."""
+    take_event_seat = seats.lock_and_take_event_seat if locking else seats.take_event_seat
+    if not take_event_seat(event):
         return _Seats(False, tuple(False for _ in items))
     return _Seats(True, tuple(seats.take_item_seat(item) for item in items))
 
