@@ -47,7 +47,9 @@ class Network(db.Model):
     contact: Mapped[str] = mapped_column(Text, default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     #: Logo image bytes (PNG, JPEG or sanitised SVG) and its MIME type; None for no logo.
-    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: Loaded when used (printed documents, the logo's URL): the network comes joined to every
+    #: event query, once per program item, and the registration form's POST has no use for it.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     logo_mime: Mapped[str | None] = mapped_column(String(40))
     #: Data protection officer (name, address, e-mail) named in privacy notices.
     data_protection_officer: Mapped[str] = mapped_column(Text, default="")

@@ -14,7 +14,7 @@ from functools import cache
 from operator import itemgetter
 
 from flask import abort, render_template
-from sqlalchemy import JSON, bindparam, select
+from sqlalchemy import JSON, LargeBinary, bindparam, select
 
 from confapp.extensions import db
 from confapp.models import ConsentRecord, Event, LegalKind, LegalText, Network, Registration, utcnow
@@ -113,7 +113,7 @@ def _default_text(kind: LegalKind, network: Network, event: Event | None) -> str
 
 
 def _columns(row: Network | Event) -> tuple:
-    """Every column's value but the seat count, which changes with each registration."""
+    """Every column's value but the seat count, which changes with each registration, and images."""
     keys, json_columns = _key_columns(type(row))
     try:  # as loaded, without the attribute machinery: this runs for every registration
         values = list(itemgetter(*keys)(row.__dict__))
@@ -126,7 +126,9 @@ def _columns(row: Network | Event) -> tuple:
 
 @cache
 def _key_columns(model: type) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    columns = [column for column in model.__table__.columns if column.key != "seats_taken"]
+    # Not the seat count, nor images (a network's logo is loaded only when used).
+    columns = [column for column in model.__table__.columns
+               if column.key != "seats_taken" and not isinstance(column.type, LargeBinary)]
     return (tuple(column.key for column in columns),
             tuple(index for index, column in enumerate(columns) if isinstance(column.type, JSON)))
 
