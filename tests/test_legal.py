@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from confapp.extensions import db
-from confapp.models import ConsentRecord, LegalKind, LegalText, Registration
+from confapp.models import ConsentRecord, ItemKind, LegalKind, LegalText, Registration
 from confapp.services import legal
 
 
@@ -69,3 +69,21 @@ def test_consent_records_the_version_of_the_notice_agreed_to(demo, app_context):
     assert first.text_version != second.text_version
     assert second.text_version == legal.legal_page(event.network, LegalKind.privacy, event).version
     assert db.session.query(ConsentRecord).count() == 2
+
+
+def test_easy_language_page_follows_the_program_and_the_visitors_language(client, demo, app_context):
+    path = "/e/netzwerkforum-magdeburg/leichte-sprache"
+    with client.session_transaction() as cookie:
+        cookie["lang"] = "en"
+    assert "Uhr" not in client.get(path).get_data(as_text=True)
+    with client.session_transaction() as cookie:
+        cookie["lang"] = "de"
+    page = client.get(path).get_data(as_text=True)
+    assert "Uhr" in page and "kleine Gruppen" in page
+
+    event = next(event for event in demo if event.slug == "netzwerkforum-magdeburg")
+    for slot in event.slots:
+        for item in slot.items:
+            item.kind = ItemKind.talk
+    db.session.commit()
+    assert "kleine Gruppen" not in client.get(path).get_data(as_text=True)

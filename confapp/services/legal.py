@@ -83,12 +83,15 @@ def legal_page(network: Network, kind: LegalKind, event: Event | None = None) ->
         "network_id": network.id, "kind": kind, "event_id": event.id if kind.per_event else None})
     if text is not None:
         return LegalPage(kind, TITLES[kind], text, custom=True)
-    return LegalPage(kind, TITLES[kind], _default_text(kind, network, event), custom=False)
+    if kind == LegalKind.privacy:
+        return LegalPage(kind, TITLES[kind], _default_privacy_text(network, event), custom=False)
+    text = render_template(f"legal/{kind.value}.txt", network=network, event=event).strip()
+    return LegalPage(kind, TITLES[kind], text, custom=False)
 
 
 @cache
 def _stored_body_query(per_event: bool):
-    """The organiser's wording, if any. Built once: every registration asks (see ``_default_text``)."""
+    """The organiser's wording, if any. Built once: every registration asks (see ``_privacy_texts``)."""
     table = LegalText.__table__
     query = select(table.c.body).where(table.c.network_id == bindparam("network_id"),
                                        table.c.kind == bindparam("kind", type_=table.c.kind.type))
@@ -97,18 +100,20 @@ def _stored_body_query(per_event: bool):
     return query.where(table.c.event_id.is_(None))
 
 
-#: German default texts by what they are made from. Every registration needs the privacy
-#: notice's version, and rendering it cost more than the rest of the consent together.
-_default_texts: dict[tuple, str] = {}
+#: The default privacy notice by what it is made from. Every registration needs its version,
+#: and rendering it cost more than the rest of the consent together. Only this text is kept:
+#: its template uses nothing but the network's and the event's own columns (the easy-language
+#: page, say, also shows the program, and dates in the visitor's language).
+_privacy_texts: dict[tuple, str] = {}
 
 
-def _default_text(kind: LegalKind, network: Network, event: Event | None) -> str:
-    key = (kind, _columns(network), _columns(event) if event is not None else None)
-    text = _default_texts.get(key)
+def _default_privacy_text(network: Network, event: Event) -> str:
+    key = (_columns(network), _columns(event))
+    text = _privacy_texts.get(key)
     if text is None:
-        if len(_default_texts) >= 256:
-            _default_texts.clear()
-        text = _default_texts[key] = render_template(f"legal/{kind.value}.txt", network=network, event=event).strip()
+        if len(_privacy_texts) >= 256:
+            _privacy_texts.clear()
+        text = _privacy_texts[key] = render_template("legal/privacy.txt", network=network, event=event).strip()
     return text
 
 
