@@ -1,8 +1,9 @@
 """Seats of an event and of its workshops: the one way to lock, take and free them.
 
-Every change of seats happens inside a transaction started with ``lock_event``: on PostgreSQL it
-holds the event's row lock (``SELECT … FOR UPDATE``), on SQLite the database's write lock
-(``BEGIN IMMEDIATE``). Seats are then taken with a conditional ``UPDATE … WHERE seats_taken <
+Every change of seats happens inside a transaction that holds the event's lock: on PostgreSQL its
+row lock (``SELECT … FOR NO KEY UPDATE``, or the seat UPDATE itself), on SQLite the database's
+write lock (``BEGIN IMMEDIATE``). Most callers start it with ``lock_event``; registering, the
+busiest, with ``begin_before_lock`` and ``lock_loaded_event`` or ``lock_and_take_event_seat``. Seats are then taken with a conditional ``UPDATE … WHERE seats_taken <
 capacity``, so the database decides, and the check constraints on both tables are the last guard.
 Callers (registration, assignment, check-in) keep waitlist order right because only one of them
 at a time works on an event's seats.
