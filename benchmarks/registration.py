@@ -272,6 +272,18 @@ def bench(name: str, database_url: str, clients: int, seconds: float, rate: floa
     print(f"{'':<24} {check(database_url, accepted, capacity)}")
 
 
+def machine_speed() -> float:
+    """Milliseconds of CPU for a fixed piece of plain Python (best of five). This machine's speed
+    was seen to swing by half within minutes; this number tells a slow spell from a slow change."""
+    best = float("inf")
+    for _ in range(5):
+        began, counts = time.process_time(), {}
+        for number in range(1_000_000):
+            counts[number % 1000] = counts.get(number % 1000, 0) + number
+        best = min(best, time.process_time() - began)
+    return best * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20)
@@ -281,7 +293,8 @@ def main() -> None:
                         help="registrations per second offered in the second run (0: skip it)")
     args = parser.parse_args()
     print(f"gunicorn 2 workers, {args.clients} concurrent clients, {args.seconds:.0f} s each, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before the run")
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before the run, "
+          f"machine speed {machine_speed():.0f} ms (a fixed Python loop; lower is faster)")
     if args.only in (None, "sqlite"):
         bench("SQLite", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite", args.clients, args.seconds, args.rate)
     if args.only in (None, "postgresql"):
