@@ -97,7 +97,11 @@ def _register(event: Event, new: _NewRegistration, look_first: bool = False) -> 
     if existing is not None:
         seats.lock_loaded_event(event)
         return _register_existing(event, new, existing)
-    taken = _take_seats(event, draft.items, locking=True)
+    if draft.seats.event:  # a seat is likely: the UPDATE that takes it locks the event too
+        taken = _take_seats(event, draft.items, locking=True)
+    else:  # likely full: lock first, then try (a cancellation may have freed a seat)
+        seats.lock_loaded_event(event)
+        taken = _take_seats(event, draft.items)
     if taken != draft.seats:
         draft = draft.for_seats(taken)
     registration_id = draft.insert()
