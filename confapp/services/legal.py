@@ -69,35 +69,34 @@ def network_or_404(slug: str) -> Network:
     return network
 
 
-def _stored(network: Network, kind: LegalKind, event: Event | None) -> LegalText | None:
-    query = select(LegalText).where(LegalText.network_id == network.id, LegalText.kind == kind)
-    query = query.where(LegalText.event_id == event.id) if event is not None else query.where(LegalText.event_id.is_(None))
-    return db.session.scalar(query)
+def _stored(network: Network, kind: LegalKind, event: Event | None, what=LegalText):
+    """The organiser's own wording (the row, or just ``what`` of it), None for the default;
+    ``event`` for pages per event."""
+    return db.session.scalar(_stored_query(event is not None, what), {
+        "network_id": network.id, "kind": kind, "event_id": event.id if event is not None else None})
+
+
+@cache
+def _stored_query(per_event: bool, what):
+    """Built once: every registration asks (for the privacy notice's version)."""
+    query = select(what).where(LegalText.network_id == bindparam("network_id"),
+                               LegalText.kind == bindparam("kind", type_=LegalText.__table__.c.kind.type))
+    if per_event:
+        return query.where(LegalText.event_id == bindparam("event_id"))
+    return query.where(LegalText.event_id.is_(None))
 
 
 def legal_page(network: Network, kind: LegalKind, event: Event | None = None) -> LegalPage:
     """The page as attendees see it: the organiser's wording, or the German default."""
     if kind.per_event and event is None:
         raise ValueError(f"{kind.value} belongs to an event")
-    text = db.session.scalar(_stored_body_query(kind.per_event), {
-        "network_id": network.id, "kind": kind, "event_id": event.id if kind.per_event else None})
+    text = _stored(network, kind, event if kind.per_event else None, LegalText.body)
     if text is not None:
         return LegalPage(kind, TITLES[kind], text, custom=True)
     if kind == LegalKind.privacy:
         return LegalPage(kind, TITLES[kind], _default_privacy_text(network, event), custom=False)
     text = render_template(f"legal/{kind.value}.txt", network=network, event=event).strip()
     return LegalPage(kind, TITLES[kind], text, custom=False)
-
-
-@cache
-def _stored_body_query(per_event: bool):
-    """The organiser's wording, if any. Built once: every registration asks (see ``_privacy_texts``)."""
-    table = LegalText.__table__
-    query = select(table.c.body).where(table.c.network_id == bindparam("network_id"),
-                                       table.c.kind == bindparam("kind", type_=table.c.kind.type))
-    if per_event:
-        return query.where(table.c.event_id == bindparam("event_id"))
-    return query.where(table.c.event_id.is_(None))
 
 
 #: The default privacy notice by what it is made from. Every registration needs its version,

@@ -3,8 +3,9 @@
 Every change of seats happens inside a transaction that holds the event's lock: on PostgreSQL its
 row lock (``SELECT … FOR NO KEY UPDATE``, or the seat UPDATE itself), on SQLite the database's
 write lock (``BEGIN IMMEDIATE``). Most callers start it with ``lock_event``; registering, the
-busiest, with ``begin_before_lock`` and ``lock_loaded_event`` or ``lock_and_take_event_seat``. Seats are then taken with a conditional ``UPDATE … WHERE seats_taken <
-capacity``, so the database decides, and the check constraints on both tables are the last guard.
+busiest, with ``begin_before_lock`` and ``lock_loaded_event`` or ``lock_and_take_event_seat``.
+Seats are then taken with a conditional ``UPDATE … WHERE seats_taken < capacity``, so the
+database decides, and the check constraints on both tables are the last guard.
 Callers (registration, assignment, check-in) keep waitlist order right because only one of them
 at a time works on an event's seats.
 """
@@ -42,7 +43,7 @@ def begin_before_lock() -> None:
     what others committed) and nothing is locked until ``lock_loaded_event``, so the event's row
     lock is held only for the seat decisions, the rows that go with them and the commit.
     """
-    if db.session.get_bind().dialect.name != "postgresql":
+    if not _on_postgresql():
         begin_write(keep_loaded=True)
 
 
@@ -51,8 +52,7 @@ def lock_loaded_event(event: Event) -> None:
 
     On SQLite the transaction holds the database's write lock already.
     """
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql" and connection.execute(
+    if _on_postgresql() and db.session.connection().execute(
             _EVENT_ROW_LOCK, {"event_id": event.id}).scalar() is None:
         raise LookupError(f"event {event.id} does not exist")
     db.session.expire(event, ["seats_taken", "capacity", "status"])
@@ -61,11 +61,16 @@ def lock_loaded_event(event: Event) -> None:
 def _row_lock(query):
     """``FOR NO KEY UPDATE`` on PostgreSQL: it serialises seat changes but, unlike ``FOR UPDATE``,
     does not hold up other transactions inserting rows that refer to the event."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if _on_postgresql():
         return query.with_for_update(key_share=True)
     return query
 
 
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+#: ``lock_loaded_event``'s lock (see ``_row_lock``), built once: every registration takes it.
 _EVENT_ROW_LOCK = (select(Event.__table__.c.id).where(Event.__table__.c.id == bindparam("event_id"))
                    .with_for_update(key_share=True))
 
@@ -110,11 +115,9 @@ def lock_and_take_event_seat(event: Event) -> bool:
     query. An UPDATE that finds the event full locks nothing: then the row is locked on its own
     and the seat tried once more, since a cancellation may have freed one meanwhile.
     """
-    if _take(Event, event.id):
-        _reload(event)
+    if take_event_seat(event):
         return True
-    if db.session.get_bind().dialect.name != "postgresql":  # SQLite: the write lock is held
-        _reload(event)
+    if not _on_postgresql():  # SQLite holds the write lock already: full is full
         return False
     lock_loaded_event(event)
     return take_event_seat(event)
