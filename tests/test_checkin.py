@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from confapp.extensions import db
 from confapp.models import Registration, RegistrationHistory, RegistrationStatus
+from confapp.services.checkin import local_time
 from tests.conftest import csrf_token, post_form, sign_in
 
 DOOR = "einlass@anhalt-bitterfeld.example"
@@ -78,7 +79,9 @@ def test_a_second_check_in_says_when_and_by_whom(client, other_client, person):
     again = post_form(other_client, f"/checkin/{EVENT}/person/{person.id}/einchecken", {},
                       page_url=f"/c/{person.badge_token}").get_data(as_text=True)
     assert "result-warn" in again and "Bereits eingecheckt" in again
-    assert f"eingecheckt {fresh(person.id).checked_in_at:%d.%m.%Y}" in again and f"von {DOOR}" in again
+    checked_in = fresh(person.id)  # shown at the event's wall-clock time (Berlin's date after 23:00 UTC)
+    assert f"eingecheckt {local_time(checked_in.event, checked_in.checked_in_at):%d.%m.%Y}" in again
+    assert f"von {DOOR}" in again
     assert [action for action, _ in history(person.id)].count("checked_in") == 1
 
 
