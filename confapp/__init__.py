@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, request, session
+from flask import has_request_context, request, session
 
 from confapp import cli, database, errors, formatting, security
+from confapp.templating import ConfApp
 from confapp.api import bp as api_bp
 from confapp.checkin import bp as checkin_bp
 from confapp.manage import bp as manage_bp
@@ -23,9 +24,9 @@ def select_locale() -> str:
     return chosen if chosen in ("de", "en") else "de"
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None) -> ConfApp:
     """The app factory: configuration from the environment, ``config`` overriding it."""
-    app = Flask(
+    app = ConfApp(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         instance_relative_config=True,

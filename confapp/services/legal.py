@@ -72,8 +72,15 @@ def network_or_404(slug: str) -> Network:
 def _stored(network: Network, kind: LegalKind, event: Event | None, what=LegalText):
     """The organiser's own wording (the row, or just ``what`` of it), None for the default;
     ``event`` for pages per event."""
-    return db.session.scalar(_stored_query(event is not None, what), {
-        "network_id": network.id, "kind": kind, "event_id": event.id if event is not None else None})
+    query = _stored_query(event is not None, what)
+    parameters = {"network_id": network.id, "kind": kind, "event_id": event.id if event is not None else None}
+    if what is LegalText:
+        return db.session.scalar(query, parameters)
+    # A column only: straight on the session's connection, without the ORM's result machinery
+    # (every registration asks, for the privacy notice's version); what is pending is written
+    # first, as the ORM's query would (a text saved in this transaction counts).
+    db.session.flush()
+    return db.session.connection().execute(query, parameters).scalar()
 
 
 @cache

@@ -64,22 +64,12 @@ def queue_email(to: str, subject: str, text: str, html: str | None = None,
     """Add an e-mail to the outbox in the caller's transaction; it is sent after the commit."""
     if (event is not None and event.id is None) or (registration is not None and registration.id is None):
         db.session.flush()
-    message = OutboxMessage(**_outbox_values(
+    message = OutboxMessage(**outbox_values(
         RenderedEmail(to, subject, text, html, tuple(attachments)),
         event.id if event is not None else None, registration.id if registration is not None else None))
     db.session.add(message)
-    _remember_for_inline_delivery(message)
+    remember_for_inline_delivery(message)
     return message
-
-
-def _outbox_values(email: RenderedEmail, event_id: int | None, registration_id: int | None) -> dict:
-    return dict(
-        to_address=_one_line(email.to, 254), subject=_one_line(email.subject, 300), text_body=email.text,
-        html_body=email.html,
-        attachments=[{"filename": _one_line(a.filename, 100), "content_type": a.content_type,
-                      "data": base64.b64encode(a.data).decode("ascii")} for a in email.attachments],
-        event_id=event_id, registration_id=registration_id, status=OutboxStatus.queued, next_attempt_at=utcnow(),
-    )
 
 
 @dataclass(frozen=True)
@@ -114,12 +104,17 @@ def queue_rendered(email: RenderedEmail, event: Event | None = None,
     return queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, registration)
 
 
-def insert_rendered(email: RenderedEmail, event_id: int, registration_id: int) -> None:
-    """``queue_rendered`` as one INSERT on the session's connection, for callers that write their
-    rows without the ORM's unit of work (``registering``: the busiest request there is)."""
-    message_id = db.session.connection().execute(
-        _OUTBOX_INSERT, _outbox_values(email, event_id, registration_id)).inserted_primary_key[0]
-    _remember_for_inline_delivery(message_id)
+def outbox_values(email: RenderedEmail, event_id: int | None, registration_id: int | None = None) -> dict:
+    """An outbox row's columns, for callers that write their rows without the ORM's unit of work
+    (``registering``: the busiest request there is); after the INSERT they call
+    ``remember_for_inline_delivery`` with the row's id."""
+    return dict(
+        to_address=_one_line(email.to, 254), subject=_one_line(email.subject, 300), text_body=email.text,
+        html_body=email.html,
+        attachments=[{"filename": _one_line(a.filename, 100), "content_type": a.content_type,
+                      "data": base64.b64encode(a.data).decode("ascii")} for a in email.attachments],
+        event_id=event_id, registration_id=registration_id, status=OutboxStatus.queued, next_attempt_at=utcnow(),
+    )
 
 
 def queue_from_template(name: str, to: str, attachments: Sequence[Attachment] = (),
@@ -130,11 +125,7 @@ def queue_from_template(name: str, to: str, attachments: Sequence[Attachment] = 
     return queue_rendered(email, event, registration)
 
 
-#: Built once: a statement object keeps its cache key.
-_OUTBOX_INSERT = OutboxMessage.__table__.insert()
-
-
-def _remember_for_inline_delivery(message: OutboxMessage | int) -> None:
+def remember_for_inline_delivery(message: OutboxMessage | int) -> None:
     try:
         g.setdefault("outbox_queued", []).append(message)
     except RuntimeError:  # no app context: a worker or script will send it

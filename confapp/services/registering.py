@@ -9,9 +9,7 @@ meanwhile, the e-mail is made again for what was taken. ``benchmarks/registratio
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cache
-
-from sqlalchemy import Insert, insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from confapp.extensions import db
@@ -19,10 +17,11 @@ from confapp.models import (Assignment, ConsentRecord, Event, Preference, Progra
                             RegistrationHistory, RegistrationStatus, new_token, utcnow)
 from confapp.services import legal, seats
 from confapp.services.choices import normalised
-from confapp.services.mail import RenderedEmail, insert_rendered, queue_from_template
+from confapp.services.mail import RenderedEmail, outbox_values, queue_from_template, remember_for_inline_delivery
 from confapp.services.registration import (ATTENDEE, add_wishes, attendee_email, chosen_workshops, give_seat,
                                            history_values, record_history, send_to_attendee)
-from confapp.services.registration_lookup import manage_url, waitlist_position
+from confapp.services.registration_lookup import manage_url, waitlist_place_of_newest
+from confapp.services.registration_rows import NewRows, insert_rows
 from confapp.services.registration_rules import RegistrationClosed, RegistrationData, registration_problems
 
 
@@ -189,26 +188,23 @@ class _Draft:
         Runs under the lock: the registration time is stamped now, so the waitlist's order is
         the order of the lock, and a waitlisted registration's e-mail gets the place that makes.
         """
-        connection = db.session.connection()
-        registration = self.registration
+        registration, new = self.registration, self.new
         registration.created_at = utcnow()
-        registration.id = registration_id = connection.execute(
-            _insert(Registration), _columns(registration)).inserted_primary_key[0]
-        new = self.new
-        for model, rows in (
-                (Preference, [_columns(wish) for wish in registration.preferences]),
-                (Assignment, [_columns(seat) for seat in registration.assignments]),
-                (ConsentRecord, [legal.consent_values(kind, new.consent_version) for kind in _consents_given(new)]),
-                (RegistrationHistory, _outcome_history(registration, self.waiting, None, new.actor))):
-            if rows:
-                connection.execute(_insert(model), [dict(row, registration_id=registration_id) for row in rows])
-        insert_rendered(self._email_with_place(), registration.event_id, registration_id)
+        rows = NewRows(_columns(registration), (
+            (Preference.__table__, [_columns(wish) for wish in registration.preferences]),
+            (Assignment.__table__, [_columns(seat) for seat in registration.assignments]),
+            (ConsentRecord.__table__, [legal.consent_values(kind, new.consent_version)
+                                       for kind in _consents_given(new)]),
+            (RegistrationHistory.__table__, _outcome_history(registration, self.waiting, None, new.actor))),
+            outbox_values(self._email_with_place(), registration.event_id))
+        registration_id, message_id = insert_rows(db.session.connection(), rows)
+        remember_for_inline_delivery(message_id)
         return registration_id
 
     def _email_with_place(self) -> RenderedEmail:
         if self.seats.event:
             return self.email
-        place = str(waitlist_position(self.registration))
+        place = str(waitlist_place_of_newest(self.registration))
         return replace(self.email, subject=self.email.subject.replace(_PLACE_MARK, place),
                        text=self.email.text.replace(_PLACE_MARK, place),
                        html=self.email.html and self.email.html.replace(_PLACE_MARK, place))
@@ -216,12 +212,6 @@ class _Draft:
 
 #: Stands for the waitlist place in an e-mail made before the lock (no e-mail has it otherwise).
 _PLACE_MARK = "\u2063WARTELISTENPLATZ\u2063"
-
-
-@cache
-def _insert(model) -> Insert:
-    """Built once: a statement object keeps its cache key, which costs more to make than the INSERT."""
-    return insert(model.__table__)
 
 
 def _columns(instance) -> dict:
