@@ -33,7 +33,7 @@ PARTS = {
     "for_seats": "draft and e-mail rendered",
     "begin_before_lock": "locking and seats",
     "lock_loaded_event": "locking and seats",
-    "_take_seats": "locking and seats",
+    "take_seats": "locking and seats",
     "insert": "rows written",
     "commit": "commit",
     "redirect": "answer (redirect)",
@@ -79,7 +79,7 @@ def count_calls(database_url: str, count: int, top: int, part_shown: str | None 
             if part_shown in (None, part):
                 functions[f"{Path(code.co_filename).name}:{code.co_name}"] += 1
             if callers_of == code.co_name:
-                caller = frame.f_back.f_back.f_code if frame.f_back and frame.f_back.f_back else code
+                caller = frame.f_back.f_code if frame.f_back else code
                 callers[f"{Path(caller.co_filename).name}:{caller.co_name}"] += 1
         elif event == "return" and stack:
             stack.pop()
@@ -97,7 +97,7 @@ def count_calls(database_url: str, count: int, top: int, part_shown: str | None 
     for function, calls in functions.most_common(top):
         print(f"  {calls / count:8,.1f}  {function}")
     if callers_of:
-        print(f"  {callers_of} called from two frames up (calls per registration):")
+        print(f"  {callers_of} called from (calls per registration):")
         for function, calls in callers.most_common(top):
             print(f"  {calls / count:8,.1f}  {function}")
 

@@ -96,11 +96,10 @@ def _register(event: Event, new: _NewRegistration, look_first: bool = False) -> 
     if existing is not None:
         seats.lock_loaded_event(event)
         return _register_existing(event, new, existing)
-    if draft.seats.event:  # a seat is likely: the UPDATE that takes it locks the event too
-        taken = _take_seats(event, draft.items, locking=True)
-    else:  # likely full: lock first, then try (a cancellation may have freed a seat)
+    if not draft.seats.event:  # likely full: lock first, and read whether a cancellation freed a seat
         seats.lock_loaded_event(event)
-        taken = _take_seats(event, draft.items)
+    # Else a seat is likely: the statement that takes it locks the event too.
+    taken = _Seats(*seats.take_seats(event, draft.items, locked=not draft.seats.event))
     if taken != draft.seats:
         draft = draft.for_seats(taken)
     registration_id = draft.insert()
@@ -132,7 +131,7 @@ def _register_existing(event: Event, new: _NewRegistration, existing: Registrati
         items = chosen_workshops(registration)
         # The waitlist is in order of registration: the order of this lock.
         registration.created_at = utcnow()
-        waiting = _apply_outcome(registration, items, _take_seats(event, items))
+        waiting = _apply_outcome(registration, items, _Seats(*seats.take_seats(event, items, locked=True)))
         db.session.add_all(RegistrationHistory(registration=registration, **values)
                            for values in _outcome_history(registration, waiting, previous, new.actor))
         send_to_attendee(registration, "registered", waiting=waiting)
@@ -253,15 +252,6 @@ class _Seats:
 
     event: bool
     workshops: tuple[bool, ...]
-
-
-def _take_seats(event: Event, items: list[ProgramItem], *, locking: bool = False) -> _Seats:
-    """Take the event's seat and then, with it, each workshop's; what was free. With ``locking``
-    the event is locked on the way (``seats.lock_and_take_event_seat``), else it is locked already."""
-    take_event_seat = seats.lock_and_take_event_seat if locking else seats.take_event_seat
-    if not take_event_seat(event):
-        return _Seats(False, tuple(False for _ in items))
-    return _Seats(True, tuple(seats.take_item_seat(item) for item in items))
 
 
 def _apply_outcome(registration: Registration, items: list[ProgramItem], taken: _Seats) -> list[ProgramItem]:

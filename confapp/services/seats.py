@@ -3,7 +3,7 @@
 Every change of seats happens inside a transaction that holds the event's lock: on PostgreSQL its
 row lock (``SELECT … FOR NO KEY UPDATE``, or the seat UPDATE itself), on SQLite the database's
 write lock (``BEGIN IMMEDIATE``). Most callers start it with ``lock_event``; registering, the
-busiest, with ``begin_before_lock`` and ``lock_loaded_event`` or ``lock_and_take_event_seat``.
+busiest, with ``begin_before_lock``, then ``lock_loaded_event`` or ``take_seats`` (which locks as it takes).
 Seats are then taken with a conditional ``UPDATE … WHERE seats_taken < capacity``, so the
 database decides, and the check constraints on both tables are the last guard.
 Callers (registration, assignment, check-in) keep waitlist order right because only one of them
@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Update, bindparam, or_, select, update
+from sqlalchemy import TextClause, Update, bindparam, or_, select, text, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from confapp.database import begin_write
 from confapp.extensions import db
@@ -48,14 +49,19 @@ def begin_before_lock() -> None:
 
 
 def lock_loaded_event(event: Event) -> None:
-    """Lock ``event``'s row in a transaction from ``begin_before_lock``; its seat counts are read afresh.
+    """Lock ``event``'s row in a transaction from ``begin_before_lock``; its seat count, capacity
+    and status are read afresh (on PostgreSQL by the lock's own query, on SQLite when next used).
 
     On SQLite the transaction holds the database's write lock already.
     """
-    if _on_postgresql() and db.session.connection().execute(
-            _EVENT_ROW_LOCK, {"event_id": event.id}).scalar() is None:
+    if not _on_postgresql():
+        db.session.expire(event, ["seats_taken", "capacity", "status"])
+        return
+    row = db.session.connection().execute(_EVENT_ROW_LOCK, {"event_id": event.id}).one_or_none()
+    if row is None:
         raise LookupError(f"event {event.id} does not exist")
-    db.session.expire(event, ["seats_taken", "capacity", "status"])
+    for key, value in row._mapping.items():
+        set_committed_value(event, key, value)
 
 
 def _row_lock(query):
@@ -71,8 +77,8 @@ def _on_postgresql() -> bool:
 
 
 #: ``lock_loaded_event``'s lock (see ``_row_lock``), built once: every registration takes it.
-_EVENT_ROW_LOCK = (select(Event.__table__.c.id).where(Event.__table__.c.id == bindparam("event_id"))
-                   .with_for_update(key_share=True))
+_EVENT_ROW_LOCK = (select(*(Event.__table__.c[key] for key in ("seats_taken", "capacity", "status")))
+                   .where(Event.__table__.c.id == bindparam("event_id")).with_for_update(key_share=True))
 
 
 @cache
@@ -108,19 +114,56 @@ def take_event_seat(event: Event) -> bool:
     return taken
 
 
-def lock_and_take_event_seat(event: Event) -> bool:
-    """``lock_loaded_event`` and ``take_event_seat`` in one, in a transaction from ``begin_before_lock``.
+def take_seats(event: Event, items: list[ProgramItem], *, locked: bool) -> tuple[bool, tuple[bool, ...]]:
+    """The event's seat and, with it, each item's, in a transaction from ``begin_before_lock``:
+    whether the event's was free, and each item's.
 
-    On PostgreSQL the UPDATE that takes a free seat locks the event's row itself, which saves a
-    query. An UPDATE that finds the event full locks nothing: then the row is locked on its own
-    and the seat tried once more, since a cancellation may have freed one meanwhile.
+    ``locked`` when the caller holds the event's lock (``lock_loaded_event``, which read the seat
+    count: a full event is not tried). Otherwise, on PostgreSQL, the statement that takes a free
+    seat takes the event's row lock as it does; if the event was full it locks nothing, so the
+    row is locked on its own and the seat tried once more (a cancellation may have freed one).
     """
-    if take_event_seat(event):
-        return True
-    if not _on_postgresql():  # SQLite holds the write lock already: full is full
-        return False
-    lock_loaded_event(event)
-    return take_event_seat(event)
+    full = (False, tuple(False for _ in items))
+    if locked and not event_has_room(event):
+        return full
+    if _on_postgresql():
+        taken = _take_in_one_statement(event, items)
+        if taken is None and not locked:
+            lock_loaded_event(event)
+            return take_seats(event, items, locked=True)
+        return taken or full
+    if not take_event_seat(event):  # SQLite holds the write lock already: full is full
+        return full
+    return True, tuple(take_item_seat(item) for item in items)
+
+
+def _take_in_one_statement(event: Event, items: list[ProgramItem]) -> tuple[bool, tuple[bool, ...]] | None:
+    """PostgreSQL: the event's seat and, if it was free, the items' in one round trip; None if
+    the event was full."""
+    event_taken, taken_ids = db.session.connection().execute(
+        _seats_statement(len(items)), {"event_id": event.id, **{f"item_{n}": item.id for n, item in enumerate(items)}}
+    ).one()
+    _reload(event)
+    for item in items:
+        _reload(item)
+    if not event_taken:
+        return None
+    return True, tuple(item.id in taken_ids for item in items)
+
+
+@cache
+def _seats_statement(items: int) -> TextClause:
+    """Built once per number of items. The items' UPDATE sees the event's through its RETURNING:
+    without the event's seat no item's is taken."""
+    has_room = "(capacity IS NULL OR seats_taken < capacity)"
+    event_seat = (f"event_seat AS (UPDATE event SET seats_taken = seats_taken + 1 "
+                  f"WHERE id = :event_id AND {has_room} RETURNING id)")
+    if not items:
+        return text(f"WITH {event_seat} SELECT EXISTS (SELECT FROM event_seat), ARRAY[]::integer[]")
+    ids = ", ".join(f":item_{number}" for number in range(items))
+    return text(f"WITH {event_seat}, item_seats AS (UPDATE program_item SET seats_taken = seats_taken + 1 "
+                f"WHERE id IN ({ids}) AND {has_room} AND EXISTS (SELECT FROM event_seat) RETURNING id) "
+                f"SELECT EXISTS (SELECT FROM event_seat), ARRAY(SELECT id FROM item_seats)")
 
 
 def free_event_seat(event: Event) -> None:
