@@ -147,6 +147,36 @@ def test_direct_mode_shows_free_seats_and_puts_the_attendee_on_a_full_workshops_
     assert "Warteliste für" in manage
 
 
+def test_a_new_registrations_rows_carry_every_default_the_models_give(client, app_context):
+    """Registering writes its rows without the ORM (on PostgreSQL in one statement), so the
+    models' defaults are filled in by hand: each stored row must have them all."""
+    event = make_event(mode="direct")
+    slot = event.choice_slots[0]
+    register(client, event, 1, choices={f"choice_{slot.id}_1": str(item(event, "Gespräche mit Eltern").id)})
+
+    registration = registration_of("anna1@example.org")
+    [seat] = registration.assignments
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.registration_id == registration.id))
+    rows = [registration, seat, message, *registration.preferences, *registration.history,
+            *db.session.scalars(select(ConsentRecord).where(ConsentRecord.registration_id == registration.id))]
+    assert {type(row).__name__ for row in rows} >= {"Registration", "Assignment", "OutboxMessage", "Preference",
+                                                   "RegistrationHistory", "ConsentRecord"}
+    for row in rows:
+        for column in type(row).__table__.columns:
+            default = column.default
+            if default is None or column.primary_key:
+                continue
+            stored = getattr(row, column.key)
+            if default.is_scalar:
+                assert stored is not None, (type(row).__name__, column.key)
+            else:
+                assert stored not in (None, ""), (type(row).__name__, column.key)
+    assert len(registration.badge_token) >= 32 and registration.badge_token != registration.manage_token
+    assert message.last_error == "" and message.attempts <= 1  # sent at once on the embedded default
+    assert not seat.locked and seat.source.value == "direct"
+    assert [entry.action for entry in registration.history] == ["registered"]
+
+
 def test_a_full_event_waitlists_and_a_cancellation_promotes_the_next_who_is_told_by_email(client, app, app_context):
     event = make_event(mode="ranked", capacity=1)
     register(client, event, 1)
