@@ -53,6 +53,9 @@ def _insert_in_one_statement(connection: Connection, rows: NewRows) -> tuple[int
                 for table, children in rows.children if children),
               (OutboxMessage.__table__, [_with_defaults(OutboxMessage.__table__, rows.email, pointing=True)])]
     shape = tuple((table, tuple(children[0]), len(children)) for table, children in tables)
+    for (table, keys, _count), (_table, children) in zip(shape, tables):
+        if any(tuple(row) != keys for row in children):  # one statement, one column list per table
+            raise ValueError(f"rows of {table.name} with different columns")
     parameters = {f"t{number}_{row_number}_{key}": value
                   for number, (_table, children) in enumerate(tables)
                   for row_number, row in enumerate(children) for key, value in row.items()}
@@ -70,10 +73,12 @@ def _with_defaults(table: Table, values: dict, pointing: bool = False) -> dict:
     for column in table.columns:
         default = column.default
         if column.key not in row and default is not None and not column.primary_key:
-            if default.is_callable:
+            if default.is_callable:  # zero-argument functions (SQLAlchemy wraps them to take a context)
                 row[column.key] = default.arg(None)
             elif default.is_scalar:
                 row[column.key] = default.arg
+            else:  # a SQL expression or a sequence: Core's INSERT would run it, this one cannot
+                raise NotImplementedError(f"{table.name}.{column.key}: default {default!r}")
     return row
 
 
