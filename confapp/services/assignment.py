@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, ProgramItem, Registration,
@@ -246,7 +246,11 @@ def notify_assigned(event: Event, actor: str = "system") -> int:
 
 
 def set_locked(event: Event, assignment_id: int, locked: bool, actor: str = "system") -> Assignment:
-    """Lock a seat (kept by every re-optimisation) or unlock it; only seats of this event."""
+    """Lock a seat (kept by every re-optimisation) or unlock it; only seats of this event.
+
+    Under the event's lock, like every change of seats: a re-optimisation running at the same
+    time would otherwise replace the seat between reading and changing it."""
+    event = event_seats.lock_event(event)
     assignment = db.session.scalar(select(Assignment).join(Registration)
                                    .where(Assignment.id == assignment_id, Registration.event_id == event.id,
                                           Registration.status == RegistrationStatus.confirmed))
@@ -261,22 +265,14 @@ def set_locked(event: Event, assignment_id: int, locked: bool, actor: str = "sys
     return assignment
 
 
-def _take_seat(item_id: int) -> bool:
-    """Take one seat if one is free; the database decides, so concurrent requests cannot overbook."""
-    taken = db.session.execute(
-        update(ProgramItem)
-        .where(ProgramItem.id == item_id,
-               or_(ProgramItem.capacity.is_(None), ProgramItem.seats_taken < ProgramItem.capacity))
-        .values(seats_taken=ProgramItem.seats_taken + 1))
-    return taken.rowcount == 1
-
-
 def assign_by_hand(event: Event, registration_id: int, item_id: int, actor: str = "system") -> Assignment:
     """Seat one confirmed attendee in a workshop by hand; the seat is locked against re-optimisation.
 
     A seat the attendee had in the same slot is given back. Refuses a full workshop and a topic the
-    attendee already has in another slot.
+    attendee already has in another slot. Under the event's lock, so that the attendee cannot
+    cancel (and give back their seats) between the check and the new seat.
     """
+    event = event_seats.lock_event(event)
     registration = db.session.scalar(select(Registration).where(
         Registration.id == registration_id, Registration.event_id == event.id,
         Registration.status == RegistrationStatus.confirmed))
@@ -295,7 +291,7 @@ def assign_by_hand(event: Event, registration_id: int, item_id: int, actor: str 
         seat.locked, seat.source = True, AssignmentSource.manual
         db.session.commit()
         return seat
-    if not _take_seat(item.id):
+    if not event_seats.take_item_seat(item):
         db.session.rollback()
         raise AssignmentError(f"„{item.title}“ ist voll. Geben Sie zuerst einen Platz frei "
                               "oder erhöhen Sie die Kapazität.")
@@ -305,9 +301,7 @@ def assign_by_hand(event: Event, registration_id: int, item_id: int, actor: str 
         registration.history.append(RegistrationHistory(action="assigned", actor=actor,
                                                         note=f"{item.slot.label}: {item.title} (von Hand)"))
     else:
-        db.session.execute(update(ProgramItem)
-                           .where(ProgramItem.id == seat.program_item_id, ProgramItem.seats_taken > 0)
-                           .values(seats_taken=ProgramItem.seats_taken - 1))
+        event_seats.free_item_seat(items[seat.program_item_id])
         registration.history.append(RegistrationHistory(
             action="moved", actor=actor,
             note=f"{item.slot.label}: {items[seat.program_item_id].title} → {item.title} (von Hand)"))
