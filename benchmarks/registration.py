@@ -21,7 +21,10 @@ E-mails are queued in the outbox with each registration (as always) but not sent
     python benchmarks/registration.py [--seconds 20] [--clients 32] [--rate 100] [--only sqlite|postgresql]
     BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/bench_registration python benchmarks/registration.py
 
-Target on a 2-core machine: >= 100 registrations/s with p95 <= 150 ms.
+Target on a 2-core machine: >= 100 registrations/s with p95 <= 150 ms. Read as: the first run
+reaches at least 100/s, and at 100/s offered (the second run) p95 stays within 150 ms. The first
+run's p95 cannot say it: with 32 clients always waiting, p95 <= 150 ms would need more than
+about 213/s (Little's law), whatever each registration costs.
 """
 from __future__ import annotations
 
