@@ -1,10 +1,11 @@
 """The event and program editor through the back office: create, edit, publish, duplicate, validations."""
 from datetime import timedelta
 
-from tests.conftest import post_form, sign_in
+from tests.conftest import outbox_messages, post_form, sign_in
 from tests.manage_helpers import ANHALT, BASE, EVENT, event_named, registrations_of, workshops
+from tests.registration_support import form_data, item, make_event
 from confapp.extensions import db
-from confapp.models import EventStatus
+from confapp.models import EventStatus, RegistrationStatus
 from confapp.services import accounts
 
 NEW_EVENT = {"title": "Netzwerktreffen Herbst", "slug": "netzwerktreffen-herbst", "subtitle": "",
@@ -70,6 +71,36 @@ def test_capacity_cannot_drop_below_confirmed_registrations(client, demo, app_co
     assert "die Kapazität kann nicht darunter sinken" in response.get_data(as_text=True)
     saved = post_form(client, f"{BASE}/bearbeiten", _form_of(event, title="Stark für Familien 2"))
     assert saved.status_code == 302 and event_named().title == "Stark für Familien 2"
+
+
+def test_a_larger_capacity_moves_the_waitlist_up_in_order_and_tells_who_moved_up(
+        client, other_client, app, demo, app_context):
+    sign_in(client, ANHALT)
+    event = event_named()
+    full = post_form(client, f"{BASE}/bearbeiten", _form_of(event, capacity=str(event.seats_taken)))
+    assert full.status_code == 302
+    for number in (1, 2):  # the event is full: both wait
+        post_form(other_client, f"/e/{EVENT}/anmelden", form_data(event_named(), number))
+    waiting = sorted((r for r in registrations_of() if r.status == RegistrationStatus.waitlisted),
+                     key=lambda r: (r.created_at, r.id))
+    assert {"anna1@example.org", "anna2@example.org"} <= {r.email for r in waiting}
+    first, after = waiting[0], waiting[1:]
+
+    response = post_form(client, f"{BASE}/bearbeiten", _form_of(event_named(), capacity=str(event_named().seats_taken + 1)),
+                         follow_redirects=True)
+
+    assert f"{first.full_name} ist von der Warteliste nachgerückt" in response.get_data(as_text=True)
+    status = {r.id: r.status for r in registrations_of()}
+    assert status[first.id] == RegistrationStatus.confirmed
+    assert all(status[r.id] == RegistrationStatus.waitlisted for r in after)
+    assert event_named().seats_taken == event_named().capacity
+    told = outbox_messages(app)[-1]
+    assert told["To"] == first.email and told["Subject"].startswith("Ein Platz ist frei geworden")
+
+    unchanged = post_form(client, f"{BASE}/bearbeiten", _form_of(event_named(), title="Stark für Familien 2"),
+                          follow_redirects=True)
+    assert "nachgerückt" not in unchanged.get_data(as_text=True)
+    assert all(r.status == RegistrationStatus.waitlisted for r in registrations_of() if r.id in {w.id for w in after})
 
 
 def test_publish_close_archive_and_the_public_list(client, demo, app_context):
@@ -160,6 +191,26 @@ def test_workshop_capacity_above_the_room_is_warned_and_below_seats_refused(clie
     talk = post_form(client, f"{BASE}/programm/punkt/neu", _item_form(workshop, kind="talk", title="Grußwort",
                                                                      room_id="0", capacity="20"))
     assert "Nur Workshops und Thementische haben Plätze" in talk.get_data(as_text=True)
+
+
+def test_more_seats_in_a_full_workshop_move_its_waitlist_up_in_order(client, other_client, app, app_context):
+    event = make_event(capacity=None, workshop_capacity=1, mode="direct")
+    accounts.grant_role("orga@example.org", "testnetz", "organiser", password="ein-langes-passwort-2024")
+    db.session.commit()
+    workshop = item(event, "Gespräche mit Eltern")
+    choice = {f"choice_{workshop.slot_id}_1": str(workshop.id)}
+    for number in (1, 2, 3):  # one seat: the second and third wait for it, in this order
+        post_form(other_client, "/e/fachtag/anmelden", form_data(event, number, choices=choice))
+    sign_in(client, "orga@example.org", "ein-langes-passwort-2024")
+
+    response = post_form(client, f"/manage/e/fachtag/programm/punkt/{workshop.id}",
+                         _item_form(workshop, capacity="2", room_id="0"), follow_redirects=True)
+
+    assert "Anna Muster2 ist von der Warteliste nachgerückt" in response.get_data(as_text=True)
+    seats = {r.email: [a.program_item_id for a in r.assignments] for r in registrations_of("fachtag")}
+    assert seats == {"anna1@example.org": [workshop.id], "anna2@example.org": [workshop.id], "anna3@example.org": []}
+    told = outbox_messages(app)[-1]
+    assert told["To"] == "anna2@example.org" and told["Subject"].startswith("Ein Platz ist frei geworden")
 
 
 def test_slot_must_lie_inside_the_event_and_items_with_wishes_stay(client, demo, app_context):

@@ -12,7 +12,7 @@ from confapp.manage import bp
 from confapp.manage.event_forms import ConfirmForm, DuplicateForm, EventForm
 from confapp.manage.helpers import attach_errors
 from confapp.models import ChoiceMode, EventStatus
-from confapp.services import access, event_editor
+from confapp.services import access, event_editor, registration_admin
 from confapp.services.event_editor import EditorError, EventDetails
 
 
@@ -61,11 +61,13 @@ def edit_event(slug: str):
         form.choice_mode.data = event.choice_mode.value
     if form.validate_on_submit():
         try:
-            event_editor.update_event(current_user, event, _details(form))
+            promoted = event_editor.update_event(current_user, event, _details(form))
         except EditorError as error:
             attach_errors(form, error)
         else:
             flash(_("Die Änderungen sind gespeichert."), "success")
+            if promoted:
+                flash(registration_admin.promoted_notice(promoted), "success")
             return redirect(url_for("manage.event_overview", slug=event.slug))
     return render_template("manage/event_form.html", form=form, network=event.network, event=event), \
         422 if form.errors else 200

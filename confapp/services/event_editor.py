@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from confapp.extensions import db
 from confapp.models import (ChoiceMode, Event, EventStatus, ItemLeader, Network, ProgramItem, Registration,
                             RegistrationStatus, Room, Slot, Speaker, User)
-from confapp.services import audit
+from confapp.services import audit, registration_admin
 from confapp.services.event_file import SLUG_CHARS
 from confapp.services.retention import default_retention_date
 
@@ -121,14 +121,16 @@ def create_event(actor: User, network: Network, details: EventDetails) -> Event:
     return event
 
 
-def update_event(actor: User, event: Event, details: EventDetails) -> Event:
-    """Change the event's details; the program stays."""
+def update_event(actor: User, event: Event, details: EventDetails) -> list[Registration]:
+    """Change the event's details; the program stays. A larger capacity fills from the waitlist:
+    returns who moved up (told by e-mail)."""
     _check_details(details, event)
+    capacity_before = event.capacity
     changed = [FIELD_LABELS[name] for name, value in vars(details).items() if getattr(event, name) != value]
     _apply(event, details)
     audit.record(actor, "event.updated", f"Angaben geändert: {', '.join(changed) or 'nichts'}.", event=event)
     db.session.commit()
-    return event
+    return registration_admin.after_capacity_change(actor, event, capacity_before, event.capacity)
 
 
 def set_status(actor: User, event: Event, status: EventStatus) -> Event:

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from confapp.extensions import db
 from confapp.models import (Assignment, Event, ItemKind, ItemLeader, Membership, Preference, ProgramItem, Role,
                             Room, Slot, Speaker, User)
-from confapp.services import audit
+from confapp.services import audit, registration_admin
 from confapp.services.event_editor import EditorError, leader_ids
 
 
@@ -209,9 +209,11 @@ def _capacity_warnings(item: ProgramItem) -> list[str]:
 
 
 def save_item(actor: User, event: Event, item: ProgramItem | None, details: ItemDetails) -> tuple[ProgramItem, list[str]]:
-    """Create or change a program item. Returns the item and warnings (saved anyway)."""
+    """Create or change a program item. Returns the item and notes for the organiser: warnings
+    (saved anyway), and who moved up from the waitlist if the item got more seats."""
     slot, room = _check_item(event, item, details)
     created = item is None
+    capacity_before = None if created else item.capacity
     if item is None:
         item = ProgramItem(seats_taken=0, position=len(slot.items))
     if item not in slot.items:
@@ -241,7 +243,11 @@ def save_item(actor: User, event: Event, item: ProgramItem | None, details: Item
     audit.record(actor, "item.created" if created else "item.updated",
                  f"Programmpunkt „{item.title}“ ({slot.label}) gespeichert.", event=event)
     db.session.commit()
-    return item, _capacity_warnings(item)
+    notes = _capacity_warnings(item)
+    promoted = registration_admin.after_capacity_change(actor, event, capacity_before, item.capacity)
+    if promoted:
+        notes.append(registration_admin.promoted_notice(promoted))
+    return item, notes
 
 
 def delete_item(actor: User, event: Event, item: ProgramItem) -> None:

@@ -69,6 +69,25 @@ def promote(actor: User, event: Event) -> list[Registration]:
     return promoted
 
 
+def after_capacity_change(actor: User, event: Event, before: int | None, after: int | None) -> list[Registration]:
+    """A larger capacity (of the event or a workshop) fills from the waitlists in order, as a
+    cancellation does; everyone who moves up is told by e-mail. Returns them."""
+    if before is None or (after is not None and after <= before):
+        return []
+    promoted = registration.promote_from_waitlist(event, by=actor.email)
+    if promoted:
+        _logged(actor, event, "waitlist.promoted",
+                f"Mehr Plätze: {len(promoted)} Person(en) von der Warteliste nachgerückt.")
+    return promoted
+
+
+def promoted_notice(promoted: list[Registration]) -> str:
+    """What the organiser is told after a change that moved people up."""
+    if len(promoted) == 1:
+        return f"{promoted[0].full_name} ist von der Warteliste nachgerückt und wurde per E-Mail benachrichtigt."
+    return f"{len(promoted)} Personen sind von der Warteliste nachgerückt und wurden per E-Mail benachrichtigt."
+
+
 def move(actor: User, reg: Registration, item: ProgramItem, override_capacity: bool = False) -> None:
     """Put a confirmed attendee into ``item``. A full workshop refuses, unless the organiser
     explicitly overrides: then the workshop gets one more seat first, and the log says so."""
