@@ -4,6 +4,7 @@ from datetime import timedelta
 from tests.conftest import outbox_messages, post_form, sign_in
 from tests.manage_helpers import ANHALT, BASE, EVENT, event_named, registrations_of, workshops
 from tests.registration_support import form_data, item, make_event
+from tests.pdf_helpers import all_text
 from confapp.extensions import db
 from confapp.models import EventStatus, RegistrationStatus
 from confapp.services import accounts
@@ -101,6 +102,23 @@ def test_a_larger_capacity_moves_the_waitlist_up_in_order_and_tells_who_moved_up
                           follow_redirects=True)
     assert "nachgerückt" not in unchanged.get_data(as_text=True)
     assert all(r.status == RegistrationStatus.waitlisted for r in registrations_of() if r.id in {w.id for w in after})
+
+
+def test_teaching_units_are_set_in_the_editor_and_printed_on_the_certificates(client, demo, app_context):
+    sign_in(client, ANHALT)
+    for bad in ("0", "101", "acht"):
+        refused = post_form(client, f"{BASE}/bearbeiten", _form_of(event_named(), teaching_units=bad))
+        assert refused.status_code == 422 and "Bitte" in refused.get_data(as_text=True)
+        assert event_named().teaching_units is None
+
+    saved = post_form(client, f"{BASE}/bearbeiten", _form_of(event_named(), teaching_units="8"))
+
+    assert saved.status_code == 302 and event_named().teaching_units == 8
+    assert 'value="8"' in client.get(f"{BASE}/bearbeiten").get_data(as_text=True)
+    certificates = client.get(f"{BASE}/dokumente/teilnahmebescheinigungen.pdf?basis=confirmed")
+    assert "Umfang: 8 Unterrichtseinheiten zu je 45 Minuten." in " ".join(all_text(certificates.data).split())
+    post_form(client, f"{BASE}/bearbeiten", _form_of(event_named(), teaching_units=""))
+    assert event_named().teaching_units is None
 
 
 def test_publish_close_archive_and_the_public_list(client, demo, app_context):

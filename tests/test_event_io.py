@@ -19,7 +19,7 @@ def network(app_context):
 def event_file(**changes) -> dict:
     data = {
         "network": "anhalt-bitterfeld", "slug": "stark-fuer-familien", "title": "Stark für Familien",
-        "subtitle": "Fachtagung", "status": "published", "capacity": 200,
+        "subtitle": "Fachtagung", "status": "published", "capacity": 200, "teaching_units": 6,
         "starts_at": "2024-06-05T09:00", "ends_at": "2024-06-05T16:00", "timezone": "Europe/Berlin",
         "venue": {"name": "Berufsbildende Schule Bitterfeld", "address": "Bitterfeld"},
         "registration": {"opens_at": "2024-04-01T08:00", "closes_at": "2024-05-29T23:59",
@@ -53,6 +53,7 @@ def test_import_creates_the_event_with_its_program(cli, network, tmp_path):
     assert [(w.title, w.capacity, w.room.name) for w in workshops] == [
         ("Kinderschutz in der Kita", 25, "Raum 101"), ("Häusliche Gewalt", 20, "Raum 102")]
     assert event.slots[0].items[0].speakers[0].name == "Dr. A"
+    assert event.teaching_units == 6
 
 
 def test_export_then_import_round_trips(cli, network, tmp_path):
@@ -66,6 +67,7 @@ def test_export_then_import_round_trips(cli, network, tmp_path):
     assert "Aktualisiert" in again.output
     db.session.expire_all()
     assert export_event(db.session.query(Event).one()) == exported
+    assert exported["teaching_units"] == 6
     assert exported["slots"][1]["items"][0] == {"kind": "workshop", "title": "Kinderschutz in der Kita",
                                                 "room": "Raum 101", "capacity": 25, "abstract": "Anhaltspunkte erkennen"}
 
@@ -160,6 +162,7 @@ def test_an_update_with_problems_changes_nothing(cli, network, tmp_path):
     (json.dumps(event_file(slug="Stark für Familien")), "slug: darf nur Kleinbuchstaben"),
     (json.dumps(event_file(title="x" * 201)), "title: ist zu lang (201 Zeichen, höchstens 200)"),
     (json.dumps(event_file(capacity=True)), "capacity: muss eine ganze Zahl"),
+    (json.dumps(event_file(teaching_units=101)), "teaching_units: muss eine ganze Zahl von 1 bis 100"),
     (json.dumps(event_file(starts_at="2024-06-05T09:00+02:00")), "ohne Zeitzone angeben"),
 ])
 def test_import_explains_what_is_wrong(network, raw, message):

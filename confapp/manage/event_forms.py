@@ -60,6 +60,8 @@ class EventForm(GermanParseErrors, FlaskForm):
         NumberRange(min=1, max=5, message=_l("Bitte eine Zahl von 1 bis 5."))])
     contact_email = EmailField(_l("Kontakt-E-Mail"), validators=[
         Optional(), Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse an.")), Length(max=254)])
+    teaching_units = IntegerField(_l("Unterrichtseinheiten (je 45 Minuten)"), validators=[Optional(), NumberRange(
+        min=1, max=100, message=_l("Bitte eine ganze Zahl von 1 bis 100, oder leer lassen."))])
 
 
 class DuplicateForm(GermanParseErrors, FlaskForm):

@@ -24,7 +24,7 @@ def _details(form: EventForm) -> EventDetails:
         registration_opens_at=form.registration_opens_at.data,
         registration_closes_at=form.registration_closes_at.data,
         choice_mode=ChoiceMode(form.choice_mode.data), ranks=form.ranks.data,
-        contact_email=(form.contact_email.data or "").strip())
+        contact_email=(form.contact_email.data or "").strip(), teaching_units=form.teaching_units.data)
 
 
 @bp.route("/n/<network_slug>/neu", methods=["GET", "POST"])

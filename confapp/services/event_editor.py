@@ -45,6 +45,8 @@ class EventDetails:
     choice_mode: ChoiceMode = ChoiceMode.ranked
     ranks: int = 3
     contact_email: str = ""
+    #: Teaching units of 45 minutes for the certificates; None prints none.
+    teaching_units: int | None = None
 
 
 #: German names of the fields, for the audit log.
@@ -52,7 +54,7 @@ FIELD_LABELS = {"title": "Titel", "slug": "Adresse", "starts_at": "Beginn", "end
                 "description": "Beschreibung", "venue_name": "Ort", "venue_address": "Anschrift",
                 "capacity": "Plätze", "registration_opens_at": "Anmeldebeginn",
                 "registration_closes_at": "Anmeldeschluss", "choice_mode": "Workshopwahl", "ranks": "Wünsche",
-                "contact_email": "Kontakt-E-Mail"}
+                "contact_email": "Kontakt-E-Mail", "teaching_units": "Unterrichtseinheiten"}
 
 #: Which status may follow which, and what the button says (UI term in the view).
 TRANSITIONS: dict[EventStatus, tuple[EventStatus, ...]] = {

@@ -25,7 +25,7 @@ SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 TOP_KEYS = {"network", "slug", "title", "subtitle", "description", "status", "capacity", "starts_at",
             "ends_at", "timezone", "venue", "registration", "slots", "rooms", "contact_email",
-            "retention_until"}
+            "retention_until", "teaching_units"}
 REQUIRED_TOP = {"network", "slug", "title", "starts_at", "ends_at"}
 VENUE_KEYS = {"name", "address"}
 REGISTRATION_KEYS = {"opens_at", "closes_at", "choice_mode", "ranks", "sector_cap_percent"}
@@ -90,6 +90,8 @@ class EventSpec:
     #: Soft cap on one sector's share of a workshop (percent); None for none.
     sector_cap_percent: int | None
     contact_email: str
+    #: Teaching units of 45 minutes, printed on the certificates; None for none.
+    teaching_units: int | None
     retention_until: date | None
     rooms: list[RoomSpec]
     slots: list[SlotSpec]
@@ -243,6 +245,7 @@ def parse_event_file(raw: str | bytes) -> EventSpec:
         venue_name=venue_name, venue_address=venue_address,
         opens_at=opens_at, closes_at=closes_at, choice_mode=choice_mode, ranks=ranks,
         sector_cap_percent=sector_cap_percent, contact_email=check.text(data, "contact_email", "", LIMITS["contact_email"]) or "",
+        teaching_units=check.positive_int(data, "teaching_units", "", maximum=100),
         retention_until=retention_until, rooms=rooms, slots=slots,
     )
     if spec.contact_email and "@" not in spec.contact_email:

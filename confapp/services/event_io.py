@@ -44,7 +44,7 @@ def import_event(raw: str | bytes) -> tuple[Event, bool]:
 def _apply(event: Event, spec: EventSpec) -> None:
     for name in ("title", "subtitle", "description", "status", "capacity", "starts_at", "ends_at",
                  "timezone", "venue_name", "venue_address", "choice_mode", "ranks", "sector_cap_percent",
-                 "contact_email"):
+                 "contact_email", "teaching_units"):
         setattr(event, name, getattr(spec, name))
     event.retention_until = spec.retention_until or event.retention_until \
         or default_retention_date(event.network, spec.ends_at)
@@ -136,6 +136,7 @@ def export_event(event: Event) -> dict:
         "ends_at": _moment(event.ends_at),
         "timezone": event.timezone,
         "contact_email": event.contact_email,
+        "teaching_units": event.teaching_units,
         "venue": {"name": event.venue_name, "address": event.venue_address},
         "registration": {"opens_at": _moment(event.registration_opens_at),
                          "closes_at": _moment(event.registration_closes_at),
