@@ -143,6 +143,12 @@ def test_seating_one_person_by_hand_and_a_full_workshop_is_refused(client, demo)
     assert response.status_code == 422
     assert f"„{second.title}“ ist voll." in response.get_data(as_text=True)
     assert len(seats()) == 1
+    # Only what was done is logged: the refused seat is not, nor a lock of a seat that does not exist.
+    post_form(client, f"{PAGE}/platz/999999/sperre", {"locked": "1"}, page_url=PAGE)
+    db.session.commit()
+    logged = db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.action.in_(["assignment.by_hand", "assignment.locked"]))).all()
+    assert logged == ["assignment.by_hand"]
 
 
 def test_seating_by_hand_without_a_choice_gets_a_german_error(client, demo):

@@ -121,6 +121,21 @@ def test_teaching_units_are_set_in_the_editor_and_printed_on_the_certificates(cl
     assert event_named().teaching_units is None
 
 
+def test_an_archived_event_keeps_its_waitlist_when_its_capacity_grows(client, other_client, demo, app_context):
+    sign_in(client, ANHALT)
+    post_form(client, f"{BASE}/bearbeiten", _form_of(event_named(), capacity=str(event_named().seats_taken)))
+    post_form(other_client, f"/e/{EVENT}/anmelden", form_data(event_named(), 1))
+    post_form(client, f"{BASE}/status/archived", {}, page_url=f"{BASE}/")
+    assert event_named().status == EventStatus.archived
+
+    response = post_form(client, f"{BASE}/bearbeiten", _form_of(event_named(), capacity=str(event_named().capacity + 5)),
+                         follow_redirects=True)
+
+    assert "Die Änderungen sind gespeichert" in response.get_data(as_text=True)
+    assert "nachgerückt" not in response.get_data(as_text=True)
+    assert {r.email: r.status for r in registrations_of()}["anna1@example.org"] == RegistrationStatus.waitlisted
+
+
 def test_publish_close_archive_and_the_public_list(client, demo, app_context):
     sign_in(client, ANHALT)
     post_form(client, "/manage/n/anhalt-bitterfeld/neu", NEW_EVENT)
@@ -224,7 +239,8 @@ def test_more_seats_in_a_full_workshop_move_its_waitlist_up_in_order(client, oth
     response = post_form(client, f"/manage/e/fachtag/programm/punkt/{workshop.id}",
                          _item_form(workshop, capacity="2", room_id="0"), follow_redirects=True)
 
-    assert "Anna Muster2 ist von der Warteliste nachgerückt" in response.get_data(as_text=True)
+    assert '<p class="flash flash-success" role="status">Anna Muster2 ist von der Warteliste nachgerückt' \
+        in response.get_data(as_text=True)
     seats = {r.email: [a.program_item_id for a in r.assignments] for r in registrations_of("fachtag")}
     assert seats == {"anna1@example.org": [workshop.id], "anna2@example.org": [workshop.id], "anna3@example.org": []}
     told = outbox_messages(app)[-1]

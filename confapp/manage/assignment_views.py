@@ -114,13 +114,15 @@ def assignment_lock(slug: str, assignment_id: int):
     if form.validate_on_submit():
         locked = form.locked.data == "1"
         try:
-            audit.record(current_user, "assignment.locked" if locked else "assignment.unlocked",
-                         f"Zuteilung {assignment_id} {'gesperrt' if locked else 'entsperrt'}.", event=event)
             seat = assignment.set_locked(event, assignment_id, locked, actor=current_user.email)
         except AssignmentError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
+            # Logged once done: the service's lock commits what is pending before it checks anything.
+            audit.record(current_user, "assignment.locked" if locked else "assignment.unlocked",
+                         f"Zuteilung {assignment_id} {'gesperrt' if locked else 'entsperrt'}.", event=event)
+            db.session.commit()
             name = seat.registration.full_name
             flash(_("Der Platz von %(name)s ist gesperrt.", name=name) if locked else
                   _("Der Platz von %(name)s ist wieder frei für die Optimierung.", name=name), "success")
@@ -137,13 +139,15 @@ def assignment_by_hand(slug: str):
     try:
         person = dict(form.registration_id.choices)[form.registration_id.data]
         item = dict(form.item_id.choices)[form.item_id.data]
-        audit.record(current_user, "assignment.by_hand", f"{person} von Hand zugeteilt: {item}.", event=event)
         seat = assignment.assign_by_hand(event, form.registration_id.data, form.item_id.data,
                                          actor=current_user.email)
     except AssignmentError as error:
         db.session.rollback()
         form.item_id.errors = list(form.item_id.errors) + [str(error)]
         return _page(event, hand=form)
+    # Logged once done: the service's lock commits what is pending before it checks anything.
+    audit.record(current_user, "assignment.by_hand", f"{person} von Hand zugeteilt: {item}.", event=event)
+    db.session.commit()
     flash(_("%(name)s hat jetzt einen festen Platz in „%(title)s“.", name=seat.registration.full_name,
             title=seat.program_item.title), "success")
     return _back(event)

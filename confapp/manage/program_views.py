@@ -9,7 +9,7 @@ from confapp.manage import bp
 from confapp.manage.event_forms import ConfirmForm, ItemForm, RoomForm, SlotForm
 from confapp.manage.helpers import attach_errors, flash_warnings
 from confapp.models import Event, ItemKind
-from confapp.services import access, program_editor
+from confapp.services import access, program_editor, registration_admin
 from confapp.services.event_editor import EditorError, leader_ids
 from confapp.services.program_editor import ItemDetails
 
@@ -143,9 +143,17 @@ def edit_item(slug: str, item_id: int | None):
             abstract=form.abstract.data or "", room_id=form.room_id.data or None, capacity=form.capacity.data,
             starts_at=form.starts_at.data, ends_at=form.ends_at.data,
             speakers=(form.speakers.data or "").splitlines(), leader_ids=form.leader_ids.data or [])
-        saved = _save(event, form, lambda: program_editor.save_item(current_user, event, item, details)[1],
-                      _("Der Programmpunkt ist gespeichert."))
+        promoted = []
+
+        def save():
+            _item, warnings, moved_up = program_editor.save_item(current_user, event, item, details)
+            promoted.extend(moved_up)
+            return warnings
+
+        saved = _save(event, form, save, _("Der Programmpunkt ist gespeichert."))
         if saved:
+            if promoted:
+                flash(registration_admin.promoted_notice(promoted), "success")
             return saved
     return render_template("manage/item_form.html", event=event, item=item, form=form), 422 if form.errors else 200
 

@@ -301,11 +301,11 @@ def assign_by_hand(event: Event, registration_id: int, item_id: int, actor: str 
         registration.history.append(RegistrationHistory(action="assigned", actor=actor,
                                                         note=f"{item.slot.label}: {item.title} (von Hand)"))
     else:
-        event_seats.free_item_seat(items[seat.program_item_id])
+        event_seats.free_item_seat(seat.program_item)
         registration.history.append(RegistrationHistory(
             action="moved", actor=actor,
-            note=f"{item.slot.label}: {items[seat.program_item_id].title} → {item.title} (von Hand)"))
-        seat.program_item_id, seat.notified_at = item.id, None
+            note=f"{item.slot.label}: {seat.program_item.title} → {item.title} (von Hand)"))
+        seat.program_item, seat.notified_at = item, None
     seat.locked, seat.source = True, AssignmentSource.manual
     db.session.commit()
     return seat

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from confapp.extensions import db
 from confapp.models import (ChoiceMode, Event, EventStatus, ItemLeader, Network, ProgramItem, Registration,
                             RegistrationStatus, Room, Slot, Speaker, User)
-from confapp.services import audit, registration_admin
+from confapp.services import audit, registration_admin, seats
 from confapp.services.event_file import SLUG_CHARS
 from confapp.services.retention import default_retention_date
 
@@ -127,12 +127,15 @@ def update_event(actor: User, event: Event, details: EventDetails) -> list[Regis
     """Change the event's details; the program stays. A larger capacity fills from the waitlist:
     returns who moved up (told by e-mail)."""
     _check_details(details, event)
-    capacity_before = event.capacity
+    grows = registration_admin.capacity_grows(event, event.capacity, details.capacity)
+    if grows:  # locked before the change: nobody registering meanwhile takes the new seats from the waitlist
+        event = seats.lock_event(event)
     changed = [FIELD_LABELS[name] for name, value in vars(details).items() if getattr(event, name) != value]
     _apply(event, details)
     audit.record(actor, "event.updated", f"Angaben geändert: {', '.join(changed) or 'nichts'}.", event=event)
+    promoted = registration_admin.fill_after_capacity_change(actor, event) if grows else []
     db.session.commit()
-    return registration_admin.after_capacity_change(actor, event, capacity_before, event.capacity)
+    return promoted
 
 
 def set_status(actor: User, event: Event, status: EventStatus) -> Event:

@@ -12,9 +12,9 @@ from datetime import datetime, time
 from sqlalchemy import delete, func, select
 
 from confapp.extensions import db
-from confapp.models import (Assignment, Event, ItemKind, ItemLeader, Membership, Preference, ProgramItem, Role,
-                            Room, Slot, Speaker, User)
-from confapp.services import audit, registration_admin
+from confapp.models import (Assignment, ChoiceMode, Event, ItemKind, ItemLeader, Membership, Preference, ProgramItem,
+                            Registration, Role, Room, Slot, Speaker, User)
+from confapp.services import audit, registration_admin, seats
 from confapp.services.event_editor import EditorError, leader_ids
 
 
@@ -208,12 +208,18 @@ def _capacity_warnings(item: ProgramItem) -> list[str]:
     return []
 
 
-def save_item(actor: User, event: Event, item: ProgramItem | None, details: ItemDetails) -> tuple[ProgramItem, list[str]]:
-    """Create or change a program item. Returns the item and notes for the organiser: warnings
-    (saved anyway), and who moved up from the waitlist if the item got more seats."""
+def save_item(actor: User, event: Event, item: ProgramItem | None,
+              details: ItemDetails) -> tuple[ProgramItem, list[str], list[Registration]]:
+    """Create or change a program item. Returns the item, warnings (saved anyway) and who moved
+    up from the workshop's waitlist if it got more seats (told by e-mail)."""
     slot, room = _check_item(event, item, details)
     created = item is None
-    capacity_before = None if created else item.capacity
+    # Direct mode seats attendees in workshops as they register: more seats there are the waitlist's.
+    grows = (not created and item.kind.is_choice and details.kind.is_choice
+             and event.choice_mode == ChoiceMode.direct
+             and registration_admin.capacity_grows(event, item.capacity, details.capacity))
+    if grows:  # locked before the change: nobody registering meanwhile takes the new seats from the waitlist
+        event = seats.lock_event(event)
     if item is None:
         item = ProgramItem(seats_taken=0, position=len(slot.items))
     if item not in slot.items:
@@ -242,12 +248,9 @@ def save_item(actor: User, event: Event, item: ProgramItem | None, details: Item
     _drop_unused_speakers(event)
     audit.record(actor, "item.created" if created else "item.updated",
                  f"Programmpunkt „{item.title}“ ({slot.label}) gespeichert.", event=event)
+    promoted = registration_admin.fill_after_capacity_change(actor, event) if grows else []
     db.session.commit()
-    notes = _capacity_warnings(item)
-    promoted = registration_admin.after_capacity_change(actor, event, capacity_before, item.capacity)
-    if promoted:
-        notes.append(registration_admin.promoted_notice(promoted))
-    return item, notes
+    return item, _capacity_warnings(item), promoted
 
 
 def delete_item(actor: User, event: Event, item: ProgramItem) -> None:

@@ -111,6 +111,13 @@ def promote_from_waitlist(event: Event, *, by: str = SYSTEM) -> list[Registratio
     return promoted
 
 
+def fill_free_seats(event: Event, *, by: str = SYSTEM) -> list[Registration]:
+    """``promote_from_waitlist`` inside the caller's transaction, which holds the event's lock
+    (``seats.lock_event``) and has just made seats free (a larger capacity). Does not commit."""
+    db.session.flush()  # the new capacity first: the seat UPDATEs check it in the database
+    return _promote(event, by)
+
+
 def move_to_workshop(registration: Registration, item: ProgramItem, *, by: str) -> Assignment:
     """An organiser puts a confirmed attendee into ``item`` (leaving their seat in its slot).
 

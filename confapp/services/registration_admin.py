@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from confapp.extensions import db
-from confapp.models import Event, ProgramItem, Registration, RegistrationHistory, User
+from confapp.models import Event, EventStatus, ProgramItem, Registration, RegistrationHistory, User
 from confapp.services import audit, registering, registration
 from confapp.services.api_registrations import EDITABLE, detail_problems
 from confapp.services.registration import RegistrationData, RegistrationError, SeatUnavailable
@@ -69,15 +69,22 @@ def promote(actor: User, event: Event) -> list[Registration]:
     return promoted
 
 
-def after_capacity_change(actor: User, event: Event, before: int | None, after: int | None) -> list[Registration]:
-    """A larger capacity (of the event or a workshop) fills from the waitlists in order, as a
-    cancellation does; everyone who moves up is told by e-mail. Returns them."""
-    if before is None or (after is not None and after <= before):
-        return []
-    promoted = registration.promote_from_waitlist(event, by=actor.email)
+def capacity_grows(event: Event, before: int | None, after: int | None) -> bool:
+    """Whether a capacity change makes seats the waitlist should get: a larger limit (or none any
+    more) on an event people register for, not a draft or an archived one."""
+    return (event.status in (EventStatus.published, EventStatus.closed) and before is not None
+            and (after is None or after > before))
+
+
+def fill_after_capacity_change(actor: User, event: Event) -> list[Registration]:
+    """In the transaction that made a capacity larger, which took the event's lock before the
+    change (so nobody registering meanwhile gets the new seats ahead of the waitlist): the
+    waitlists move up in order, as after a cancellation, each told by e-mail. Returns who moved
+    up; the caller commits."""
+    promoted = registration.fill_free_seats(event, by=actor.email)
     if promoted:
-        _logged(actor, event, "waitlist.promoted",
-                f"Mehr Plätze: {len(promoted)} Person(en) von der Warteliste nachgerückt.")
+        audit.record(actor, "waitlist.promoted",
+                     f"Mehr Plätze: {len(promoted)} Person(en) von der Warteliste nachgerückt.", event=event)
     return promoted
 
 
