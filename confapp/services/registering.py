@@ -3,12 +3,14 @@
 What the likely outcome writes is prepared before the transaction, e-mail included, while no lock
 is held: on SQLite the whole write transaction holds the database's write lock, on PostgreSQL the
 seat decisions hold the event's row lock, and either bounds registrations per second. Under the
-lock the seats are taken and the rows written with one INSERT per table; if the seats went
-meanwhile, the e-mail is made again for what was taken. ``benchmarks/registration.py`` measures it.
+lock the seats are taken and the rows written without the ORM (``registration_rows``); if the
+seats went meanwhile, the e-mail is made again for what was taken. ``benchmarks/registration.py``
+measures it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -80,12 +82,7 @@ class _NewRegistration:
 
 
 def _register(event: Event, new: _NewRegistration, look_first: bool = False) -> RegistrationResult:
-    # What the likely outcome writes is made before the transaction, e-mail included, while no
-    # lock is held: on SQLite the whole write transaction holds the database's write lock, on
-    # PostgreSQL the seat decisions hold the event's row lock, and either bounds registrations
-    # per second. Under the lock the seats are taken and the rows written with one INSERT per
-    # table; if the seats went meanwhile, the e-mail is made again for what was taken.
-    draft = _Draft.for_likely_outcome(event, new)
+    draft = _Draft.for_likely_outcome(event, new)  # before any lock (see the module's docstring)
     # Most addresses are new: the unique constraint finds the others (``register`` then comes
     # back with ``look_first``), which saves every new registration a query.
     existing = None
@@ -144,7 +141,7 @@ class _Draft:
     """A new registration as an outcome will write it: made before any lock for the likely outcome.
 
     ``registration`` and its wishes and seats are ORM objects the session never sees: the e-mail
-    is rendered from them, and ``insert`` writes their columns with Core, one INSERT per table.
+    is rendered from them, and ``insert`` writes their columns through ``registration_rows``.
     The ORM's unit of work (dependency sort, events, identity bookkeeping) cost more than
     everything else a registration does together.
     """

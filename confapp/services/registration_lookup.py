@@ -72,21 +72,13 @@ def waitlist_position(registration: Registration) -> int | None:
     """1 for the next to move up; None unless the registration is on the event's waitlist."""
     if registration.status != RegistrationStatus.waitlisted:
         return None
-    ahead = db.session.scalar(_waiting_ahead(), {"event_id": registration.event_id, "id": registration.id,
-                                                "created_at": registration.created_at})
+    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == registration.event_id,
+        Registration.status == RegistrationStatus.waitlisted,
+        Registration.id != registration.id,  # its stored time may be older than the one about to be written
+        (Registration.created_at < registration.created_at)
+        | ((Registration.created_at == registration.created_at) & (Registration.id < registration.id))))
     return (ahead or 0) + 1
-
-
-@cache
-def _waiting_ahead():
-    """Built once: every registration on the waitlist asks (its e-mail names the place)."""
-    table = Registration.__table__
-    created_at = bindparam("created_at", type_=table.c.created_at.type)
-    return select(func.count()).select_from(table).where(
-        table.c.event_id == bindparam("event_id"),
-        table.c.status == RegistrationStatus.waitlisted,
-        table.c.id != bindparam("id"),  # its stored time may be older than the one about to be written
-        (table.c.created_at < created_at) | ((table.c.created_at == created_at) & (table.c.id < bindparam("id"))))
 
 
 def waitlist_place_of_newest(registration: Registration) -> int:
@@ -100,6 +92,7 @@ def waitlist_place_of_newest(registration: Registration) -> int:
 
 @cache
 def _waiting_before():
+    """Built once: every registration that goes on the waitlist asks (its e-mail names the place)."""
     table = Registration.__table__
     return select(func.count()).select_from(table).where(
         table.c.event_id == bindparam("event_id"),

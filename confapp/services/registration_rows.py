@@ -5,7 +5,7 @@ history, and its e-mail in the outbox, all pointing at the registration's new id
 in-process, so one INSERT per table costs no more than the statements themselves. PostgreSQL
 would answer six round trips; there one statement writes all six tables (data-modifying CTEs):
 five round trips fewer while the event's row lock is held (from the seat decisions to the
-commit), and about 600 Python calls fewer per registration. ``benchmarks/registration.py`` and
+commit), and about 400 Python calls fewer per registration. ``benchmarks/registration.py`` and
 ``benchmarks/registration_calls.py`` measure it.
 """
 from __future__ import annotations
