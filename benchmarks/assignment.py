@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from confapp.services.assignment_model import (WISH_STEP, Item, Person, Problem, fallback_cost,  # noqa: E402
+from confapp.services.assignment.model import (WISH_STEP, Item, Person, Problem, fallback_cost,  # noqa: E402
                                                unplaced_cost)
-from confapp.services.assignment_solver import solve  # noqa: E402
+from confapp.services.assignment.solver import solve  # noqa: E402
 
 SIZES = ((500, 7, 1), (5_000, 40, 2), (10_000, 100, 3))
 SECTORS = ("Jugendamt", "Kita", "Schule", "Gesundheit", "Polizei", "Freier Träger", "Beratung", "Sonstiges")
@@ -86,7 +86,7 @@ def database_round_trip(url: str, attendees: int = 5_000, workshops: int = 40, s
     from confapp.extensions import db
     from confapp.models import (Event, ItemKind, Network, Preference, ProgramItem, Registration,
                                 RegistrationStatus, Slot)
-    from confapp.services import assignment
+    from confapp.services.assignment import workflow as assignment
 
     if url.startswith("postgresql://"):
         url = url.replace("postgresql://", "postgresql+psycopg://", 1)

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from confapp import create_app  # noqa: E402
 from confapp.extensions import db  # noqa: E402
 from confapp.models import Event, Registration, RegistrationHistory, RegistrationStatus  # noqa: E402
-from confapp.services.demo import DEMO_PASSWORD, load_demo  # noqa: E402
+from confapp.services.events.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 
 EVENT = "stark-fuer-familien"
 DOOR = "einlass@anhalt-bitterfeld.example"

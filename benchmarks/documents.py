@@ -22,8 +22,8 @@ from sqlalchemy import select, update  # noqa: E402
 from confapp import create_app  # noqa: E402
 from confapp.extensions import db  # noqa: E402
 from confapp.models import Assignment, Registration, RegistrationStatus  # noqa: E402
-from confapp.services import documents  # noqa: E402
-from confapp.services.demo import load_demo  # noqa: E402
+from confapp.services.documents import printing as documents  # noqa: E402
+from confapp.services.events.demo import load_demo  # noqa: E402
 from tests.pdf_helpers import page_count  # noqa: E402
 
 

@@ -84,7 +84,7 @@ def prepare(env: dict, capacity: int) -> None:
 from confapp import create_app
 from confapp.extensions import db
 from confapp.models import Network
-from confapp.services.event_io import import_event
+from confapp.services.events.file_io import import_event
 from flask_migrate import upgrade
 from sqlalchemy import text
 app = create_app()

@@ -11,7 +11,7 @@ from confapp.api import bp as api_bp
 from confapp.checkin import bp as checkin_bp
 from confapp.manage import bp as manage_bp
 from confapp.public import bp as public_bp
-from confapp.services import mail
+from confapp.services.mail import outbox as mail
 from confapp.config import load_config
 from confapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 

@@ -1,6 +1,6 @@
 """Database engine set-up, and the one way to start a transaction that changes seats.
 
-PostgreSQL decides seats with row locks (``SELECT … FOR UPDATE``, see ``services/seats.py``).
+PostgreSQL decides seats with row locks (``SELECT … FOR UPDATE``, see ``services/registration/seats.py``).
 SQLite has no row locks: a transaction that will write takes the database's write lock at its
 start (``BEGIN IMMEDIATE``), so two registrations never read the same free seat. WAL lets readers
 go on meanwhile, and the busy timeout makes writers queue instead of failing.

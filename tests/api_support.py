@@ -6,7 +6,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from confapp.models import TokenScope
-from confapp.services import api_tokens
+from confapp.services.networks import api_tokens
 
 
 def spec(client) -> dict:

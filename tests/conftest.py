@@ -140,7 +140,7 @@ def cli(app):
 @pytest.fixture
 def demo(app_context):
     """The demo networks and events with a few registrations."""
-    from confapp.services.demo import load_demo
+    from confapp.services.events.demo import load_demo
     return load_demo(registrations=12)
 
 
@@ -242,7 +242,7 @@ def has_horizontal_scroll(page) -> bool:
 
 def sign_in(client, email: str, password: str | None = None):
     """Sign in through the real form (CSRF included); the demo accounts share the demo password."""
-    from confapp.services.demo import DEMO_PASSWORD
+    from confapp.services.events.demo import DEMO_PASSWORD
     response = post_form(client, "/manage/anmelden", {"email": email, "password": password or DEMO_PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
@@ -256,7 +256,7 @@ def other_client(app):
 
 def sign_in_browser(page, live_server, email: str) -> None:
     """Sign in to the back office through the real form in the browser (demo password)."""
-    from confapp.services.demo import DEMO_PASSWORD
+    from confapp.services.events.demo import DEMO_PASSWORD
     page.goto(live_server.url + "/manage/anmelden")
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort").fill(DEMO_PASSWORD)

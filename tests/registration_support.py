@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from confapp.extensions import db
 from confapp.models import Event, Network, ProgramItem, Registration
-from confapp.services.event_io import import_event
+from confapp.services.events.file_io import import_event
 
 WORKSHOPS = ("Kinderschutz in der Kita", "Gespräche mit Eltern", "Häusliche Gewalt")
 

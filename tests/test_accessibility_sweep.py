@@ -9,8 +9,8 @@ from tests.conftest import axe_violations
 from tests.manage_helpers import ANHALT, EVENT, event_named, registrations_of, workshops
 from confapp.extensions import db
 from confapp.models import ApiToken, RegistrationStatus, TokenScope
-from confapp.services import api_tokens
-from confapp.services.demo import DEMO_PASSWORD
+from confapp.services.networks import api_tokens
+from confapp.services.events.demo import DEMO_PASSWORD
 
 #: Not pages: files, redirects, the language switch and the counts (JSON) the door overview reloads.
 NOT_PAGES = (".pdf", ".ics", ".json", ".<fmt>", "/sprache/", "/abmelden", "/api/", "/static/", "/zahlen")

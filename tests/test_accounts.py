@@ -4,7 +4,8 @@ import pytest
 from tests.conftest import csrf_token, post_form, sign_in
 from confapp.extensions import db
 from confapp.models import User
-from confapp.services import access, accounts
+from confapp.services.networks import access
+from confapp.services.networks import accounts
 
 ANHALT = "organisation@anhalt-bitterfeld.example"
 MAGDEBURG = "organisation@magdeburg.example"

@@ -10,7 +10,7 @@ from openapi_spec_validator import validate as validate_spec
 
 from confapp.extensions import db
 from confapp.models import ApiToken, EventStatus
-from confapp.services import api_tokens
+from confapp.services.networks import api_tokens
 from tests.api_support import assert_matches, bearer, spec, tokens  # noqa: F401  (tokens is a fixture)
 
 

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from confapp.extensions import db
 from confapp.models import Assignment, Registration, RegistrationHistory, RegistrationStatus
-from confapp.services import registering
-from confapp.services.registration import RegistrationData
+from confapp.services.registration import register as registering
+from confapp.services.registration.change import RegistrationData
 from tests.api_support import assert_matches, bearer, tokens  # noqa: F401  (tokens is a fixture)
 
 URL = "/api/v1/network/events/stark-fuer-familien/assignment"

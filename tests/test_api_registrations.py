@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from confapp import create_app
 from confapp.extensions import db, limiter
 from confapp.models import Registration, RegistrationStatus
-from confapp.services import registration as registrations
+from confapp.services.registration import change as registrations
 from tests.api_support import assert_matches, bearer, tokens  # noqa: F401  (tokens is a fixture)
 from tests.conftest import outbox_messages
 from tests.registration_support import make_event, manage_link

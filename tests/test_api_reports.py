@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from confapp.extensions import db
 from confapp.models import Registration
-from confapp.services import registration as registrations
+from confapp.services.registration import change as registrations
 from tests.api_support import assert_matches, bearer, tokens  # noqa: F401  (tokens is a fixture)
 
 URL = "/api/v1/network/events/stark-fuer-familien"

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from confapp.extensions import db
 from confapp.models import (Assignment, Event, ItemKind, Network, Preference, ProgramItem, Registration,
                             RegistrationHistory, RegistrationStatus, Slot)
-from confapp.services import assignment
-from confapp.services.assignment import AssignmentError, AssignmentMode
-from confapp.services.event_io import EventFileError, export_event, import_event
-from confapp.services.mail import deliver_pending
+from confapp.services.assignment import workflow as assignment
+from confapp.services.assignment.workflow import AssignmentError, AssignmentMode
+from confapp.services.events.file_io import EventFileError, export_event, import_event
+from confapp.services.mail.outbox import deliver_pending
 from tests.conftest import outbox_messages
 
 START = datetime(2030, 6, 5, 13, 0)

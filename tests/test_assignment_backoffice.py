@@ -8,7 +8,7 @@ from tests.manage_helpers import ANHALT, BASE, EVENT, registrations_of, workshop
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, AuditEntry, OutboxMessage, Preference, Registration,
                             RegistrationStatus)
-from confapp.services.demo import DEMO_PASSWORD
+from confapp.services.events.demo import DEMO_PASSWORD
 
 PAGE = f"{BASE}/zuteilung"
 

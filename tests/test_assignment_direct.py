@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from confapp.extensions import db
 from confapp.models import Assignment, AuditEntry, Event, OutboxMessage, ProgramItem, Registration, RegistrationStatus
-from confapp.services import registration as registrations
-from confapp.services.event_io import import_event
+from confapp.services.registration import change as registrations
+from confapp.services.events.file_io import import_event
 from tests.conftest import axe_violations, post_form, sign_in, sign_in_browser
 from tests.manage_helpers import ANHALT, MAGDEBURG, event_named
 

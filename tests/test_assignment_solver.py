@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
-from confapp.services.assignment_model import (MOVE, SECTOR_OVER, WISH_STEP, AssignmentMode, Item, Person, Problem,
+from confapp.services.assignment.model import (MOVE, SECTOR_OVER, WISH_STEP, AssignmentMode, Item, Person, Problem,
                                                fallback_cost, unplaced_cost)
-from confapp.services.assignment_solver import solve
+from confapp.services.assignment.solver import solve
 
 
 def workshops(slot: int, capacities: list[int], first_key: int = 1, topics: list[str] | None = None) -> list[Item]:

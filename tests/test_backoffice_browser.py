@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from tests.conftest import axe_violations, has_horizontal_scroll
 from tests.manage_helpers import ANHALT, EVENT, event_named, registrations_of, workshops
-from confapp.services.demo import DEMO_PASSWORD
+from confapp.services.events.demo import DEMO_PASSWORD
 
 
 def _sign_in(page, live_server, email=ANHALT):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from confapp.extensions import db
 from confapp.models import Registration, RegistrationHistory, RegistrationStatus
-from confapp.services.checkin import local_time
+from confapp.services.checkin.door import local_time
 from tests.conftest import csrf_token, post_form, sign_in
 
 DOOR = "einlass@anhalt-bitterfeld.example"
@@ -122,7 +122,7 @@ def test_badge_of_another_network_says_not_for_this_event_and_nothing_more(clien
 
 def test_badge_of_another_event_is_not_for_this_event_at_its_scanner(client, demo, app_context):
     """An admin of both networks scanning a Magdeburg badge at the Anhalt door."""
-    from confapp.services import accounts
+    from confapp.services.networks import accounts
     accounts.grant_role(ORGANISER, "magdeburg", "organiser")
     stranger = people(demo[1])[0]
     sign_in(client, ORGANISER)

@@ -1,7 +1,7 @@
 """Per-workshop attendance: marked in the room, counted live, listed for certificates."""
 from confapp.extensions import db
 from confapp.models import Assignment, AssignmentSource, Event, ItemKind, ProgramItem, Registration
-from confapp.services import attendance
+from confapp.services.checkin import attendance
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.test_checkin import DOOR, EVENT, ORGANISER, OTHER_NETWORK, history, people
 
@@ -98,8 +98,8 @@ def test_other_networks_and_anonymous_visitors_cannot_mark_attendance(client, de
 
 def test_workshop_leaders_without_a_leader_link_cannot_mark(client, demo, app_context):
     """The back office has no link from a leader's account to a workshop yet, so door roles mark."""
-    from confapp.services import accounts
-    from confapp.services.demo import DEMO_PASSWORD
+    from confapp.services.networks import accounts
+    from confapp.services.events.demo import DEMO_PASSWORD
     accounts.grant_role("leitung@anhalt-bitterfeld.example", "anhalt-bitterfeld", "workshop_leader",
                         password_hash=accounts.hash_password(DEMO_PASSWORD))
     first = people(demo[0])[0]

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import qrcode
 
-from confapp.services.demo import DEMO_PASSWORD
+from confapp.services.events.demo import DEMO_PASSWORD
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, axe_violations, has_horizontal_scroll
 from tests.test_checkin import DOOR, EVENT, OTHER_NETWORK, fresh, people
 from tests.test_checkin_attendance import assign

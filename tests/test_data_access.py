@@ -3,9 +3,9 @@ from sqlalchemy import inspect, select
 
 from confapp.extensions import db
 from confapp.models import Registration
-from confapp.services import legal
-from confapp.services.data_access import personal_data
-from confapp.services.mail import queue_email
+from confapp.services.privacy import legal
+from confapp.services.privacy.data_access import personal_data
+from confapp.services.mail.outbox import queue_email
 
 
 def test_the_export_contains_every_stored_field(demo, app_context):

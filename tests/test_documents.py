@@ -11,7 +11,7 @@ from confapp.documents.layouts import LAYOUTS
 from confapp.documents.render import RefusedURL, StaticOnlyFetcher, STATIC_DIR
 from confapp.extensions import db
 from confapp.models import Assignment, Attendance, Registration, RegistrationStatus, utcnow
-from confapp.services import documents
+from confapp.services.documents import printing as documents
 from tests.pdf_helpers import all_text, page_count, page_size_mm, page_texts, qr_codes, words
 
 BASE = "http://confapp.test"

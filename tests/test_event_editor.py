@@ -7,7 +7,7 @@ from tests.registration_support import form_data, item, make_event
 from tests.pdf_helpers import all_text
 from confapp.extensions import db
 from confapp.models import EventStatus, RegistrationStatus
-from confapp.services import accounts
+from confapp.services.networks import accounts
 
 NEW_EVENT = {"title": "Netzwerktreffen Herbst", "slug": "netzwerktreffen-herbst", "subtitle": "",
              "description": "", "starts_at": "2030-10-01T09:00", "ends_at": "2030-10-01T13:00",

@@ -5,7 +5,7 @@ import pytest
 
 from confapp.extensions import db
 from confapp.models import Event, Network, Preference, ProgramItem, Registration, RegistrationStatus
-from confapp.services.event_io import EventFileError, export_event, import_event
+from confapp.services.events.file_io import EventFileError, export_event, import_event
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from confapp import create_app
 from confapp.config import ConfigError
 from confapp.extensions import db
 from confapp.models import Event, EventStatus, Registration
-from confapp.services.demo import load_demo
+from confapp.services.events.demo import load_demo
 
 
 def test_models_and_migrations_agree(app_context):

@@ -3,7 +3,7 @@ one registration, then preview the workshop assignment. No mouse, no direct URL 
 import re
 
 from tests.manage_helpers import ANHALT
-from confapp.services.demo import DEMO_PASSWORD
+from confapp.services.events.demo import DEMO_PASSWORD
 
 
 def _tab_to(page, name: str, limit: int = 120) -> None:

@@ -4,7 +4,7 @@ from sqlalchemy.exc import IntegrityError
 
 from confapp.extensions import db
 from confapp.models import ConsentRecord, ItemKind, LegalKind, LegalText, Registration
-from confapp.services import legal
+from confapp.services.privacy import legal
 
 
 def test_privacy_notice_names_the_art_13_items(client, demo):

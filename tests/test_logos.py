@@ -9,8 +9,8 @@ from pypdf import PdfReader
 
 from confapp.documents.render import STATIC_DIR, StaticOnlyFetcher
 from confapp.extensions import db
-from confapp.services import documents
-from confapp.services.logos import MAX_LOGO_BYTES, LogoError, clean_svg, set_logo
+from confapp.services.documents import printing as documents
+from confapp.services.networks.logos import MAX_LOGO_BYTES, LogoError, clean_svg, set_logo
 
 HOSTILE_SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
   width="40" height="20" onload="alert(1)">

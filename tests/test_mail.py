@@ -8,7 +8,7 @@ from flask import Response
 
 from confapp.extensions import db
 from confapp.models import OutboxMessage, OutboxStatus, utcnow
-from confapp.services.mail import (MAX_ATTEMPTS, Attachment, _claim, deliver_after_request, deliver_pending,
+from confapp.services.mail.outbox import (MAX_ATTEMPTS, Attachment, _claim, deliver_after_request, deliver_pending,
                                    queue_email)
 from tests.conftest import outbox_messages
 

@@ -5,7 +5,8 @@ from tests.conftest import csrf_token, sign_in
 from tests.manage_helpers import ANHALT, DOOR, EVENT, MAGDEBURG, event_named, registrations_of, workshops
 from confapp.extensions import db
 from confapp.models import ApiToken, AuditEntry, ItemLeader, TokenScope
-from confapp.services import accounts, api_tokens
+from confapp.services.networks import accounts
+from confapp.services.networks import api_tokens
 
 #: Pages every signed-in user has, whatever their network.
 OWN_ACCOUNT = {"/manage/", "/manage/anmelden", "/manage/abmelden", "/manage/passwort"}

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from confapp.extensions import db
 from confapp.models import ConsentRecord, OutboxMessage, OutboxStatus, Registration, RegistrationStatus, utcnow
-from confapp.services.mail import deliver_pending
+from confapp.services.mail.outbox import deliver_pending
 from tests.conftest import outbox_messages, post_form
 from tests.test_mail import smtp_app, start_smtp  # noqa: F401 (smtp_app is a fixture)
 from tests.registration_support import form_data, item, make_event, manage_link, plain, registration_of

@@ -3,11 +3,11 @@ import pytest
 
 from confapp.extensions import db
 from confapp.models import AssignmentSource, OutboxMessage, RegistrationStatus
-from confapp.services import registering
-from confapp.services import registration as registrations
-from confapp.services import seats
-from confapp.services import registration_lookup
-from confapp.services.registration import RegistrationData
+from confapp.services.registration import register as registering
+from confapp.services.registration import change as registrations
+from confapp.services.registration import seats
+from confapp.services.registration import lookup as registration_lookup
+from confapp.services.registration.change import RegistrationData
 from tests.registration_support import item, make_event
 
 

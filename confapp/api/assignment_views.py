@@ -1,5 +1,5 @@
 """API views for the optimal workshop assignment: a dry run, and applying it (a thin shell over
-``services.assignment``, as ``flask assign`` is)."""
+``services.assignment.workflow``, as ``flask assign`` is)."""
 from __future__ import annotations
 
 from flask import jsonify
@@ -10,8 +10,8 @@ from confapp.api.payloads import invalid_problem, optional_json_object
 from confapp.api.problems import ApiProblem, language
 from confapp.api.serializers import assignment_result
 from confapp.models import TokenScope
-from confapp.services import assignment
-from confapp.services.assignment import AssignmentError, AssignmentMode
+from confapp.services.assignment import workflow as assignment
+from confapp.services.assignment.workflow import AssignmentError, AssignmentMode
 
 #: Longest fingerprint accepted (the service's are SHA-256 hex digests).
 FINGERPRINT_LIMIT = 128

@@ -7,7 +7,8 @@ from flask import g, request
 
 from confapp.api.problems import ApiProblem, problem
 from confapp.models import Event, TokenScope
-from confapp.services import api_tokens, events
+from confapp.services.networks import api_tokens
+from confapp.services.events import lookup as events
 
 
 def token_required(scope: TokenScope = TokenScope.read):

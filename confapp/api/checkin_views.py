@@ -1,4 +1,4 @@
-"""API view for the door: check in by badge code (a thin shell over ``services.checkin``)."""
+"""API view for the door: check in by badge code (a thin shell over ``services.checkin.door``)."""
 from __future__ import annotations
 
 from flask import jsonify
@@ -8,7 +8,7 @@ from confapp.api.auth import network_event, token_actor, token_required
 from confapp.api.payloads import invalid_problem, json_object
 from confapp.api.problems import ApiProblem
 from confapp.models import TokenScope
-from confapp.services import checkin
+from confapp.services.checkin import door as checkin
 
 #: A badge URL (BASE_URL/c/<token>) fits easily; anything longer is no badge.
 BADGE_LIMIT = 300

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app
 
 from confapp.api.payloads import MAX_ID
-from confapp.services.registration import LIMITS
+from confapp.services.registration.change import LIMITS
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 MOMENT = {"type": "string", "format": "date-time"}

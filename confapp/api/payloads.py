@@ -10,8 +10,8 @@ import re
 from flask import request
 
 from confapp.api.problems import ApiProblem, language
-from confapp.services.choices import Choices
-from confapp.services.registration import InvalidRegistration, RegistrationData
+from confapp.services.registration.choices import Choices
+from confapp.services.registration.change import InvalidRegistration, RegistrationData
 
 #: Largest id the databases hold (PostgreSQL ``integer``); larger ones cannot name anything.
 MAX_ID = 2**31 - 1

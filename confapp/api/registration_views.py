@@ -11,10 +11,10 @@ from confapp.api.problems import ApiProblem, text
 from confapp.api.serializers import registration, registration_detail
 from confapp.extensions import limiter
 from confapp.models import Registration, RegistrationStatus, TokenScope
-from confapp.services import events
-from confapp.services import registering
-from confapp.services import registration as registrations
-from confapp.services import api_registrations
+from confapp.services.events import lookup as events
+from confapp.services.registration import register as registering
+from confapp.services.registration import change as registrations
+from confapp.services.registration import details as api_registrations
 
 #: Per caller address, as the registration form (colleagues on one office network register in a row).
 REGISTRATION_LIMIT = "20 per minute;200 per hour"

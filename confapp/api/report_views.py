@@ -1,5 +1,5 @@
 """API views for an event's figures and files: statistics and registration exports, thin shells over
-``services.stats`` and ``services.exports`` (the same numbers and files as the back office)."""
+``services.reports.statistics`` and ``services.reports.exports`` (the same numbers and files as the back office)."""
 from __future__ import annotations
 
 from flask import Response, jsonify
@@ -7,7 +7,8 @@ from flask import Response, jsonify
 from confapp.api import bp
 from confapp.api.auth import network_event, token_required
 from confapp.api.serializers import statistics
-from confapp.services import exports, stats
+from confapp.services.reports import exports
+from confapp.services.reports import statistics as stats
 
 
 @bp.get("/network/events/<slug>/statistics")

@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 from flask import current_app
 
 from confapp.models import Event, ProgramItem, Registration, Slot
-from confapp.services.assignment import AssignmentPreview
-from confapp.services.registration_lookup import slot_choices, waitlist_position
-from confapp.services.stats import EventStatistics
+from confapp.services.assignment.workflow import AssignmentPreview
+from confapp.services.registration.lookup import slot_choices, waitlist_position
+from confapp.services.reports.statistics import EventStatistics
 
 
 def moment(event: Event, value: datetime | None) -> str | None:

@@ -5,7 +5,7 @@ from confapp.api import bp
 from confapp.api.auth import token_required
 from confapp.api.openapi import openapi_document
 from confapp.api.serializers import event_detail, event_summary
-from confapp.services import events
+from confapp.services.events import lookup as events
 
 
 @bp.get("/openapi.json")

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 
 from confapp.checkin import bp
 from confapp.checkin.forms import ActionForm
-from confapp.services import attendance, checkin
+from confapp.services.checkin import attendance
+from confapp.services.checkin import door as checkin
 
 
 @bp.get("/checkin/<slug>/workshop/<int:item_id>")

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from confapp.services.checkin import MAX_QUERY_LENGTH
+from confapp.services.checkin.door import MAX_QUERY_LENGTH
 
 
 class SearchForm(FlaskForm):

@@ -9,8 +9,9 @@ from confapp.checkin import bp
 from confapp.checkin.forms import ActionForm, CodeForm, SearchForm, SettingsForm
 from confapp.formatting import format_wallclock
 from confapp.models import Event, RegistrationStatus
-from confapp.services import access, checkin
-from confapp.services.checkin import CheckinResult, Outcome
+from confapp.services.networks import access
+from confapp.services.checkin import door as checkin
+from confapp.services.checkin.door import CheckinResult, Outcome
 
 ICONS = {"ok": "✓", "warn": "!", "bad": "✕"}
 

@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from confapp.checkin import bp
 from confapp.checkin.forms import WalkInForm
 from confapp.checkin.views import person_page
-from confapp.services import checkin
-from confapp.services.checkin import CheckinResult, Outcome
-from confapp.services.registration import InvalidRegistration, RegistrationData
+from confapp.services.checkin import door as checkin
+from confapp.services.checkin.door import CheckinResult, Outcome
+from confapp.services.registration.change import InvalidRegistration, RegistrationData
 
 
 @bp.route("/checkin/<slug>/vor-ort", methods=["GET", "POST"])

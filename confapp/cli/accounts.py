@@ -3,7 +3,7 @@ import click
 from flask.cli import with_appcontext
 
 from confapp.models import Role
-from confapp.services import accounts
+from confapp.services.networks import accounts
 
 
 @click.command("create-user")

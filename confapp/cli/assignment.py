@@ -3,8 +3,9 @@ import click
 from flask.cli import with_appcontext
 
 from confapp.models import ChoiceMode
-from confapp.services import assignment, events
-from confapp.services.assignment_report import report_lines
+from confapp.services.assignment import workflow as assignment
+from confapp.services.events import lookup as events
+from confapp.services.assignment.report import report_lines
 
 
 @click.command("assign")

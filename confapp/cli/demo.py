@@ -2,7 +2,7 @@
 import click
 from flask.cli import with_appcontext
 
-from confapp.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from confapp.services.events.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
 
 @click.command("demo")

@@ -7,7 +7,8 @@ from flask.cli import with_appcontext
 from confapp.documents.flyer import FORMATS
 from confapp.documents.layouts import DEFAULT_LAYOUT, LAYOUTS
 from confapp.models import Event
-from confapp.services import documents, events
+from confapp.services.documents import printing as documents
+from confapp.services.events import lookup as events
 
 
 def _event(slug: str) -> Event:

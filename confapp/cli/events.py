@@ -5,8 +5,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from confapp.services import events
-from confapp.services.event_io import EventFileError, export_event, import_event
+from confapp.services.events import lookup as events
+from confapp.services.events.file_io import EventFileError, export_event, import_event
 
 
 @click.group("event")

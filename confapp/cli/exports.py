@@ -4,7 +4,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from confapp.services import events, exports
+from confapp.services.events import lookup as events
+from confapp.services.reports import exports
 
 
 @click.command("export")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from confapp.extensions import db
 from confapp.models import Network
-from confapp.services import logos
+from confapp.services.networks import logos
 
 
 @click.command("logo")

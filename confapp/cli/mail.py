@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from confapp.services.mail import deliver_pending
+from confapp.services.mail.outbox import deliver_pending
 
 
 @click.command("mail-worker")

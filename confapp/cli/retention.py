@@ -2,7 +2,8 @@
 import click
 from flask.cli import with_appcontext
 
-from confapp.services import events, retention
+from confapp.services.events import lookup as events
+from confapp.services.privacy import retention
 
 
 @click.command("purge")

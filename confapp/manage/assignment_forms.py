@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
-from confapp.services.assignment import AssignmentMode
+from confapp.services.assignment.workflow import AssignmentMode
 
 MODES = [AssignmentMode.fill.value, AssignmentMode.reoptimize.value]
 

@@ -1,6 +1,6 @@
 """Workshop assignment in the back office: preview the optimal seats, apply them, adjust by hand, tell attendees.
 
-Every rule lives in ``services.assignment``; these views parse, authorise, note the action in the audit
+Every rule lives in ``services.assignment.workflow``; these views parse, authorise, note the action in the audit
 log (committed by the service together with the change) and render. Direct-mode events get the same
 page, filling free seats from the workshops' waitlists.
 """
@@ -17,10 +17,12 @@ from confapp.manage import bp
 from confapp.manage.assignment_forms import ApplyForm, HandForm, LockForm, PreviewForm
 from confapp.manage.event_forms import ConfirmForm
 from confapp.models import ChoiceMode, Event, Registration
-from confapp.services import access, assignment, audit
-from confapp.services.assignment import AppliedAssignment, AssignmentError, AssignmentMode
-from confapp.services.assignment_model import confirmed_registrations
-from confapp.services.registration_lookup import workshop_waitlists
+from confapp.services.networks import access
+from confapp.services.assignment import workflow as assignment
+from confapp.services.networks import audit
+from confapp.services.assignment.workflow import AppliedAssignment, AssignmentError, AssignmentMode
+from confapp.services.assignment.model import confirmed_registrations
+from confapp.services.registration.lookup import workshop_waitlists
 
 
 def _people(event: Event) -> list[Registration]:

@@ -4,7 +4,8 @@ from flask_login import current_user, login_required
 
 from confapp.manage import bp
 from confapp.models import Role
-from confapp.services import access, audit
+from confapp.services.networks import access
+from confapp.services.networks import audit
 
 
 @bp.get("/n/<network_slug>/protokoll")

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from confapp.extensions import limiter, login_manager
 from confapp.manage import bp
 from confapp.manage.forms import LoginForm, PasswordChangeForm
-from confapp.services import accounts
+from confapp.services.networks import accounts
 
 
 @login_manager.user_loader

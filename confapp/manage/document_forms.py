@@ -6,7 +6,7 @@ from wtforms import BooleanField, DecimalField, IntegerField, RadioField, Select
 from wtforms.validators import InputRequired, NumberRange
 
 from confapp.documents.layouts import DEFAULT_LAYOUT, LAYOUTS
-from confapp.services.documents import CertificateBasis
+from confapp.services.documents.printing import CertificateBasis
 
 
 class BadgeForm(FlaskForm):

@@ -7,7 +7,9 @@ from flask_login import current_user, login_required
 
 from confapp.manage import bp
 from confapp.manage.document_forms import BadgeForm, CertificateForm, LogoForm
-from confapp.services import access, documents, logos
+from confapp.services.networks import access
+from confapp.services.documents import printing as documents
+from confapp.services.networks import logos
 
 
 def _page(event, status: int = 200, **forms):

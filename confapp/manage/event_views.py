@@ -12,8 +12,10 @@ from confapp.manage import bp
 from confapp.manage.event_forms import ConfirmForm, DuplicateForm, EventForm
 from confapp.manage.helpers import attach_errors
 from confapp.models import ChoiceMode, EventStatus
-from confapp.services import access, event_editor, registration_admin
-from confapp.services.event_editor import EditorError, EventDetails
+from confapp.services.networks import access
+from confapp.services.events import editor as event_editor
+from confapp.services.registration import admin as registration_admin
+from confapp.services.events.editor import EditorError, EventDetails
 
 
 def _details(form: EventForm) -> EventDetails:

@@ -7,7 +7,10 @@ from flask import Response, abort, render_template
 from flask_login import current_user, login_required
 
 from confapp.manage import bp
-from confapp.services import access, audit, exports, workshop_lists
+from confapp.services.networks import access
+from confapp.services.networks import audit
+from confapp.services.reports import exports
+from confapp.services.documents import workshop_lists
 from confapp.extensions import db
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash
 from flask_wtf import FlaskForm
 
-from confapp.services.event_editor import EditorError
+from confapp.services.events.editor import EditorError
 
 
 def attach_errors(form: FlaskForm, error: EditorError) -> None:

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from confapp.services.messages import MAX_BODY, MAX_SUBJECT
+from confapp.services.mail.messages import MAX_BODY, MAX_SUBJECT
 
 
 class MessageForm(FlaskForm):

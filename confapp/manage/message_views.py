@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 from confapp.manage import bp
 from confapp.manage.helpers import attach_errors
 from confapp.manage.message_forms import MessageForm
-from confapp.services import access, messages
-from confapp.services.event_editor import EditorError
+from confapp.services.networks import access
+from confapp.services.mail import messages
+from confapp.services.events.editor import EditorError
 
 
 @bp.route("/e/<slug>/nachrichten", methods=["GET", "POST"])

@@ -12,7 +12,11 @@ from wtforms.validators import DataRequired
 
 from confapp.extensions import db
 from confapp.manage import bp
-from confapp.services import access, audit, data_access, registration_list, retention
+from confapp.services.networks import access
+from confapp.services.networks import audit
+from confapp.services.privacy import data_access
+from confapp.services.registration import listing as registration_list
+from confapp.services.privacy import retention
 
 
 class PurgeForm(FlaskForm):

@@ -9,9 +9,11 @@ from confapp.manage import bp
 from confapp.manage.event_forms import ConfirmForm, ItemForm, RoomForm, SlotForm
 from confapp.manage.helpers import attach_errors, flash_warnings
 from confapp.models import Event, ItemKind
-from confapp.services import access, program_editor, registration_admin
-from confapp.services.event_editor import EditorError, leader_ids
-from confapp.services.program_editor import ItemDetails
+from confapp.services.networks import access
+from confapp.services.events import program as program_editor
+from confapp.services.registration import admin as registration_admin
+from confapp.services.events.editor import EditorError, leader_ids
+from confapp.services.events.program import ItemDetails
 
 
 def _back(event: Event):

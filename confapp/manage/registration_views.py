@@ -11,12 +11,15 @@ from confapp.manage import bp
 from confapp.manage.event_forms import ConfirmForm
 from confapp.manage.helpers import attach_errors
 from confapp.manage.registration_forms import AddRegistrationForm, MoveForm, PersonForm
-from confapp.services import access, program_editor, registration_admin, registration_list
-from confapp.services.event_editor import EditorError
-from confapp.services.registration import (InvalidRegistration, RegistrationData, RegistrationError,
+from confapp.services.networks import access
+from confapp.services.events import program as program_editor
+from confapp.services.registration import admin as registration_admin
+from confapp.services.registration import listing as registration_list
+from confapp.services.events.editor import EditorError
+from confapp.services.registration.change import (InvalidRegistration, RegistrationData, RegistrationError,
                                            SeatUnavailable)
-from confapp.services.registration_admin import PersonDetails
-from confapp.services.registration_list import RegistrationFilter
+from confapp.services.registration.admin import PersonDetails
+from confapp.services.registration.listing import RegistrationFilter
 
 
 def _filter_from(args) -> RegistrationFilter:

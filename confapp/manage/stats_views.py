@@ -4,7 +4,8 @@ from flask_login import current_user, login_required
 
 from confapp.manage import bp
 from confapp.models import utcnow
-from confapp.services import access, stats
+from confapp.services.networks import access
+from confapp.services.reports import statistics as stats
 
 
 @bp.get("/e/<slug>/statistik")

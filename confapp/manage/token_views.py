@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from confapp.manage import bp
 from confapp.manage.forms import ApiTokenForm
 from confapp.models import Role, TokenScope
-from confapp.services import access, api_tokens
+from confapp.services.networks import access
+from confapp.services.networks import api_tokens
 
 ADMINS = frozenset({Role.admin})
 

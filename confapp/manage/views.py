@@ -3,7 +3,8 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from confapp.manage import bp
-from confapp.services import access, workshop_lists
+from confapp.services.networks import access
+from confapp.services.documents import workshop_lists
 
 
 @bp.get("/")

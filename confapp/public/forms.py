@@ -1,8 +1,8 @@
 """Forms of the attendee pages: registration and changing workshop choices.
 
 The workshop choice fields are made per event (one per slot and rank, named
-``choice_<slot id>_<rank>``); the rules they must follow live in ``services/choices.py`` and
-``services/registration.py``, whose German messages land next to the fields.
+``choice_<slot id>_<rank>``); the rules they must follow live in ``services/registration/choices.py`` and
+``services/registration/change.py``, whose German messages land next to the fields.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TextArea
 from wtforms.validators import Length, Optional
 
 from confapp.models import ChoiceMode, Event
-from confapp.services.choices import Choices, ranks_in
-from confapp.services.registration import LIMITS, InvalidRegistration, RegistrationData, registration_problems
+from confapp.services.registration.choices import Choices, ranks_in
+from confapp.services.registration.change import LIMITS, InvalidRegistration, RegistrationData, registration_problems
 
 
 #: Shorter names than the long checkbox labels, for the error summary.

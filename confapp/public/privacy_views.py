@@ -10,7 +10,8 @@ from confapp.extensions import limiter
 from confapp.public import bp
 from confapp.public.forms import ConfirmForm
 from confapp.public.registration_views import POST_LIMIT, _private, _registration_or_404
-from confapp.services import data_access, retention
+from confapp.services.privacy import data_access
+from confapp.services.privacy import retention
 
 
 @bp.get("/e/<slug>/anmeldung/<token>/daten.json")

@@ -9,13 +9,13 @@ from confapp.extensions import limiter
 from confapp.models import Registration
 from confapp.public import bp
 from confapp.public.forms import ChoiceForm, ConfirmForm, RegistrationForm
-from confapp.services import events
-from confapp.services import registering
-from confapp.services import registration as registrations
-from confapp.services import registration_lookup
-from confapp.services.calendar import FILENAME, event_calendar
-from confapp.services.choices import ranks_in
-from confapp.services.registration import InvalidRegistration, RegistrationClosed, RegistrationError
+from confapp.services.events import lookup as events
+from confapp.services.registration import register as registering
+from confapp.services.registration import change as registrations
+from confapp.services.registration import lookup as registration_lookup
+from confapp.services.mail.calendar import FILENAME, event_calendar
+from confapp.services.registration.choices import ranks_in
+from confapp.services.registration.change import InvalidRegistration, RegistrationClosed, RegistrationError
 
 bp.add_app_template_global(ranks_in, "ranks_in")
 

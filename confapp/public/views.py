@@ -5,7 +5,8 @@ from flask import current_app, redirect, render_template, request, session, url_
 
 from confapp.models import LegalKind
 from confapp.public import bp
-from confapp.services import events, legal
+from confapp.services.events import lookup as events
+from confapp.services.privacy import legal
 
 
 @bp.get("/")

@@ -13,11 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from confapp.extensions import db
 from confapp.models import Assignment, Event, ProgramItem, Registration, RegistrationStatus, User
-from confapp.services import audit
-from confapp.services.event_editor import EditorError
-from confapp.services.mail import queue_email
-from confapp.services.registration_lookup import manage_url
-from confapp.services.registration_list import RegistrationFilter, conditions
+from confapp.services.networks import audit
+from confapp.services.events.editor import EditorError
+from confapp.services.mail.outbox import queue_email
+from confapp.services.registration.lookup import manage_url
+from confapp.services.registration.listing import RegistrationFilter, conditions
 
 #: Placeholder → what it stands for (shown to organisers under the form).
 PLACEHOLDERS = {

@@ -17,7 +17,7 @@ from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.models import (Assignment, Attendance, Event, ProgramItem, Registration, RegistrationHistory,
                             RegistrationStatus, Slot, User)
-from confapp.services import access
+from confapp.services.networks import access
 
 
 @dataclass

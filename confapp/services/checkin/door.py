@@ -20,11 +20,11 @@ from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.models import (Assignment, Attendance, Event, ProgramItem, Registration, RegistrationHistory,
                             RegistrationStatus, Slot, User, utcnow)
-from confapp.services import access
-from confapp.services import registration as registration_service
-from confapp.services import registering
-from confapp.services.registering import RegistrationResult
-from confapp.services.registration import RegistrationData
+from confapp.services.networks import access
+from confapp.services.registration import change as registration_service
+from confapp.services.registration import register as registering
+from confapp.services.registration.register import RegistrationResult
+from confapp.services.registration.change import RegistrationData
 
 #: Characters of a badge token (``secrets.token_urlsafe``); anything else in a scanned code is not one.
 _TOKEN = re.compile(r"(?:/c/)?([A-Za-z0-9_-]{16,64})/?$")

@@ -20,7 +20,7 @@ from confapp.documents.lists import render_certificates, render_sign_in_sheets
 from confapp.documents.flyer import FORMATS, render_flyer
 from confapp.extensions import db
 from confapp.formatting import format_wallclock
-from confapp.services import attendance
+from confapp.services.checkin import attendance
 from confapp.models import Assignment, Attendance, Event, ItemKind, Registration, RegistrationStatus, utcnow
 
 

@@ -1,7 +1,7 @@
 """Reading an event file (DESIGN.md, "Event JSON"): its format, limits and the German messages.
 
 Validation collects every problem first, with the path of the offending value, so an organiser
-sees them all at once. Writing the result to the database is ``event_io``'s work.
+sees them all at once. Writing the result to the database is ``file_io``'s work.
 """
 from __future__ import annotations
 

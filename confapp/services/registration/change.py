@@ -18,13 +18,13 @@ from sqlalchemy import exists, select
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Preference, ProgramItem,
                             Registration, RegistrationHistory, RegistrationStatus, utcnow)
-from confapp.services import seats
-from confapp.services.calendar import calendar_attachment
-from confapp.services.choices import Choices, choice_problems, normalised
-from confapp.services.mail import RenderedEmail, queue_rendered, render_email
-from confapp.services.registration_lookup import current_choices, manage_url, slot_choices, waitlist_position
+from confapp.services.registration import seats
+from confapp.services.mail.calendar import calendar_attachment
+from confapp.services.registration.choices import Choices, choice_problems, normalised
+from confapp.services.mail.outbox import RenderedEmail, queue_rendered, render_email
+from confapp.services.registration.lookup import current_choices, manage_url, slot_choices, waitlist_position
 # The rules and errors live in registration_rules; callers may import them from here as well.
-from confapp.services.registration_rules import (LIMITS, InvalidRegistration, RegistrationClosed,  # noqa: F401
+from confapp.services.registration.rules import (LIMITS, InvalidRegistration, RegistrationClosed,  # noqa: F401
                                                  RegistrationData, RegistrationError, SeatUnavailable,
                                                  registration_problems)
 

@@ -17,8 +17,8 @@ from sqlalchemy import delete, func, or_, select, update
 from confapp.extensions import db
 from confapp.models import (Attendance, AuditEntry, ConsentRecord, Event, Network, OutboxMessage, Registration,
                             RegistrationHistory, User, new_token, utcnow)
-from confapp.services import audit
-from confapp.services.registration_lookup import can_cancel
+from confapp.services.networks import audit
+from confapp.services.registration.lookup import can_cancel
 
 ERASED = "gelöscht"
 #: Audit actions whose summary only names the event's own setup (titles, rooms), never a person.
@@ -147,7 +147,7 @@ def erase_on_request(registration: Registration) -> list[Registration]:
     stay right. The outbox mails to this person go too, the cancellation notice included: the
     address is exactly what they asked us to forget. Returns the people promoted. Commits.
     """
-    from confapp.services import registration as registrations  # registration imports much; only needed here
+    from confapp.services.registration import change as registrations  # registration imports much; only needed here
 
     promoted = registrations.cancel(registration) if can_cancel(registration) else []
     registration = db.session.get(Registration, registration.id)

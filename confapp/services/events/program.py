@@ -14,8 +14,10 @@ from sqlalchemy import delete, func, select
 from confapp.extensions import db
 from confapp.models import (Assignment, ChoiceMode, Event, ItemKind, ItemLeader, Membership, Preference, ProgramItem,
                             Registration, Role, Room, Slot, Speaker, User)
-from confapp.services import audit, registration_admin, seats
-from confapp.services.event_editor import EditorError, leader_ids
+from confapp.services.networks import audit
+from confapp.services.registration import admin as registration_admin
+from confapp.services.registration import seats
+from confapp.services.events.editor import EditorError, leader_ids
 
 
 def slot_of(event: Event, slot_id: int) -> Slot | None:

@@ -10,7 +10,7 @@ from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
 
 from confapp.models import Event, Registration, utcnow
-from confapp.services.mail import Attachment
+from confapp.services.mail.outbox import Attachment
 
 FILENAME = "veranstaltung.ics"
 

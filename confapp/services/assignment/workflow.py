@@ -10,8 +10,8 @@ The back office and ``flask assign`` use only this module:
 - ``set_locked(event, assignment_id, locked, actor)`` locks or unlocks one seat against re-optimisation;
 - ``assign_by_hand(event, registration_id, item_id, actor)`` seats one attendee by hand (locked).
 
-The problem, the solver and the report live in ``assignment_model``, ``assignment_solver`` and
-``assignment_report``.
+The problem, the solver and the report live in ``model``, ``solver`` and
+``report``.
 
 Direct-mode events (attendees take a seat at once, or wait for their full workshop) only ever fill:
 nobody seated is moved, and those waiting get their chosen workshop in waitlist order as far as seats
@@ -27,13 +27,13 @@ from sqlalchemy import delete, func, insert, select, update
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, ProgramItem, Registration,
                             RegistrationHistory, RegistrationStatus, utcnow)
-from confapp.services import seats as event_seats
-from confapp.services.assignment_model import (AssignmentMode, EventRows, Problem, confirmed_registrations,
+from confapp.services.registration import seats as event_seats
+from confapp.services.assignment.model import (AssignmentMode, EventRows, Problem, confirmed_registrations,
                                                load_problem, load_rows, priority_key, topic_of)
-from confapp.services.assignment_report import AssignmentReport, build_report
-from confapp.services.assignment_solver import solve
-from confapp.services.mail import queue_from_template
-from confapp.services.registration import send_to_attendee
+from confapp.services.assignment.report import AssignmentReport, build_report
+from confapp.services.assignment.solver import solve
+from confapp.services.mail.outbox import queue_from_template
+from confapp.services.registration.change import send_to_attendee
 
 __all__ = ["AppliedAssignment", "AssignmentError", "AssignmentMode", "AssignmentPreview", "Change", "apply",
            "assign_by_hand", "notify_assigned", "preview", "set_locked"]

@@ -1,6 +1,6 @@
 """The workshop assignment as a plain problem: who wishes what, which seats exist, what is fixed.
 
-The solver (``assignment_solver``) works on these values only, so it can be tested and benchmarked
+The solver (``solver``) works on these values only, so it can be tested and benchmarked
 without a database. ``load_problem`` builds one from an event; everything is put into one canonical
 order here (people by registration time, then a seeded hash; items by slot and position), so the
 same registrations give the same problem, and so the same result, whatever order the rows come in.

@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from confapp.extensions import db
 from confapp.models import Assignment, Event, Network, Registration, RegistrationHistory, RegistrationStatus
-from confapp.services.choices import Choices, choice_problems
-from confapp.services.registration import (InvalidRegistration, RegistrationData, RegistrationError,
+from confapp.services.registration.choices import Choices, choice_problems
+from confapp.services.registration.change import (InvalidRegistration, RegistrationData, RegistrationError,
                                            change_choices, registration_problems)
 
 #: Details organisers may change by hand (the address is the attendee's key and stays).

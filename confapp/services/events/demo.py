@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from confapp.extensions import db
 from confapp.models import (Event, ItemKind, Network, Preference, Registration, RegistrationHistory,
                             RegistrationStatus, utcnow)
-from confapp.services import accounts
-from confapp.services.event_io import import_event
+from confapp.services.networks import accounts
+from confapp.services.events.file_io import import_event
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 NETWORKS = (
     {"slug": "anhalt-bitterfeld", "name": "Lokales Netzwerk Kinderschutz Anhalt-Bitterfeld",

@@ -2,7 +2,7 @@
 
 Import creates the event or updates it in place by slug. Program items are matched by slot label
 and title, so registrations keep their wishes when an organiser re-imports a corrected file.
-The file is checked first (``event_file``), and nothing changes unless the whole file is valid.
+The file is checked first (``file_format``), and nothing changes unless the whole file is valid.
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from confapp.extensions import db
 from confapp.models import Assignment, Event, Network, Preference, ProgramItem, Room, Slot, Speaker
-from confapp.services.event_file import EventFileError, EventSpec, parse_event_file
-from confapp.services.retention import default_retention_date
+from confapp.services.events.file_format import EventFileError, EventSpec, parse_event_file
+from confapp.services.privacy.retention import default_retention_date
 
 
 def import_event(raw: str | bytes) -> tuple[Event, bool]:

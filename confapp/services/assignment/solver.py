@@ -31,7 +31,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_array
 
-from confapp.services.assignment_model import (MOVE, SECTOR_OVER, TIE_LEVELS, WISH_STEP, AssignmentMode,
+from confapp.services.assignment.model import (MOVE, SECTOR_OVER, TIE_LEVELS, WISH_STEP, AssignmentMode,
                                                Item, Problem, fallback_cost, unplaced_cost)
 
 

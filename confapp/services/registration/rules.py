@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 
 from confapp.models import Event
-from confapp.services.choices import ChoiceProblem, Choices, choice_problems
+from confapp.services.registration.choices import ChoiceProblem, Choices, choice_problems
 
 #: Longest values accepted, as the database columns allow.
 LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "organisation": 200, "sector": 100,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from confapp.extensions import db
 from confapp.models import Event, ItemLeader, ProgramItem, Role, Slot, User
-from confapp.services import access
+from confapp.services.networks import access
 
 
 def leads(user: User, item: ProgramItem) -> bool:

@@ -1,6 +1,6 @@
 """Looking at a registration as its attendee does: the manage link, wishes and seats per slot,
 waitlist place, and whether it can still be changed or cancelled; and who waits for which workshop
-(direct mode). Read-only; changes go through ``services.registration``.
+(direct mode). Read-only; changes go through ``services.registration.change``.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, exists, func, select
 from confapp.extensions import db
 from confapp.models import (Assignment, ChoiceMode, Event, Preference, ProgramItem, Registration, RegistrationStatus,
                             Slot)
-from confapp.services.choices import Choices
+from confapp.services.registration.choices import Choices
 
 
 @dataclass(frozen=True)

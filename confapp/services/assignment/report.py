@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from confapp.services.assignment_model import Problem
-from confapp.services.assignment_solver import SolverFigures, Solution
+from confapp.services.assignment.model import Problem
+from confapp.services.assignment.solver import SolverFigures, Solution
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Organisers' actions on registrations: add by hand, edit, cancel, move, promote the waitlist.
 
 Seats are never decided here: every action that takes or frees a seat goes through
-``services.registration`` (which locks the event). This module adds the organiser's rules on top
+``services.registration.change`` (which locks the event). This module adds the organiser's rules on top
 (an explicit capacity override, the audit log) and names the acting organiser in the history.
 The registration service commits its own transaction (taking the event lock commits what was
 pending), so the audit entry follows in a second, short transaction once the change stood.
@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from confapp.extensions import db
 from confapp.models import Event, EventStatus, ProgramItem, Registration, RegistrationHistory, User
-from confapp.services import audit, registering, registration
-from confapp.services.api_registrations import EDITABLE, detail_problems
-from confapp.services.registration import RegistrationData, RegistrationError, SeatUnavailable
+from confapp.services.networks import audit
+from confapp.services.registration import register as registering
+from confapp.services.registration import change as registration
+from confapp.services.registration.details import EDITABLE, detail_problems
+from confapp.services.registration.change import RegistrationData, RegistrationError, SeatUnavailable
 
 
 def _logged(actor: User, event: Event, action: str, summary: str) -> None:

@@ -2,7 +2,7 @@
 
 The rules live here, not in the views: every problem is reported as a German sentence per field
 (``EditorError``) and nothing is changed unless all checks pass. Each change is written to the
-audit log in the same transaction. The program (slots, rooms, items) is in ``program_editor``.
+audit log in the same transaction. The program (slots, rooms, items) is in ``program``.
 """
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from sqlalchemy import func, select
 from confapp.extensions import db
 from confapp.models import (ChoiceMode, Event, EventStatus, ItemLeader, Network, ProgramItem, Registration,
                             RegistrationStatus, Room, Slot, Speaker, User)
-from confapp.services import audit, registration_admin, seats
-from confapp.services.event_file import SLUG_CHARS
-from confapp.services.retention import default_retention_date
+from confapp.services.networks import audit
+from confapp.services.registration import admin as registration_admin
+from confapp.services.registration import seats
+from confapp.services.events.file_format import SLUG_CHARS
+from confapp.services.privacy.retention import default_retention_date
 
 
 class EditorError(ValueError):

@@ -3,7 +3,7 @@
 What the likely outcome writes is prepared before the transaction, e-mail included, while no lock
 is held: on SQLite the whole write transaction holds the database's write lock, on PostgreSQL the
 seat decisions hold the event's row lock, and either bounds registrations per second. Under the
-lock the seats are taken and the rows written without the ORM (``registration_rows``); if the
+lock the seats are taken and the rows written without the ORM (``registration.rows``); if the
 seats went meanwhile, the e-mail is made again for what was taken. ``benchmarks/registration.py``
 measures it.
 """
@@ -17,14 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from confapp.extensions import db
 from confapp.models import (Assignment, ConsentRecord, Event, Preference, ProgramItem, Registration,
                             RegistrationHistory, RegistrationStatus, new_token, utcnow)
-from confapp.services import legal, seats
-from confapp.services.choices import normalised
-from confapp.services.mail import RenderedEmail, outbox_values, queue_from_template, remember_for_inline_delivery
-from confapp.services.registration import (ATTENDEE, add_wishes, attendee_email, chosen_workshops, give_seat,
+from confapp.services.privacy import legal
+from confapp.services.registration import seats
+from confapp.services.registration.choices import normalised
+from confapp.services.mail.outbox import RenderedEmail, outbox_values, queue_from_template, remember_for_inline_delivery
+from confapp.services.registration.change import (ATTENDEE, add_wishes, attendee_email, chosen_workshops, give_seat,
                                            history_values, record_history, send_to_attendee)
-from confapp.services.registration_lookup import manage_url, waitlist_place_of_newest
-from confapp.services.registration_rows import NewRows, insert_rows
-from confapp.services.registration_rules import RegistrationClosed, RegistrationData, registration_problems
+from confapp.services.registration.lookup import manage_url, waitlist_place_of_newest
+from confapp.services.registration.rows import NewRows, insert_rows
+from confapp.services.registration.rules import RegistrationClosed, RegistrationData, registration_problems
 
 
 @dataclass
@@ -141,7 +142,7 @@ class _Draft:
     """A new registration as an outcome will write it: made before any lock for the likely outcome.
 
     ``registration`` and its wishes and seats are ORM objects the session never sees: the e-mail
-    is rendered from them, and ``insert`` writes their columns through ``registration_rows``.
+    is rendered from them, and ``insert`` writes their columns through ``registration.rows``.
     The ORM's unit of work (dependency sort, events, identity bookkeeping) cost more than
     everything else a registration does together.
     """

@@ -1,0 +1,5 @@
+"""The door: who is here.
+
+door         finding a person by badge or name, checking in and undoing it, live counts
+attendance   who was in which workshop, marked in the room
+"""

@@ -1,0 +1,5 @@
+"""Printed documents and lists: who is on them (the PDFs themselves are ``confapp.documents``).
+
+printing         who gets a badge, a line on a sign-in sheet or a certificate, and the PDFs
+workshop_lists   workshop leaders' lists of their own workshops
+"""

@@ -1,0 +1,5 @@
+"""Numbers and files a network hands on.
+
+statistics   registrations over time, by sector, by workshop, check-in rate
+exports      registrations and workshop lists as CSV, XLSX and JSON, safe against formulas
+"""
