@@ -1,23 +1,28 @@
 """Reading PDFs as a person would: the text on each page, where words sit, the QR codes a phone decodes."""
 from __future__ import annotations
 
-import html
 import io
-import re
-import subprocess
 from dataclasses import dataclass
 
 import pypdfium2
 import zxingcpp
 
 MM_PER_PT = 25.4 / 72
+#: PDFium's mark for a hyphen that ends a line (a name wrapped after "Größe-").
+LINE_END_HYPHEN = "\ufffe"
 DPI = 150
 
 
 def page_texts(pdf: bytes) -> list[str]:
-    """Text of every page (pdftotext, in reading order)."""
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
-    return out.stdout.decode().split("\f")[:-1]
+    """Text of every page, as PDFium reads it (no system tool needed: the quick start installs none)."""
+    document = pypdfium2.PdfDocument(io.BytesIO(pdf))
+    texts = []
+    for page in document:
+        textpage = page.get_textpage()
+        texts.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+                     .replace(LINE_END_HYPHEN, "-\n"))
+    document.close()
+    return texts
 
 
 def all_text(pdf: bytes) -> str:
@@ -37,14 +42,36 @@ class Word:
 
 
 def words(pdf: bytes) -> list[Word]:
-    """Every word with its box (pdftotext -bbox)."""
-    out = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
-                         check=True).stdout.decode()
+    """Every word with its box: runs of characters between white space, each box the union of its letters'."""
+    document = pypdfium2.PdfDocument(io.BytesIO(pdf))
     found = []
-    for page, body in enumerate(out.split("<page ")[1:]):
-        for x0, y0, x1, y1, text in re.findall(
-                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body):
-            found.append(Word(page, html.unescape(text), *(float(v) * MM_PER_PT for v in (x0, y0, x1, y1))))
+    for number, page in enumerate(document):
+        height = page.get_height()
+        textpage = page.get_textpage()
+        letters: list[tuple[str, tuple[float, float, float, float]]] = []
+
+        def flush():
+            if letters:
+                text = "".join(letter for letter, _ in letters)
+                left = min(box[0] for _, box in letters)
+                bottom = min(box[1] for _, box in letters)
+                right = max(box[2] for _, box in letters)
+                top = max(box[3] for _, box in letters)
+                found.append(Word(number, text, left * MM_PER_PT, (height - top) * MM_PER_PT,
+                                  right * MM_PER_PT, (height - bottom) * MM_PER_PT))
+                letters.clear()
+
+        for index in range(textpage.count_chars()):
+            letter = textpage.get_text_range(index, 1)
+            if not letter or letter.isspace():
+                flush()
+            elif letter == LINE_END_HYPHEN:
+                letters.append(("-", textpage.get_charbox(index)))
+                flush()
+            else:
+                letters.append((letter, textpage.get_charbox(index)))
+        flush()
+    document.close()
     return found
 
 
