@@ -14,13 +14,35 @@ DPI = 150
 
 
 def page_texts(pdf: bytes) -> list[str]:
-    """Text of every page, as PDFium reads it (no system tool needed: the quick start installs none)."""
+    """Text of every page, line by line as PDFium reads it (no system tool needed: the quick start installs none).
+
+    Within a line the letters go left to right: a document may draw a line's parts in another
+    order (a fallback font's run, a mark at the line's end), which a reader never sees.
+    """
     document = pypdfium2.PdfDocument(io.BytesIO(pdf))
     texts = []
     for page in document:
         textpage = page.get_textpage()
-        texts.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-                     .replace(LINE_END_HYPHEN, "-\n"))
+        lines: list[list[tuple[float, str]]] = [[]]
+        right = 0.0
+        spaces = 0  # generated spaces have no box: each goes just before the letter that follows it
+        for index in range(textpage.count_chars()):
+            letter = textpage.get_text_range(index, 1)
+            if letter in ("\r", "\n", LINE_END_HYPHEN):
+                lines[-1] += [(right, " ")] * spaces + ([(right, "-")] if letter == LINE_END_HYPHEN else [])
+                spaces = 0
+                if letter != "\r" or not lines[-1]:
+                    lines.append([])
+                continue
+            left, _bottom, box_right, _top = textpage.get_charbox(index)
+            if box_right <= left:
+                spaces += 1
+                continue
+            lines[-1] += [(left - 0.001, " ")] * spaces + [(left, letter)]
+            spaces, right = 0, box_right
+        lines[-1] += [(right, " ")] * spaces
+        texts.append("\n".join("".join(letter for _x, letter in sorted(line, key=lambda c: c[0]))
+                               for line in lines if line))
     document.close()
     return texts
 
