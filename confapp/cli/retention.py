@@ -3,6 +3,7 @@ import click
 from flask.cli import with_appcontext
 
 from confapp.services.events import lookup as events
+from confapp.services.partners import directory as partner_directory
 from confapp.services.privacy import retention
 
 
@@ -34,4 +35,15 @@ def purge_command(slug: str | None, due: bool, yes: bool) -> None:
                    f"{report.emails_deleted} E-Mails gelöscht{kept}")
 
 
-commands = (purge_command,)
+
+
+@click.command("purge-contacts")
+@with_appcontext
+def purge_contacts_command() -> None:
+    """Delete partner contact persons whose deletion date has passed (run daily beside purge --due)."""
+    count = partner_directory.purge_due_contacts()
+    click.echo(f"{count} Ansprechpersonen aus dem Partnerverzeichnis gelöscht." if count
+               else "Keine Ansprechperson ist zur Löschung fällig.")
+
+
+commands = (purge_command, purge_contacts_command)

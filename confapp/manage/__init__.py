@@ -12,4 +12,5 @@ from confapp.manage import registration_views  # noqa: E402,F401
 from confapp.manage import message_views  # noqa: E402,F401
 from confapp.manage import stats_views  # noqa: E402,F401
 from confapp.manage import privacy_views  # noqa: E402,F401
+from confapp.manage import partner_views  # noqa: E402,F401
 from confapp.manage import assignment_views  # noqa: E402,F401

@@ -8,6 +8,7 @@ from confapp.models.event import (ChoiceMode, Event, EventStatus, ItemKind, Prog
 from confapp.models.legal import ConsentRecord, LegalKind, LegalText
 from confapp.models.mail import OutboxMessage, OutboxStatus
 from confapp.models.network import DEFAULT_SECTORS, Membership, Network, Role, User
+from confapp.models.partner import Invitation, LegalBasis, Partner, PartnerContact
 from confapp.models.registration import (Assignment, AssignmentSource, Preference, Registration,
                                          RegistrationHistory, RegistrationStatus, new_token)
 
@@ -19,4 +20,5 @@ __all__ = [
     "new_token", "program_item_speaker", "utcnow",
     "AuditEntry",
     "ItemLeader",
+    "Invitation", "LegalBasis", "Partner", "PartnerContact",
 ]

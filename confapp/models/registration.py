@@ -73,6 +73,9 @@ class Registration(db.Model):
     checked_in_by: Mapped[str | None] = mapped_column(String(254))
     #: When this attendee's badge was last printed; None until then ("only new badges" prints these).
     badge_printed_at: Mapped[datetime | None]
+    #: The partner institution the attendee belongs to (picked from the directory, or invited);
+    #: kept after a purge, since an institution is no personal data.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
 
     event: Mapped[Event] = relationship()
     preferences: Mapped[list["Preference"]] = relationship(

@@ -1,7 +1,7 @@
 """Attendee registration pages: the form, the confirmation, and the private manage page."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, session, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from confapp.errors import render_error
@@ -14,6 +14,8 @@ from confapp.services.registration import register as registering
 from confapp.services.registration import change as registrations
 from confapp.services.registration import lookup as registration_lookup
 from confapp.services.mail.calendar import FILENAME, event_calendar
+from confapp.services.partners import directory as partner_directory
+from confapp.services.partners import invitations as partner_invitations
 from confapp.services.registration.choices import ranks_in
 from confapp.services.registration.change import InvalidRegistration, RegistrationClosed, RegistrationError
 
@@ -30,6 +32,16 @@ def register(slug: str):
     if not event.registration_open():
         return render_template("public/registration_closed.html", event=event)
     form = RegistrationForm.for_event(event)
+    invitation_key = f"invitation:{slug}"
+    if request.method == "GET" and partner_invitations.LINK_PARAMETER in request.args:
+        # A partner's personal link: institution and sector filled in, the link remembered for the POST.
+        invitation = partner_invitations.open_invitation(event, request.args[partner_invitations.LINK_PARAMETER])
+        if invitation is not None:
+            session[invitation_key] = request.args[partner_invitations.LINK_PARAMETER]
+            form.organisation.data, form.sector.data = invitation.partner.name, invitation.partner.sector
+    partner_names = partner_directory.names_of(event.network)
+    if partner_names:
+        form.organisation.render_kw = {**(form.organisation.render_kw or {}), "list": "partner-names"}
     if form.validate_on_submit():
         if form.is_bot:  # looks like success to the bot; nothing is stored
             session["registered_email"] = form.email.data
@@ -41,11 +53,12 @@ def register(slug: str):
         except RegistrationClosed:
             return render_template("public/registration_closed.html", event=event)
         else:
+            partner_invitations.link_registration(event, form.email.data, session.pop(invitation_key, None))
             # New or already registered: the same page either way (no hint who is registered).
             session["registered_email"] = form.email.data.strip()
             return redirect(url_for(".registered", slug=slug))
     status = 422 if form.is_submitted() else 200
-    return render_template("public/register.html", event=event, form=form), status
+    return render_template("public/register.html", event=event, form=form, partner_names=partner_names), status
 
 
 @bp.get("/e/<slug>/anmelden/danke")

@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from confapp.extensions import db
-from confapp.models import (Event, ItemKind, Network, Preference, Registration, RegistrationHistory,
-                            RegistrationStatus, utcnow)
+from confapp.models import (Event, ItemKind, LegalBasis, Network, Partner, PartnerContact, Preference,
+                            Registration, RegistrationHistory, RegistrationStatus, utcnow)
 from confapp.services.networks import accounts
 from confapp.services.events.file_io import import_event
 
@@ -130,7 +130,42 @@ def load_demo(registrations: int = 150, today: date | None = None,
     wanted = {events[0].id: registrations, events[1].id: registrations * 2 // 3}
     for event in events:
         _add_fake_registrations(event, wanted[event.id], progress)
+    _add_demo_partners(events[0].network, events[0])
     return events
+
+
+#: Institutions of the demo that are not in its partner directory, so the coverage report has "new" ones.
+NOT_IN_DIRECTORY = ("Gymnasium Zerbst", "Praxis für Ergotherapie Köthen", "Familienpatenschaften e. V.")
+DISTRICTS = ("Bitterfeld-Wolfen", "Köthen", "Zerbst", "Sandersdorf-Brehna")
+
+
+def _add_demo_partners(network: Network, event: Event) -> None:
+    """A partner directory for the first demo network, its registrations linked by institution name."""
+    if db.session.scalar(select(Partner.id).where(Partner.network_id == network.id).limit(1)) is None:
+        _fill_directory(network)
+    partners = {p.name: p.id for p in db.session.scalars(select(Partner).where(Partner.network_id == network.id))}
+    for registration in db.session.scalars(select(Registration).where(Registration.event_id == event.id,
+                                                                      Registration.partner_id.is_(None))):
+        registration.partner_id = partners.get(registration.organisation)
+    db.session.commit()
+
+
+def _fill_directory(network: Network) -> None:
+    rng = random.Random(7)
+    today = date.today()
+    for sector, names in ORGANISATIONS.items():
+        for name in names:
+            if name in NOT_IN_DIRECTORY:
+                continue
+            partner = Partner(network_id=network.id, name=name, sector=sector, district=rng.choice(DISTRICTS),
+                              address=f"Beispielweg {rng.randint(1, 80)}, 06{rng.randint(100, 999)} Anhalt-Bitterfeld")
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            partner.contacts.append(PartnerContact(
+                name=f"{first} {last}", role=rng.choice(("Leitung", "Kinderschutzfachkraft", "Sozialarbeit")),
+                email=f"{_ascii(first)}.{_ascii(last)}@partner.example".lower(), legal_basis=LegalBasis.public_task,
+                source="Netzwerktreffen (Demo)", keep_until=today + timedelta(days=730)))
+            db.session.add(partner)
+    db.session.flush()
 
 
 def _add_fake_registrations(event: Event, wanted: int, progress: Callable[[int], None] | None) -> None:

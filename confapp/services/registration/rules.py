@@ -70,7 +70,7 @@ def registration_problems(event: Event, data: RegistrationData, by_organiser: bo
         if len(getattr(data, name)) > limit:
             problems[name] = f"Bitte höchstens {limit} Zeichen eingeben."
     email = data.email.strip()
-    if "email" not in problems and not _valid_email(email):
+    if "email" not in problems and not valid_email(email):
         problems["email"] = "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
     if data.sector and "sector" not in problems and data.sector not in event.network.sectors:
         problems["sector"] = "Bitte wählen Sie ein Arbeitsfeld aus der Liste."
@@ -87,7 +87,7 @@ def registration_problems(event: Event, data: RegistrationData, by_organiser: bo
     return None
 
 
-def _valid_email(address: str) -> bool:
+def valid_email(address: str) -> bool:
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError:
