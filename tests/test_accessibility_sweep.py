@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests.conftest import axe_violations
 from tests.manage_helpers import ANHALT, EVENT, event_named, registrations_of, workshops
 from confapp.extensions import db
-from confapp.models import ApiToken, RegistrationStatus, TokenScope
+from confapp.models import ApiToken, Partner, RegistrationStatus, TokenScope
 from confapp.services.networks import api_tokens
 from confapp.services.events.demo import DEMO_PASSWORD
 
@@ -25,7 +25,9 @@ def _values() -> dict[str, str]:
     return {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "slot_id": str(event.slots[0].id),
             "room_id": str(event.rooms[0].id), "item_id": str(workshops()[0].id),
             "registration_id": str(person.id), "token_id": str(token.id),
-            "token": person.manage_token, "status": "published", "format": "a4", "fmt": "csv"}
+            "token": person.manage_token, "status": "published", "format": "a4", "fmt": "csv",
+            "partner_id": str(db.session.scalar(select(Partner.id).where(Partner.network_id == event.network_id))),
+            "year": str(event.starts_at.year)}
 
 
 def _pages(app, prefixes: tuple[str, ...]) -> list[str]:

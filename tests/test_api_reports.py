@@ -45,3 +45,25 @@ def test_exports_hold_every_registration_with_formulas_neutralised(client, token
     assert "'=HYPERLINK(\"http://evil.example\")" in [row[0] for row in rows]
     foreign = client.get(f"{URL}/export.csv", headers=bearer(tokens["other"]))
     assert foreign.status_code == 404 and foreign.mimetype == "application/problem+json"
+
+
+def test_partners_and_coverage_are_read_with_a_token_and_name_no_contact_person(client, tokens, demo):
+    partners = client.get("/api/v1/network/partners", headers=bearer(tokens["read"]))
+    assert partners.status_code == 200
+    assert_matches(client, partners, "/network/partners")
+    body = partners.get_json()
+    assert any(p["name"] == "Kita Sonnenschein Wolfen" and p["sector"] == "Kita" for p in body)
+    assert "@" not in partners.get_data(as_text=True)
+    assert client.get("/api/v1/network/partners", headers=bearer(tokens["other"])).get_json() == []
+
+    event = client.get(f"{URL}/coverage", headers=bearer(tokens["read"]))
+    assert_matches(client, event, "/network/events/{slug}/coverage")
+    figures = event.get_json()
+    assert figures["people_registered"] == 12
+    assert sum(s["registered_people"] for s in figures["sectors"]) == 12
+    year = demo[0].starts_at.year
+    whole_year = client.get(f"/api/v1/network/coverage/{year}", headers=bearer(tokens["read"]))
+    assert_matches(client, whole_year, "/network/coverage/{year}")
+    assert whole_year.get_json()["events"] == [demo[0].slug]
+    assert client.get(f"{URL}/coverage", headers=bearer(tokens["other"])).status_code == 404
+    assert client.get(f"{URL}/coverage").status_code == 401

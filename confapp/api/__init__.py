@@ -15,3 +15,4 @@ from confapp.api import registration_views  # noqa: E402,F401
 from confapp.api import assignment_views  # noqa: E402,F401
 from confapp.api import report_views  # noqa: E402,F401
 from confapp.api import checkin_views  # noqa: E402,F401
+from confapp.api import partner_views  # noqa: E402,F401

@@ -363,6 +363,45 @@ PATHS.update({
 })
 
 
+# --- partners and coverage (read-only) -------------------------------------------------------
+
+SCHEMAS["Partner"] = _object({
+    "id": {"type": "integer"}, "name": {"type": "string"}, "sector": {"type": "string"},
+    "address": {"type": "string"}, "district": {"type": "string"},
+    "contacts": {**COUNT, "description": "How many contact persons the directory holds (their data is not in the API)"}})
+SCHEMAS["Coverage"] = _object({
+    "title": {"type": "string"}, "events": {"type": "array", "items": {"type": "string"}},
+    "people_registered": COUNT, "people_attended": COUNT,
+    "sectors": {"type": "array", "items": _object({
+        "sector": {"type": "string"}, "in_directory": COUNT, "invited": COUNT, "registered_institutions": COUNT,
+        "attended_institutions": COUNT, "registered_people": COUNT, "attended_people": COUNT})},
+    "institutions": {"type": "array", "items": _object({
+        "partner_id": {"type": "integer"}, "name": {"type": "string"}, "sector": {"type": "string"},
+        "invited": {"type": "boolean"}, "registered": COUNT, "attended": COUNT})},
+    "new_institutions": {"type": "array", "items": _object({
+        "name": {"type": "string"}, "sector": {"type": "string"}, "people": COUNT})}})
+YEAR_PARAMETER = {"name": "year", "in": "path", "required": True,
+                  "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}}
+PATHS.update({
+    "/network/partners": {"get": {
+        "operationId": "listPartners", **NETWORK,
+        "summary": "The network's partner directory: institutions with sector and district",
+        "responses": {"200": _json_response("The institutions", {"type": "array",
+                                                                 "items": {"$ref": "#/components/schemas/Partner"}}),
+                      "401": UNAUTHORISED}}},
+    "/network/events/{slug}/coverage": {"get": {
+        "operationId": "getEventCoverage", **NETWORK, "parameters": [SLUG_PARAMETER],
+        "summary": "Which sectors and partner institutions were invited, registered and attended",
+        "responses": {"200": _json_response("The coverage", {"$ref": "#/components/schemas/Coverage"}),
+                      **EVENT_PROBLEMS}}},
+    "/network/coverage/{year}": {"get": {
+        "operationId": "getYearCoverage", **NETWORK, "parameters": [YEAR_PARAMETER],
+        "summary": "The coverage of all the network's events that start in this year",
+        "responses": {"200": _json_response("The coverage", {"$ref": "#/components/schemas/Coverage"}),
+                      "401": UNAUTHORISED, "404": _problem_response("A year outside 2000–2100")}}},
+})
+
+
 def openapi_document() -> dict:
     """The whole description, with this installation's address as server."""
     return {
