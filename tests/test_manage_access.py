@@ -4,7 +4,9 @@ import pytest
 from tests.conftest import csrf_token, sign_in
 from tests.manage_helpers import ANHALT, DOOR, EVENT, MAGDEBURG, event_named, registrations_of, workshops
 from confapp.extensions import db
-from confapp.models import ApiToken, AuditEntry, ItemLeader, TokenScope
+from sqlalchemy import select
+
+from confapp.models import ApiToken, AuditEntry, ItemLeader, Partner, TokenScope
 from confapp.services.networks import accounts
 from confapp.services.networks import api_tokens
 
@@ -18,10 +20,13 @@ def _values() -> dict[str, str]:
     workshop = workshops()[0]
     token, _secret = api_tokens.create_token(event.network, "Website", TokenScope.read, ANHALT)
     db.session.commit()
+    partner = db.session.scalar(select(Partner).where(Partner.network_id == event.network_id).order_by(Partner.id))
     return {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "slot_id": str(event.slots[0].id),
             "room_id": str(event.rooms[0].id), "item_id": str(workshop.id),
             "registration_id": str(registrations_of()[0].id), "status": "published", "fmt": "csv",
-            "format": "a4", "token_id": str(token.id), "assignment_id": "1"}
+            "format": "a4", "token_id": str(token.id), "assignment_id": "1",
+            "partner_id": str(partner.id), "contact_id": str(partner.contacts[0].id),
+            "year": str(event.starts_at.year)}
 
 
 def management_urls(app, method: str) -> list[str]:
