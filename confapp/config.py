@@ -28,7 +28,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # A database server may restart and drop pooled connections: each is tested before use.
         # An SQLite file has no connection to lose, and the test cost every request time.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
-        "BASE_URL": os.environ.get("BASE_URL", "http://localhost:5000").rstrip("/"),
+        # Links, QR codes and e-mails point here; locally it follows the port the app is served on.
+        "BASE_URL": (os.environ.get("BASE_URL") or f"http://localhost:{_port()}").rstrip("/"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
@@ -65,6 +66,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
             )
         config["SECRET_KEY"] = "insecure-development-key"
     return config
+
+
+def _port() -> int:
+    """``PORT`` (``make run`` serves on it), else Flask's default 5000."""
+    value = os.environ.get("PORT", "").strip()
+    if not value:
+        return 5000
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(f"PORT must be a port number (1-65535), not {value!r}.")
+    return int(value)
 
 
 def _database_url(url: str | None, instance: Path) -> str:

@@ -64,19 +64,12 @@ def test_flyer_sign_in_sheets_and_certificates_download(client, demo):
     assert client.get(PAGE + "/teilnahmebescheinigungen.pdf?basis=alle").status_code == 422
 
 
-def test_logo_upload_checks_the_file(client, demo):
+def test_the_logo_is_uploaded_in_the_network_settings_not_per_event(client, demo):
     sign_in(client, "organisation@anhalt-bitterfeld.example")
-    image = io.BytesIO()
-    Image.new("RGB", (40, 20), "navy").save(image, "PNG")
     page = client.get(PAGE).get_data(as_text=True)
 
-    bad = client.post(PAGE + "/logo", data={"csrf_token": csrf_token(page), "logo": (io.BytesIO(b"nope"), "x.png")},
-                      content_type="multipart/form-data")
-    good = client.post(PAGE + "/logo", data={"csrf_token": csrf_token(page), "logo": (io.BytesIO(image.getvalue()), "l.png")},
-                       content_type="multipart/form-data")
-
-    assert bad.status_code == 422 and "kein lesbares" in bad.get_data(as_text=True)
-    assert good.status_code == 302 and "Ein Logo ist hinterlegt" in client.get(PAGE).get_data(as_text=True)
+    assert "/manage/n/anhalt-bitterfeld/einstellungen#logo" in page
+    assert client.post(PAGE + "/logo", data={"csrf_token": csrf_token(page)}).status_code == 404
 
 
 def test_other_networks_and_door_staff_see_nothing(client, other_client, demo):

@@ -14,3 +14,6 @@ from confapp.manage import stats_views  # noqa: E402,F401
 from confapp.manage import privacy_views  # noqa: E402,F401
 from confapp.manage import partner_views  # noqa: E402,F401
 from confapp.manage import assignment_views  # noqa: E402,F401
+from confapp.manage import network_views  # noqa: E402,F401
+from confapp.manage import legal_views  # noqa: E402,F401
+from confapp.manage import outbox_views  # noqa: E402,F401

@@ -1,7 +1,6 @@
 """Back-office forms for the printed documents (Flask-WTF, CSRF on)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
@@ -29,9 +28,3 @@ class CertificateForm(FlaskForm):
     basis = RadioField(_l("Teilnahmebescheinigungen für"), default=CertificateBasis.checked_in.value, choices=[
         SelectChoice(CertificateBasis.checked_in.value, _l("eingecheckte Personen")),
         SelectChoice(CertificateBasis.confirmed.value, _l("alle bestätigten Anmeldungen"))])
-
-
-class LogoForm(FlaskForm):
-    logo = FileField(_l("Logo des Netzwerks (PNG, JPEG oder SVG, höchstens 1 MB)"),
-                     validators=[FileRequired(_l("Bitte wählen Sie eine Bilddatei aus."))],
-                     render_kw={"accept": "image/png,image/jpeg,image/svg+xml"})

@@ -1,4 +1,4 @@
-"""Printed documents of an event for its organisers: badges, flyer, sign-in sheets, certificates, logo."""
+"""Printed documents of an event for its organisers: badges, flyer, sign-in sheets, certificates."""
 import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -6,17 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from confapp.manage import bp
-from confapp.manage.document_forms import BadgeForm, CertificateForm, LogoForm
+from confapp.manage.document_forms import BadgeForm, CertificateForm
 from confapp.services.networks import access
 from confapp.services.documents import printing as documents
-from confapp.services.networks import logos
 
 
 def _page(event, status: int = 200, **forms):
     forms = {"badge_form": BadgeForm(formdata=None), "certificate_form": CertificateForm(formdata=None),
-             "logo_form": LogoForm(formdata=None), **forms}
+             **forms}
     return render_template("manage/documents.html", event=event, network=event.network,
-                           **forms), status
+                           is_admin=access.may(current_user, event.network, access.ADMINS), **forms), status
 
 
 def _pdf(pdf: bytes, name: str):
@@ -80,19 +79,3 @@ def certificates_download(slug: str):
         form.basis.errors.append(str(error))
         return _page(event, 422, certificate_form=form)
     return _pdf(pdf, f"teilnahmebescheinigungen-{event.slug}.pdf")
-
-
-@bp.post("/e/<slug>/dokumente/logo")
-@login_required
-def logo_upload(slug: str):
-    event = access.event_or_404(current_user, slug)
-    form = LogoForm()
-    if form.validate_on_submit():
-        try:
-            logos.set_logo(event.network, form.logo.data.read(logos.MAX_LOGO_BYTES + 1))
-        except logos.LogoError as error:
-            form.logo.errors.append(str(error))
-        else:
-            flash(_("Das Logo ist gespeichert."), "success")
-            return redirect(url_for(".documents_page", slug=slug))
-    return _page(event, 422, logo_form=form)

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from confapp import colours
 from confapp.extensions import db
 from confapp.models.base import utcnow
 
@@ -40,12 +41,38 @@ class Role(enum.Enum):
 class Network(db.Model):
     """A local child-protection network that runs events (Veranstalter)."""
 
+    __table_args__ = (
+        CheckConstraint("accent_color = '' OR (length(accent_color) = 7 AND substr(accent_color, 1, 1) = '#')",
+                        name="accent_color_hex"),
+        CheckConstraint("retention_months BETWEEN 1 AND 120", name="retention_months_range"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    #: Postal address and phone of the coordination office, as printed on flyers.
-    contact: Mapped[str] = mapped_column(Text, default="")
+    #: Short name for headers and e-mail subjects, e.g. "Netzwerk Kinderschutz ABI"; empty: the name.
+    short_name: Mapped[str] = mapped_column(String(60), default="")
+    #: The body responsible (Impressum, privacy controller), e.g. "Landkreis Anhalt-Bitterfeld, Jugendamt".
+    responsible_body: Mapped[str] = mapped_column(String(300), default="")
+    #: Who represents the body (vertretungsberechtigte Person), e.g. "Landrat Max Mustermann".
+    representative: Mapped[str] = mapped_column(String(300), default="")
+    #: Postal address of the coordination office, one line per line of the address.
+    postal_address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    #: Accent colour (#rrggbb) of public pages' header and of print; text on it is chosen for contrast.
+    accent_color: Mapped[str] = mapped_column(String(7), default="")
+    #: Display name in the From of the network's e-mails; empty: the network's name.
+    mail_sender_name: Mapped[str] = mapped_column(String(100), default="")
+    #: Where replies to the network's e-mails go; empty: ``contact_email``.
+    reply_to: Mapped[str] = mapped_column(String(254), default="")
+    #: The accessibility statement: when it was written, what is known not to be accessible,
+    #: where to report barriers (empty: ``contact_email``) and the Land whose enforcement body
+    #: (Schlichtungs-/Durchsetzungsstelle) applies (a key of ``services.privacy.bodies.ENFORCEMENT_BODIES``).
+    accessibility_date: Mapped[date | None]
+    accessibility_limitations: Mapped[str] = mapped_column(Text, default="")
+    accessibility_contact: Mapped[str] = mapped_column(String(254), default="")
+    enforcement_body: Mapped[str] = mapped_column(String(20), default="")
     #: Logo image bytes (PNG, JPEG or sanitised SVG) and its MIME type; None for no logo.
     #: Loaded when used (printed documents, the logo's URL): the network comes joined to every
     #: event query, once per program item, and the registration form's POST has no use for it.
@@ -54,8 +81,7 @@ class Network(db.Model):
     #: Data protection officer (name, address, e-mail) named in privacy notices.
     data_protection_officer: Mapped[str] = mapped_column(Text, default="")
     #: The Land's data protection authority attendees may complain to.
-    supervisory_authority: Mapped[str] = mapped_column(
-        Text, default="Die oder der Landesbeauftragte für den Datenschutz Ihres Bundeslandes")
+    supervisory_authority: Mapped[str] = mapped_column(Text, default="")
     #: Months after an event's end until its personal data is deleted, unless the event says otherwise.
     retention_months: Mapped[int] = mapped_column(default=3)
     #: Sectors this network adds to ``DEFAULT_SECTORS``, in display order.
@@ -66,6 +92,36 @@ class Network(db.Model):
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="network", cascade="all, delete-orphan"
     )
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def contact(self) -> str:
+        """The body, postal address and phone as printed on flyers, one item per line."""
+        lines = [self.responsible_body, self.postal_address.strip()]
+        if self.phone:
+            lines.append(f"Telefon {self.phone}")
+        return "\n".join(line for line in lines if line)
+
+    @property
+    def sender_name(self) -> str:
+        return self.mail_sender_name or self.name
+
+    @property
+    def reply_address(self) -> str:
+        return self.reply_to or self.contact_email
+
+    @property
+    def accent_text_color(self) -> str:
+        """White or dark, whichever reads better on the accent colour."""
+        return colours.text_colour_on(self.accent_color) if self.accent_color else colours.WHITE
+
+    @property
+    def barrier_contact(self) -> str:
+        """Where people report barriers (accessibility statement)."""
+        return self.accessibility_contact or self.contact_email
 
     @property
     def sectors(self) -> list[str]:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,7 +28,7 @@ from sqlalchemy import inspect as sa_inspect, or_, select, update
 
 from confapp.database import begin_write
 from confapp.extensions import db
-from confapp.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
+from confapp.models import Event, Network, OutboxMessage, OutboxStatus, Registration, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +60,18 @@ def _one_line(value: str, limit: int) -> str:
 
 def queue_email(to: str, subject: str, text: str, html: str | None = None,
                 attachments: Sequence[Attachment] = (), event: Event | None = None,
-                registration: Registration | None = None) -> OutboxMessage:
-    """Add an e-mail to the outbox in the caller's transaction; it is sent after the commit."""
+                registration: Registration | None = None, network: Network | None = None) -> OutboxMessage:
+    """Add an e-mail to the outbox in the caller's transaction; it is sent after the commit.
+
+    It goes out in the name of ``network`` (or the event's): see ``sender_headers``.
+    """
     if (event is not None and event.id is None) or (registration is not None and registration.id is None):
         db.session.flush()
+    network_id = network.id if network is not None else event.network_id if event is not None else None
     message = OutboxMessage(**outbox_values(
         RenderedEmail(to, subject, text, html, tuple(attachments)),
-        event.id if event is not None else None, registration.id if registration is not None else None))
+        event.id if event is not None else None, registration.id if registration is not None else None,
+        network_id))
     db.session.add(message)
     remember_for_inline_delivery(message)
     return message
@@ -100,11 +105,13 @@ def render_email(name: str, to: str, attachments: Sequence[Attachment] = (), **c
 
 
 def queue_rendered(email: RenderedEmail, event: Event | None = None,
-                   registration: Registration | None = None) -> OutboxMessage:
-    return queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, registration)
+                   registration: Registration | None = None, network: Network | None = None) -> OutboxMessage:
+    return queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, registration,
+                       network)
 
 
-def outbox_values(email: RenderedEmail, event_id: int | None, registration_id: int | None = None) -> dict:
+def outbox_values(email: RenderedEmail, event_id: int | None, registration_id: int | None = None,
+                  network_id: int | None = None) -> dict:
     """An outbox row's columns, for callers that write their rows without the ORM's unit of work
     (``registering``: the busiest request there is); after the INSERT they call
     ``remember_for_inline_delivery`` with the row's id."""
@@ -113,16 +120,17 @@ def outbox_values(email: RenderedEmail, event_id: int | None, registration_id: i
         html_body=email.html,
         attachments=[{"filename": _one_line(a.filename, 100), "content_type": a.content_type,
                       "data": base64.b64encode(a.data).decode("ascii")} for a in email.attachments],
-        event_id=event_id, registration_id=registration_id, status=OutboxStatus.queued, next_attempt_at=utcnow(),
+        event_id=event_id, registration_id=registration_id, network_id=network_id,
+        status=OutboxStatus.queued, next_attempt_at=utcnow(),
     )
 
 
 def queue_from_template(name: str, to: str, attachments: Sequence[Attachment] = (),
                         event: Event | None = None, registration: Registration | None = None,
-                        **context) -> OutboxMessage:
+                        network: Network | None = None, **context) -> OutboxMessage:
     """Render the e-mail ``name`` (see ``render_email``) and queue it."""
-    email = render_email(name, to, attachments, event=event, registration=registration, **context)
-    return queue_rendered(email, event, registration)
+    email = render_email(name, to, attachments, event=event, registration=registration, network=network, **context)
+    return queue_rendered(email, event, registration, network)
 
 
 def remember_for_inline_delivery(message: OutboxMessage | int) -> None:
@@ -132,11 +140,34 @@ def remember_for_inline_delivery(message: OutboxMessage | int) -> None:
         pass
 
 
-def build_message(row: OutboxMessage, sender: str, base_url: str) -> EmailMessage:
+def sender_headers(default_sender: str, network: Network | None) -> dict[str, str]:
+    """From (and Reply-To) of a network's e-mail: the network's name with the server's own address
+    (``MAIL_DEFAULT_SENDER``: the address the mail server may send from), replies to the network."""
+    if network is None:
+        return {"From": default_sender}
+    address = parseaddr(default_sender)[1] or default_sender
+    headers = {"From": formataddr((_one_line(network.sender_name, 100), address))}
+    if network.reply_address:
+        headers["Reply-To"] = _one_line(network.reply_address, 254)
+    return headers
+
+
+def network_of(row: OutboxMessage) -> Network | None:
+    """The network an e-mail speaks for: its own, or its event's (rows written without the ORM)."""
+    if row.network_id is not None:
+        return db.session.get(Network, row.network_id)
+    if row.event_id is not None:
+        event = db.session.get(Event, row.event_id)
+        return event.network if event is not None else None
+    return None
+
+
+def build_message(row: OutboxMessage, sender: str, base_url: str, network: Network | None = None) -> EmailMessage:
     """The MIME message of an outbox row: plain text, optional HTML alternative, attachments."""
     message = EmailMessage()
     message["Subject"] = row.subject
-    message["From"] = sender
+    for header, value in sender_headers(sender, network).items():
+        message[header] = value
     message["To"] = row.to_address
     message["Date"] = format_datetime(datetime.now().astimezone())
     message["Message-ID"] = make_msgid(f"outbox{row.id}", domain=urlsplit(base_url).hostname or "localhost")
@@ -254,7 +285,8 @@ def deliver_pending(limit: int = 500, now: datetime | None = None, only: Sequenc
                 continue  # another sender has it
             row = db.session.get(OutboxMessage, message_id)
             try:
-                transport.send(row, build_message(row, app.config["MAIL_DEFAULT_SENDER"], app.config["BASE_URL"]))
+                transport.send(row, build_message(row, app.config["MAIL_DEFAULT_SENDER"], app.config["BASE_URL"],
+                                                  network_of(row)))
             except Exception as error:  # noqa: BLE001 - any transport failure means: try again later
                 begin_write()  # SQLite: a fresh write transaction, never an upgraded stale read
                 row.attempts += 1
