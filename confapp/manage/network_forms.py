@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from confapp.manage.event_forms import GermanParseErrors
@@ -53,7 +53,8 @@ class NetworkSettingsForm(GermanParseErrors, FlaskForm):
                                       area=True, render_kw={"rows": 3})
     accessibility_contact = _email(_l("Kontakt für gemeldete Barrieren (optional)"), "accessibility_contact")
     enforcement_body = SelectField(_l("Schlichtungsstelle: Ihr Land"),
-                                   choices=[("", _l("Bitte wählen"))] + bodies.choices())
+                                   choices=[SelectChoice("", _l("Bitte wählen"))]
+                                   + [SelectChoice(key, label) for key, label in bodies.choices()])
 
 
 class LogoForm(FlaskForm):
