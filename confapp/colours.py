@@ -7,6 +7,8 @@ HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
 WHITE = "#ffffff"
 #: The dark text colour of the app's stylesheet.
 DARK = "#1a1a1a"
+#: Headings of printed documents when the network has no accent colour that reads on paper.
+DEFAULT_PRINT = "#1d4f6e"
 #: WCAG 2.1 AA for normal text.
 MIN_CONTRAST = 4.5
 

@@ -119,6 +119,13 @@ class Network(db.Model):
         return colours.text_colour_on(self.accent_color) if self.accent_color else colours.WHITE
 
     @property
+    def print_color(self) -> str:
+        """Headings in print: the accent colour where it reads on white paper, else the default blue."""
+        if self.accent_color and colours.contrast_ratio(self.accent_color, colours.WHITE) >= colours.MIN_CONTRAST:
+            return self.accent_color
+        return colours.DEFAULT_PRINT
+
+    @property
     def barrier_contact(self) -> str:
         """Where people report barriers (accessibility statement)."""
         return self.accessibility_contact or self.contact_email
