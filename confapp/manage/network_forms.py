@@ -44,9 +44,9 @@ class NetworkSettingsForm(GermanParseErrors, FlaskForm):
                                                 NumberRange(MIN_RETENTION, MAX_RETENTION, _l(
                                                     "Bitte eine Zahl von %(min)d bis %(max)d.",
                                                     min=MIN_RETENTION, max=MAX_RETENTION))])
-    data_protection_officer = _text(_l("Datenschutzbeauftragte Person (Name oder Stelle, Anschrift, E-Mail)"),
+    data_protection_officer = _text(_l("Datenschutzbeauftragte Person"),
                                     "data_protection_officer", area=True, render_kw={"rows": 3})
-    supervisory_authority = _text(_l("Datenschutz-Aufsichtsbehörde (Name und Anschrift)"),
+    supervisory_authority = _text(_l("Datenschutz-Aufsichtsbehörde"),
                                   "supervisory_authority", area=True, render_kw={"rows": 3})
     accessibility_date = DateField(_l("Datum der Erklärung zur Barrierefreiheit"), validators=[Optional()])
     accessibility_limitations = _text(_l("Bekannte Einschränkungen (optional)"), "accessibility_limitations",
