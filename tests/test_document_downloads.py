@@ -1,6 +1,4 @@
 """Organisers download the printed documents from the back office; other networks get 404."""
-import io
-from PIL import Image
 
 from confapp.extensions import db
 from confapp.models import Registration, RegistrationStatus
