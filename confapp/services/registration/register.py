@@ -193,7 +193,8 @@ class _Draft:
             (ConsentRecord.__table__, [legal.consent_values(kind, new.consent_version)
                                        for kind in _consents_given(new)]),
             (RegistrationHistory.__table__, _outcome_history(registration, self.waiting, None, new.actor))),
-            outbox_values(self._email_with_place(), registration.event_id))
+            outbox_values(self._email_with_place(), registration.event_id,
+                          network_id=registration.event.network_id))
         registration_id, message_id = insert_rows(db.session.connection(), rows)
         remember_for_inline_delivery(message_id)
         return registration_id
