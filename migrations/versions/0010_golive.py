@@ -65,8 +65,8 @@ def downgrade():
         batch_op.add_column(sa.Column('contact', sa.Text(), nullable=False, server_default=''))
     op.execute("UPDATE network SET contact = postal_address")
     with op.batch_alter_table('network', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_network_retention_months_range', type_='check')
-        batch_op.drop_constraint('ck_network_accent_color_hex', type_='check')
+        batch_op.drop_constraint('retention_months_range', type_='check')
+        batch_op.drop_constraint('accent_color_hex', type_='check')
         for column in ('enforcement_body', 'accessibility_contact', 'accessibility_limitations',
                        'accessibility_date', 'reply_to', 'mail_sender_name', 'accent_color', 'phone',
                        'postal_address', 'representative', 'responsible_body', 'short_name'):
