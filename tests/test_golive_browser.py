@@ -3,6 +3,7 @@ line, everything else happens in the back office; an attendee's confirmation com
 from datetime import datetime, timedelta
 
 from tests.conftest import axe_violations, outbox_messages
+from tests.test_registration_browser import fill_required
 
 ADMIN = "koordination@wittenberg.example"
 PASSWORD = "wittenberg-2024-sicher"
@@ -70,12 +71,7 @@ def test_a_new_network_goes_live_and_its_e_mails_come_from_it(app, cli, browser,
     visitor.goto(url + "/e/fachtag-wittenberg")
     assert "--header-bg: #00594f" in visitor.content()
     visitor.get_by_role("link", name="Jetzt anmelden").click()
-    visitor.get_by_label("Vorname").fill("Anna")
-    visitor.get_by_label("Nachname").fill("Muster")
-    visitor.get_by_label("E-Mail-Adresse").fill("anna@example.org")
-    visitor.get_by_label("Einrichtung / Träger").fill("Kita Sonnenschein")
-    visitor.get_by_label("Arbeitsfeld").select_option("Kita")
-    visitor.locator("#privacy_consent").check()
+    fill_required(visitor)
     visitor.get_by_role("button", name="Verbindlich anmelden").click()
     visitor.get_by_text("Bitte sehen Sie in Ihr Postfach").first.wait_for()
 
