@@ -12,8 +12,8 @@ from confapp.models import ApiToken, Partner, RegistrationStatus, TokenScope
 from confapp.services.networks import api_tokens
 from confapp.services.events.demo import DEMO_PASSWORD
 
-#: Not pages: files, redirects, the language switch and the counts (JSON) the door overview reloads.
-NOT_PAGES = (".pdf", ".ics", ".json", ".<fmt>", "/sprache/", "/abmelden", "/api/", "/static/", "/zahlen")
+#: Not pages: files (and the network's logo), redirects, the language switch and the counts (JSON) the door overview reloads.
+NOT_PAGES = (".pdf", ".ics", ".json", ".<fmt>", "/sprache/", "/abmelden", "/api/", "/static/", "/zahlen", "/logo")
 
 
 def _values() -> dict[str, str]:
@@ -27,7 +27,7 @@ def _values() -> dict[str, str]:
             "registration_id": str(person.id), "token_id": str(token.id),
             "token": person.manage_token, "status": "published", "format": "a4", "fmt": "csv",
             "partner_id": str(db.session.scalar(select(Partner.id).where(Partner.network_id == event.network_id))),
-            "year": str(event.starts_at.year)}
+            "year": str(event.starts_at.year), "kind_slug": "impressum"}
 
 
 def _pages(app, prefixes: tuple[str, ...]) -> list[str]:

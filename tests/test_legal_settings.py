@@ -125,7 +125,9 @@ def test_the_privacy_notice_is_worded_per_event(client, demo):
                            "action": "save"})
     assert "Der Landkreis." in client.get("/e/stark-fuer-familien/datenschutz").get_data(as_text=True)
     assert "Der Landkreis." not in client.get("/e/netzwerkforum-magdeburg/datenschutz").get_data(as_text=True)
-    assert client.get("/manage/e/stark-fuer-familien/rechtstexte/impressum").status_code == 404
+    network_page = client.get("/manage/e/stark-fuer-familien/rechtstexte/impressum")
+    assert network_page.status_code == 302 and network_page.location.endswith(EDIT)
+    assert client.get("/manage/e/stark-fuer-familien/rechtstexte/unbekannt").status_code == 404
 
 
 def test_too_long_wording_gets_an_error_and_changes_nothing(client, demo):

@@ -34,9 +34,9 @@ def legal_texts(network_slug: str):
                            published=settings.is_published(network))
 
 
-def _kind(kind_slug: str, per_event: bool) -> LegalKind:
+def _kind(kind_slug: str) -> LegalKind:
     kind = KINDS.get(kind_slug)
-    if kind is None or kind.per_event != per_event:
+    if kind is None:
         abort(404)
     return kind
 
@@ -45,14 +45,20 @@ def _kind(kind_slug: str, per_event: bool) -> LegalKind:
 @login_required
 def legal_text_edit(network_slug: str, kind_slug: str):
     network = access.network_or_404(current_user, network_slug, access.ADMINS)
-    return _edit(network, _kind(kind_slug, per_event=False), None)
+    kind = _kind(kind_slug)
+    if kind.per_event:  # worded per event: chosen on the overview
+        return redirect(url_for(".legal_texts", network_slug=network.slug))
+    return _edit(network, kind, None)
 
 
 @bp.route("/e/<slug>/rechtstexte/<kind_slug>", methods=["GET", "POST"])
 @login_required
 def event_legal_text_edit(slug: str, kind_slug: str):
     event = access.event_or_404(current_user, slug, access.ADMINS)
-    return _edit(event.network, _kind(kind_slug, per_event=True), event)
+    kind = _kind(kind_slug)
+    if not kind.per_event:  # the network's page, the same for all its events
+        return redirect(url_for(".legal_text_edit", network_slug=event.network.slug, kind_slug=kind_slug))
+    return _edit(event.network, kind, event)
 
 
 def _edit(network, kind, event):
