@@ -36,6 +36,7 @@ def privacy_page(slug: str):
                 count=report.registrations, emails=report.emails_deleted), "success")
         return redirect(url_for("manage.privacy_page", slug=slug))
     return render_template("manage/privacy.html", event=event, form=form,
+                           is_admin=access.may(current_user, event.network, access.ADMINS),
                            state=retention.retention_state(event), preview=retention.purge_preview(event))
 
 
