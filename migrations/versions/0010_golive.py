@@ -2,7 +2,7 @@
 the network of each outbox e-mail
 
 Revision ID: 0010_golive
-Revises: 0008_backoffice
+Revises: 0010_partners
 Create Date: 2026-12-02 13:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_golive'
-down_revision = '0008_backoffice'
+down_revision = '0010_partners'
 branch_labels = None
 depends_on = None
 
