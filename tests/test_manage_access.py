@@ -26,7 +26,8 @@ def _values() -> dict[str, str]:
             "registration_id": str(registrations_of()[0].id), "status": "published", "fmt": "csv",
             "format": "a4", "token_id": str(token.id), "assignment_id": "1",
             "partner_id": str(partner.id), "contact_id": str(partner.contacts[0].id),
-            "year": str(event.starts_at.year), "kind_slug": "impressum", "message_id": "1"}
+            "year": str(event.starts_at.year), "kind_slug": "impressum", "message_id": "1",
+            "question_id": "1", "material_id": "1", "action": "loeschen"}
 
 
 def management_urls(app, method: str) -> list[str]:

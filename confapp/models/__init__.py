@@ -5,6 +5,8 @@ from confapp.models.backoffice import AuditEntry, ItemLeader
 from confapp.models.base import utcnow
 from confapp.models.event import (ChoiceMode, Event, EventStatus, ItemKind, ProgramItem, Room, Slot,
                                   Speaker, program_item_speaker)
+from confapp.models.feedback import (FeedbackAnswer, FeedbackInvite, FeedbackQuestion, FeedbackResponse,
+                                      FeedbackSetup, Material, QuestionKind)
 from confapp.models.legal import ConsentRecord, LegalKind, LegalText
 from confapp.models.mail import OutboxMessage, OutboxStatus
 from confapp.models.network import DEFAULT_SECTORS, Membership, Network, Role, User
@@ -21,4 +23,6 @@ __all__ = [
     "AuditEntry",
     "ItemLeader",
     "Invitation", "LegalBasis", "Partner", "PartnerContact",
+    "FeedbackAnswer", "FeedbackInvite", "FeedbackQuestion", "FeedbackResponse", "FeedbackSetup", "Material",
+    "QuestionKind",
 ]

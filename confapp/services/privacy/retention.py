@@ -15,8 +15,10 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, or_, select, update
 
 from confapp.extensions import db
-from confapp.models import (Attendance, AuditEntry, ConsentRecord, Event, Network, OutboxMessage, Registration,
+from confapp.models import (Attendance, AuditEntry, ConsentRecord, Event, FeedbackInvite, Invitation, Network,
+                            OutboxMessage, Registration,
                             RegistrationHistory, User, new_token, utcnow)
+from confapp.services.materials.library import forget_uploaders
 from confapp.services.networks import audit
 from confapp.services.registration.lookup import can_cancel
 
@@ -87,6 +89,10 @@ def purge_event(event: Event, today: date | None = None, actor: User | None = No
         names_kept += keep
         erase_registration(registration, keep_name=keep)
     redact_audit(event)
+    # Feedback answers stay (they name nobody); who had a link and who uploaded material go.
+    db.session.execute(delete(FeedbackInvite).where(FeedbackInvite.event_id == event.id))
+    db.session.execute(update(Invitation).where(Invitation.event_id == event.id).values(email=""))
+    forget_uploaders(event)
     emails = db.session.execute(delete(OutboxMessage).where(OutboxMessage.event_id == event.id)).rowcount
     if event.purged_at is None:
         event.purged_at = utcnow()
