@@ -1,7 +1,7 @@
 """after the event: feedback questionnaire with anonymous answers, materials
 
 Revision ID: 0011_feedback
-Revises: 0010_partners
+Revises: 0010_golive
 Create Date: 2026-12-02
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_feedback'
-down_revision = '0010_partners'
+down_revision = '0010_golive'
 branch_labels = None
 depends_on = None
 
