@@ -35,10 +35,16 @@ def assign_command(slug: str, dry_run: bool, fill: bool, fallback: bool, notify:
                                "werden andere Workshops ohnehin vergeben.")
     mode = assignment.AssignmentMode.fill if fill or direct else assignment.AssignmentMode.reoptimize
     try:
-        with click.progressbar(length=3, label="Zuteilung") as bar:
-            result = assignment.preview(event, mode, progress=bar.update, fallback=fallback)
+        with click.progressbar(length=100, label="Zuteilung", show_percent=True) as bar:
+            def progress(percent: int, step: str) -> None:
+                bar.label = f"Zuteilung: {step}"
+                bar.update(percent - bar.pos)
+
+            result = assignment.preview(event, mode, progress=progress, fallback=fallback)
+            if not dry_run:
+                progress(95, "speichern")
             applied = None if dry_run else assignment.apply(event, result, actor="cli")
-            bar.update(1)
+            progress(100, "fertig")
         sent = assignment.notify_assigned(event, actor="cli") if notify else None
     except assignment.AssignmentError as error:
         raise click.ClickException(str(error))

@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic and the services need them all loaded)."""
 from confapp.models.api import ApiToken, TokenScope
+from confapp.models.assignment_run import AssignmentRun, RunState
 from confapp.models.attendance import Attendance
 from confapp.models.backoffice import AuditEntry, ItemLeader
 from confapp.models.base import utcnow
@@ -25,4 +26,5 @@ __all__ = [
     "Invitation", "LegalBasis", "Partner", "PartnerContact",
     "FeedbackAnswer", "FeedbackInvite", "FeedbackQuestion", "FeedbackResponse", "FeedbackSetup", "Material",
     "QuestionKind",
+    "AssignmentRun", "RunState",
 ]
