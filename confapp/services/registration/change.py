@@ -18,6 +18,7 @@ from sqlalchemy import exists, select
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Preference, ProgramItem,
                             Registration, RegistrationHistory, RegistrationStatus, utcnow)
+from confapp.services.assignment.fill import seat_promoted
 from confapp.services.registration import seats
 from confapp.services.mail.calendar import calendar_attachment
 from confapp.services.registration.choices import Choices, choice_problems, normalised
@@ -213,6 +214,9 @@ def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:
         db.session.flush()
         _take_workshop_seats(registration, by)
         gains[registration.id] = [assignment.program_item for assignment in registration.assignments]
+    # Ranked events whose assignment has begun: free seats of their wishes, named in their e-mail.
+    for registration_id, items in seat_promoted(event, list(moved_up.values()), by).items():
+        gains[registration_id].extend(items)
     if event.choice_mode == ChoiceMode.direct:
         for slot in event.choice_slots:
             for item in slot.choice_items:
