@@ -162,3 +162,33 @@ def test_flask_assign_warns_while_registration_is_open(cli, demo):
 
     assert result.exit_code == 0, result.output
     assert "Die Anmeldung ist noch offen" in result.output
+
+
+def test_in_the_browser_preview_names_the_unplaced_apply_and_find_the_report_again(page, demo, live_server):
+    from tests.conftest import axe_violations, sign_in_browser
+
+    squeeze_workshops()
+    db.session.commit()
+    sign_in_browser(page, live_server, ANHALT)
+    page.goto(f"{live_server.url}{PAGE}")
+    page.get_by_label("Neu optimieren", exact=False).check()
+    page.get_by_role("button", name="Vorschau berechnen").click()
+    page.get_by_role("heading", name="Vorschau der Zuteilung").wait_for(timeout=60_000)
+
+    unplaced = page.locator("ul.unplaced li")
+    names = unplaced.all_inner_texts()
+    assert len(names) == len(confirmed()) - len(workshops())
+    first = names[0].split(" (")[0]
+    assert page.get_by_role("link", name=first).first.is_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Zuteilung übernehmen").click()
+    page.get_by_text("Die Zuteilung ist gespeichert").wait_for()
+    page.get_by_role("link", name="Zur Seite „Zuteilung“").click()
+    page.get_by_role("heading", name="Frühere Zuteilungen").wait_for()
+    page.get_by_role("link", name="Bericht der Zuteilung vom", exact=False).first.click()
+    page.get_by_role("heading", name="Bericht der Zuteilung vom", exact=False).wait_for()
+    assert first in page.locator("ul.unplaced").inner_text()
+    assert page.get_by_role("button", name="Zuteilung per E-Mail mitteilen").is_visible()
+    page.screenshot(path="/tmp/assignment-report.png", full_page=True)
+    assert axe_violations(page) == []

@@ -15,9 +15,8 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, or_, select, update
 
 from confapp.extensions import db
-from confapp.models import (Attendance, AuditEntry, ConsentRecord, Event, FeedbackInvite, Invitation, Network,
-                            OutboxMessage, Registration,
-                            RegistrationHistory, User, new_token, utcnow)
+from confapp.models import (AssignmentRun, Attendance, AuditEntry, ConsentRecord, Event, FeedbackInvite, Invitation,
+                            Network, OutboxMessage, Registration, RegistrationHistory, User, new_token, utcnow)
 from confapp.services.materials.library import forget_uploaders
 from confapp.services.networks import audit
 from confapp.services.registration.lookup import can_cancel
@@ -94,6 +93,8 @@ def purge_event(event: Event, today: date | None = None, actor: User | None = No
     db.session.execute(update(Invitation).where(Invitation.event_id == event.id).values(email=""))
     forget_uploaders(event)
     emails = db.session.execute(delete(OutboxMessage).where(OutboxMessage.event_id == event.id)).rowcount
+    # Assignment previews and reports name people (who moved, who has no seat).
+    db.session.execute(delete(AssignmentRun).where(AssignmentRun.event_id == event.id))
     if event.purged_at is None:
         event.purged_at = utcnow()
         event.attendance_kept_until = (add_months(today, 12 * event.keep_attendance_years)
