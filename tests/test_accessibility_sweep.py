@@ -8,14 +8,15 @@ from sqlalchemy import select
 from tests.conftest import axe_violations
 from tests.manage_helpers import ANHALT, EVENT, event_named, registrations_of, workshops
 from confapp.extensions import db
-from confapp.models import ApiToken, Partner, RegistrationStatus, TokenScope
+from confapp.models import ApiToken, AssignmentRun, Partner, RegistrationStatus, RunState, TokenScope
+from confapp.services.assignment import runs, workflow
 from confapp.services.feedback import answering
 from confapp.services.networks import api_tokens
 from confapp.services.events.demo import DEMO_PASSWORD
 
 #: Not pages: files (and the network's logo), redirects, the language switch and the counts (JSON) the door overview reloads.
 NOT_PAGES = (".pdf", ".ics", ".json", ".<fmt>", "/sprache/", "/abmelden", "/api/", "/static/", "/zahlen", "/logo",
-             "/material/<int:material_id>")
+             "/material/<int:material_id>", "/stand")
 
 
 def _values() -> dict[str, str]:
@@ -24,13 +25,17 @@ def _values() -> dict[str, str]:
     token = db.session.scalar(select(ApiToken)) or api_tokens.create_token(
         event.network, "Website", TokenScope.read, ANHALT)[0]
     feedback_path = answering.personal_path(person)
+    run = AssignmentRun(event_id=event.id, mode="reoptimize", started_by=ANHALT, state=RunState.ready,
+                        result=runs.dump(workflow.preview(event)))
+    db.session.add(run)
     db.session.commit()
     return {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "slot_id": str(event.slots[0].id),
             "room_id": str(event.rooms[0].id), "item_id": str(workshops()[0].id),
             "registration_id": str(person.id), "token_id": str(token.id),
             "token": person.manage_token, "status": "published", "format": "a4", "fmt": "csv",
             "partner_id": str(db.session.scalar(select(Partner.id).where(Partner.network_id == event.network_id))),
-            "year": str(event.starts_at.year), "kind_slug": "impressum", "feedback_path": feedback_path}
+            "year": str(event.starts_at.year), "kind_slug": "impressum", "feedback_path": feedback_path,
+            "run_id": str(run.id)}
 
 
 def _pages(app, prefixes: tuple[str, ...]) -> list[str]:

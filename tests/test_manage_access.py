@@ -6,7 +6,8 @@ from tests.manage_helpers import ANHALT, DOOR, EVENT, MAGDEBURG, event_named, re
 from confapp.extensions import db
 from sqlalchemy import select
 
-from confapp.models import ApiToken, AuditEntry, ItemLeader, Partner, TokenScope
+from confapp.models import ApiToken, AssignmentRun, AuditEntry, ItemLeader, Partner, RunState, TokenScope
+from confapp.services.assignment import runs, workflow
 from confapp.services.networks import accounts
 from confapp.services.networks import api_tokens
 
@@ -19,6 +20,9 @@ def _values() -> dict[str, str]:
     event = event_named()
     workshop = workshops()[0]
     token, _secret = api_tokens.create_token(event.network, "Website", TokenScope.read, ANHALT)
+    run = AssignmentRun(event_id=event.id, mode="reoptimize", started_by=ANHALT, state=RunState.ready,
+                        result=runs.dump(workflow.preview(event)))
+    db.session.add(run)
     db.session.commit()
     partner = db.session.scalar(select(Partner).where(Partner.network_id == event.network_id).order_by(Partner.id))
     return {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "slot_id": str(event.slots[0].id),
@@ -27,7 +31,8 @@ def _values() -> dict[str, str]:
             "format": "a4", "token_id": str(token.id), "assignment_id": "1",
             "partner_id": str(partner.id), "contact_id": str(partner.contacts[0].id),
             "year": str(event.starts_at.year), "kind_slug": "impressum", "message_id": "1",
-            "question_id": "1", "material_id": "1", "action": "loeschen"}
+            "question_id": "1", "material_id": "1", "action": "loeschen",
+            "run_id": str(run.id)}
 
 
 def management_urls(app, method: str) -> list[str]:
