@@ -59,15 +59,17 @@ def seat_pools(problem: Problem, items: dict[int, Item], seats: Seats, pools: di
 
 
 def assignment_cost(problem: Problem, items: dict[int, Item], seats: Seats) -> int:
-    """The primary cost of a complete assignment, as the solver counts it (fixed seats cost nothing)."""
+    """The primary cost of a complete assignment, as the solver counts it: fixed seats cost nothing and
+    take their share of a sector cap first, the others pay for the overflow above what is left."""
     fill: Counter[tuple[int, str]] = Counter()
+    fixed: Counter[tuple[int, str]] = Counter()
     cost = 0
     reoptimize = problem.mode == AssignmentMode.reoptimize
     for person in problem.people:
         for slot in problem.slots:
             item_key = seats.get((person.key, slot))
             if item_key is not None and person.sector:
-                fill[(item_key, person.sector)] += 1
+                (fixed if slot in person.fixed else fill)[(item_key, person.sector)] += 1
             if slot in person.fixed:
                 continue
             wishes = person.wishes.get(slot, ())
@@ -80,10 +82,10 @@ def assignment_cost(problem: Problem, items: dict[int, Item], seats: Seats) -> i
             current = person.current.get(slot)
             if reoptimize and current is not None and item_key != current:
                 cost += MOVE
-    for (item_key, _sector), number in fill.items():
+    for (item_key, sector), number in fill.items():
         cap = problem.sector_cap(items[item_key])
         if cap is not None:
-            cost += SECTOR_OVER * max(0, number - cap)
+            cost += SECTOR_OVER * max(0, number - max(cap - fixed[(item_key, sector)], 0))
     return cost
 
 
