@@ -1,7 +1,7 @@
 """assignment runs: previews computed in the background, kept until applied or discarded
 
 Revision ID: 0010_assignment
-Revises: 0010_partners
+Revises: 0011_feedback
 Create Date: 2026-12-02 13:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_assignment'
-down_revision = '0010_partners'
+down_revision = '0011_feedback'
 branch_labels = None
 depends_on = None
 
