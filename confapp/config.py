@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -10,6 +11,10 @@ def _flag(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+#: The longest a sign-in lasts (issue: "remember me" lasted 365 days).
+SESSION_LIMIT = timedelta(days=30)
 
 
 class ConfigError(RuntimeError):
@@ -51,6 +56,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        #: "Remember me" lasts at most this long, and a session cookie is refused once this old.
+        "REMEMBER_COOKIE_DURATION": SESSION_LIMIT,
+        "PERMANENT_SESSION_LIFETIME": SESSION_LIMIT,
         "WTF_CSRF_TIME_LIMIT": None,
         #: Websites (origins, space-separated) that may show the program widget in an iframe.
         "EMBED_ORIGINS": os.environ.get("EMBED_ORIGINS", "").split(),

@@ -18,3 +18,4 @@ from confapp.manage import network_views  # noqa: E402,F401
 from confapp.manage import legal_views  # noqa: E402,F401
 from confapp.manage import outbox_views  # noqa: E402,F401
 from confapp.manage import feedback_views  # noqa: E402,F401
+from confapp.manage import team_views, recovery_views, second_factor_views  # noqa: E402,F401

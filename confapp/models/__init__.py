@@ -4,6 +4,7 @@ from confapp.models.assignment_run import AssignmentRun, RunState
 from confapp.models.attendance import Attendance
 from confapp.models.backoffice import AuditEntry, ItemLeader
 from confapp.models.base import utcnow
+from confapp.models.credentials import TeamInvitation, PasswordReset, RecoveryCode
 from confapp.models.event import (ChoiceMode, Event, EventStatus, ItemKind, ProgramItem, Room, Slot,
                                   Speaker, program_item_speaker)
 from confapp.models.feedback import (FeedbackAnswer, FeedbackInvite, FeedbackQuestion, FeedbackResponse,
@@ -27,4 +28,5 @@ __all__ = [
     "FeedbackAnswer", "FeedbackInvite", "FeedbackQuestion", "FeedbackResponse", "FeedbackSetup", "Material",
     "QuestionKind",
     "AssignmentRun", "RunState",
+    "TeamInvitation", "PasswordReset", "RecoveryCode",
 ]

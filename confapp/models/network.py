@@ -5,7 +5,8 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, CheckConstraint, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint,
+                        false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from confapp import colours
@@ -86,6 +87,8 @@ class Network(db.Model):
     retention_months: Mapped[int] = mapped_column(default=3)
     #: Sectors this network adds to ``DEFAULT_SECTORS``, in display order.
     extra_sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: Everyone in this network must sign in with a second factor (an authenticator app).
+    require_second_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     events: Mapped[list["Event"]] = relationship(back_populates="network")  # noqa: F821
@@ -146,6 +149,17 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Raised whenever this person's open sessions must end (sign-out, new password, a role taken
+    #: away). It is part of the session id, so a session of an older epoch is refused on its next request.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_sign_in_at: Mapped[datetime | None]
+    #: Base32 secret shared with the person's authenticator app (TOTP), stored when setting up begins;
+    #: in use once ``totp_enabled_at`` is set. It must stay readable to check codes, so unlike a
+    #: password it cannot be hashed.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    #: The 30-second time step of the last accepted code: each code is accepted once.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -155,9 +169,14 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: a deactivated account cannot sign in
         return self.active
 
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None
+
     def get_id(self) -> str:
-        # Part of the password hash goes into the session, so changing the password signs out other devices.
-        return f"{self.id}:{self.password_hash[-16:]}"
+        # The session epoch and part of the password hash go into the session: raising the epoch or
+        # setting a new password (by any path) ends every open session and "remember me" cookie.
+        return f"{self.id}:{self.session_epoch}:{self.password_hash[-16:]}"
 
 
 class Membership(db.Model):

@@ -16,6 +16,8 @@ from confapp.models import Event, Membership, Network, Role, User
 ADMINS = frozenset({Role.admin})
 #: Roles that may run a network's events; admins also manage the network and its users.
 ORGANISERS = frozenset({Role.admin, Role.organiser})
+#: The role that manages the network itself: its team, settings, log and API tokens.
+ADMINS = frozenset({Role.admin})
 #: Roles that may check people in at the door.
 DOOR = frozenset({Role.admin, Role.organiser, Role.checkin})
 EVERYONE = frozenset(Role)

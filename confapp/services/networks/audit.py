@@ -11,11 +11,19 @@ from confapp.models import AuditEntry, Event, Network, User
 PAGE_SIZE = 100
 
 
-def record(actor: User, action: str, summary: str, *, event: Event | None = None,
+#: Who the log names when nobody signed in acted (``flask`` commands on the server).
+SERVER_ACTOR = "Kommandozeile (Server)"
+
+
+def record(actor: User | None, action: str, summary: str, *, event: Event | None = None,
            network: Network | None = None) -> AuditEntry:
-    """Note an action in the caller's transaction, so the log and the change commit together."""
+    """Note an action in the caller's transaction, so the log and the change commit together.
+
+    ``actor`` is None for what a command on the server did.
+    """
     network = network or event.network
-    entry = AuditEntry(network_id=network.id, event=event, user_id=actor.id, actor=actor.email,
+    entry = AuditEntry(network_id=network.id, event=event, user_id=actor.id if actor else None,
+                       actor=actor.email if actor else SERVER_ACTOR,
                        action=action, summary=summary[:2000])
     db.session.add(entry)
     return entry
