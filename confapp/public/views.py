@@ -5,7 +5,7 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_login import current_user
 
 from confapp.models import LegalKind
-from confapp.public import bp
+from confapp.public import bp, page_cache
 from confapp.services.events import lookup as events
 from confapp.services.networks import access
 from confapp.services.privacy import legal
@@ -20,7 +20,10 @@ def index():
 
 @bp.get("/e/<slug>", strict_slashes=False)
 def event(slug: str):
-    return render_template("public/event.html", event=events.published_or_404(slug))
+    def render():
+        shown = events.published_or_404(slug)
+        return render_template("public/event.html", event=shown), shown
+    return page_cache.serve("event", slug, render)
 
 
 @bp.get("/sprache/<language>")
@@ -69,8 +72,11 @@ def accessibility_statement(network_slug: str):
 @bp.get("/e/<slug>/widget")
 def program_widget(slug: str):
     """The program and a registration link for an iframe on a county website (see docs/embedding.md)."""
-    event = events.published_or_404(slug)
     origins = [origin for origin in current_app.config["EMBED_ORIGINS"] if origin.startswith("https://")]
     if origins:
         request.frame_ancestors = " ".join(["'self'", *origins])
-    return render_template("public/widget.html", event=event)
+
+    def render():
+        shown = events.published_or_404(slug)
+        return render_template("public/widget.html", event=shown), shown
+    return page_cache.serve("widget", slug, render)

@@ -65,13 +65,13 @@ def queue_email(to: str, subject: str, text: str, html: str | None = None,
 
     It goes out in the name of ``network`` (or the event's): see ``sender_headers``.
     """
-    if (event is not None and event.id is None) or (registration is not None and registration.id is None):
-        db.session.flush()
     network_id = network.id if network is not None else event.network_id if event is not None else None
-    message = OutboxMessage(**outbox_values(
-        RenderedEmail(to, subject, text, html, tuple(attachments)),
-        event.id if event is not None else None, registration.id if registration is not None else None,
-        network_id))
+    message = OutboxMessage(
+        to_address=_one_line(to, 254), subject=_one_line(subject, 300), text_body=text, html_body=html,
+        attachments=[{"filename": _one_line(a.filename, 100), "content_type": a.content_type,
+                      "data": base64.b64encode(a.data).decode("ascii")} for a in attachments],
+        event_id=event.id if event is not None else None, registration=registration, network_id=network_id,
+        status=OutboxStatus.queued, next_attempt_at=utcnow())
     db.session.add(message)
     remember_for_inline_delivery(message)
     return message
@@ -79,7 +79,7 @@ def queue_email(to: str, subject: str, text: str, html: str | None = None,
 
 @dataclass(frozen=True)
 class RenderedEmail:
-    """An e-mail written out, not yet queued (callers that render before their transaction)."""
+    """An e-mail written out, not yet queued."""
 
     to: str
     subject: str
@@ -108,21 +108,6 @@ def queue_rendered(email: RenderedEmail, event: Event | None = None,
                    registration: Registration | None = None, network: Network | None = None) -> OutboxMessage:
     return queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, registration,
                        network)
-
-
-def outbox_values(email: RenderedEmail, event_id: int | None, registration_id: int | None = None,
-                  network_id: int | None = None) -> dict:
-    """An outbox row's columns, for callers that write their rows without the ORM's unit of work
-    (``registering``: the busiest request there is); after the INSERT they call
-    ``remember_for_inline_delivery`` with the row's id."""
-    return dict(
-        to_address=_one_line(email.to, 254), subject=_one_line(email.subject, 300), text_body=email.text,
-        html_body=email.html,
-        attachments=[{"filename": _one_line(a.filename, 100), "content_type": a.content_type,
-                      "data": base64.b64encode(a.data).decode("ascii")} for a in email.attachments],
-        event_id=event_id, registration_id=registration_id, network_id=network_id,
-        status=OutboxStatus.queued, next_attempt_at=utcnow(),
-    )
 
 
 def queue_from_template(name: str, to: str, attachments: Sequence[Attachment] = (),
@@ -332,7 +317,7 @@ def deliver_after_request(response):
 
 
 def _queued_id(message: OutboxMessage | int) -> int | None:
-    if isinstance(message, int):  # written by ``insert_rendered``
+    if isinstance(message, int):  # a row written without the ORM (``mail.tracking``)
         return message
     identity = sa_inspect(message).identity
     return identity[0] if identity else None

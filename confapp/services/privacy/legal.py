@@ -235,14 +235,9 @@ def record_consent(registration: Registration, kind: str, given: bool = True,
     ``version`` is ``privacy_version`` when the caller has it already (read before a lock).
     """
     version = version or privacy_version(registration.event)
-    record = ConsentRecord(registration=registration, **consent_values(kind, version, given))
+    record = ConsentRecord(registration=registration, kind=kind, text_version=version, given=given, at=utcnow())
     db.session.add(record)
     return record
-
-
-def consent_values(kind: str, version: str, given: bool = True) -> dict:
-    """One consent row's columns but the registration's (``registering`` inserts them itself)."""
-    return dict(kind=kind, text_version=version, given=given, at=utcnow())
 
 
 def replace_wording(network: Network, kind: LegalKind, body: str, actor: User,
