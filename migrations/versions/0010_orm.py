@@ -1,7 +1,7 @@
 """orm: event.page_version, the public pages' cache key
 
 Revision ID: 0010_orm
-Revises: 0010_assignment
+Revises: 0010_team
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_orm'
-down_revision = '0010_assignment'
+down_revision = '0010_team'
 branch_labels = None
 depends_on = None
 
