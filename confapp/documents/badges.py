@@ -5,11 +5,11 @@ import math
 import os
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-from confapp.documents.fit import FittedText, fit_text, has_glyphs
+from confapp.documents.fit import FittedText, fit_text
 from confapp.documents.layouts import SheetLayout
 from confapp.documents.render import Resources, render_pdf
 
@@ -45,12 +45,6 @@ class Placed:
     name: FittedText
     organisation: FittedText
     workshops: FittedText
-    #: The head paragraph holds the head line: the first label of a part, or every label if it
-    #: cannot be copied (see ``render_badges``).
-    head_text: bool = True
-    #: The label has a head paragraph: for the head line or its floats ("Keine Fotos", logo).
-    #: Without one, the head line is drawn at the head's known place.
-    head_box: bool = True
 
 
 @dataclass(frozen=True)
@@ -108,19 +102,11 @@ def render_badges(badges: Sequence[BadgeData], layout: SheetLayout, *, event_tit
     chunks = _whole_pages(pages, per_part or max(MIN_PER_PART, math.ceil(len(badges) / (2 * (os.cpu_count() or 1)))))
     corners = [(left + offset[0], top + offset[1]) for left, top in map(layout.position, range(layout.per_page))]
     head = f"{event_title} · {event_date}"
-    # Drawn after layout only in the font WeasyPrint chose for it: no fallback font for odd characters.
-    head_drawn = has_glyphs(head, "regular")
 
     def make_part(chunk: list[list[tuple[BadgeData, int]]]) -> tuple[dict, Resources]:
         """A part's badges with their text fitted: done in turn, while the workers render the parts before."""
         placed = [[_place(badge, slot, layout, box) for badge, slot in page] for page in chunk]
-        if head_drawn:  # only the first label's head line is laid out; an empty head without floats is left out
-            placed = [[replace(item, head_text=first, head_box=first or item.badge.no_photos or logo is not None)
-                       for first, item in zip([number == 0] + [False] * len(page), page)]
-                      for number, page in enumerate(placed)]
         resources = _resources_for(placed, logo, layout, box, corners)
-        if head_drawn:
-            resources.repeat("head", head)
         # Positions and font sizes as classes, not inline styles: WeasyPrint parses each style
         # attribute and shares computed styles only between elements with the same rules.
         sizes = sorted({text.size_pt for page in placed for item in page
@@ -133,7 +119,7 @@ def render_badges(badges: Sequence[BadgeData], layout: SheetLayout, *, event_tit
 
     parts = [partial(make_part, chunk) for chunk in chunks] or [({"pages": [], "size_class": {}}, Resources())]
     return render_pdf("badges.html", parts=parts, workers=workers, on_part_done=part_done, layout=layout, box=box,
-                      corners=corners, event_title=event_title, head=head, head_drawn=head_drawn,
+                      corners=corners, event_title=event_title, head=head,
                       has_logo=logo is not None)
 
 
@@ -164,7 +150,4 @@ def _resources_for(chunk: list[list[Placed]], logo: tuple[bytes, str] | None, la
             left, top = corners[placed.slot]
             resources.place_qr(number, left + layout.label_width - box.pad - box.qr,
                                top + layout.label_height - box.pad - box.qr, box.qr, placed.badge.checkin_url)
-            if not placed.head_box:
-                resources.place_repeat(number, "head", left + box.pad, top + box.pad,
-                                       layout.label_width - 2 * box.pad, box.header)
     return resources

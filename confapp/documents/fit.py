@@ -9,7 +9,7 @@ import re
 import sys
 from array import array
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from fontTools.ttLib import TTFont
 
@@ -36,14 +36,10 @@ def _widths(weight: str) -> tuple[dict[int, int], int, int]:
     return widths, advances[0], font["head"].unitsPerEm
 
 
-def has_glyphs(text: str, weight: str) -> bool:
-    """Whether the vendored font has a glyph for every character of ``text``."""
-    widths = _widths(weight)[0]
-    return all(ord(char) in widths for char in text)
 
-
+@lru_cache(maxsize=20_000)
 def _advance(text: str, weight: str) -> int:
-    """Width of ``text`` in font units."""
+    """Width of ``text`` in font units (cached: organisations, sectors and first names repeat)."""
     widths, missing, _ = _widths(weight)
     return sum(widths.get(ord(char), missing) for char in text)
 

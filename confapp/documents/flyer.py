@@ -6,6 +6,8 @@ from confapp.models import Event, ItemKind
 
 #: Flyer format → longest workshop abstract (characters) that fits its program page.
 FORMATS = {"a4": 320, "dinlang": 150}
+#: Side of the registration QR code (mm): a phone reads it from arm's length.
+QR_SIZE_MM = 30
 
 
 def shorten(text: str, limit: int) -> str:
@@ -33,7 +35,7 @@ def render_flyer(event: Event, format: str, *, registration_url: str, logo: tupl
     resources = Resources()
     if logo:
         resources.add("logo", *logo)
-    resources.add_qr("registration", registration_url)
+    resources.anchor_qr("registration-qr", QR_SIZE_MM, registration_url)
     talks = sum(item.kind == ItemKind.talk for slot in event.slots for item in slot.items)
     return render_pdf(f"flyer_{format}.html", resources=resources, event=event, network=event.network,
                       program=program(event, FORMATS[format]), talks=talks, has_logo=logo is not None,
