@@ -122,12 +122,23 @@ def html_to_pdf(html: str, resources: Resources | None = None, tagged: bool = Fa
     ``tagged`` makes an accessible PDF (PDF/UA-1: structure tree, title and language from the
     HTML), for documents that are published or read on screen.
     """
+    return _write(_laid_out(html, resources, tagged), resources, tagged)
+
+
+def _laid_out(html: str, resources: Resources | None, tagged: bool):
+    """The WeasyPrint document of ``html``, laid out into pages."""
+    fetcher = StaticOnlyFetcher(resources or Resources())
+    return HTML(string=html, base_url=STATIC_URL, url_fetcher=fetcher).render(**_options(tagged))
+
+
+def _options(tagged: bool) -> dict:
+    return {"pdf_variant": "pdf/ua-1"} if tagged else {}
+
+
+def _write(document, resources: Resources | None, tagged: bool) -> bytes:
     resources = resources or Resources()
-    fetcher = StaticOnlyFetcher(resources)
-    document = HTML(string=html, base_url=STATIC_URL, url_fetcher=fetcher)
-    options = {"pdf_variant": "pdf/ua-1"} if tagged else {}
     finisher = partial(_draw_qr_codes, resources) if resources.placed_qr_codes or resources.anchored_qr_codes else None
-    return document.write_pdf(finisher=finisher, **options)
+    return document.write_pdf(finisher=finisher, **_options(tagged))
 
 
 def _draw_qr_codes(resources: Resources, document, pdf: pydyf.PDF) -> None:
@@ -214,6 +225,18 @@ def render_pdf(template: str, *, resources: Resources | None = None, parts: Sequ
             if on_part_done:
                 on_part_done(index)
     return join_pdfs(pdfs)
+
+
+def render_fitting(template: str, variants: Sequence[dict], *, max_pages: int, resources: Resources | None = None,
+                   tagged: bool = False, **context) -> tuple[bytes, int | None]:
+    """The first of ``variants`` (extra template context, from roomiest to tightest) whose render
+    has at most ``max_pages`` pages, and its index; the last variant and None if none fits."""
+    for index, extra in enumerate(variants):
+        html = render_template(f"documents/{template}", static_url=static_url, **context, **extra)
+        document = _laid_out(html, resources, tagged)
+        if len(document.pages) <= max_pages or index == len(variants) - 1:
+            return _write(document, resources, tagged), index if len(document.pages) <= max_pages else None
+    raise ValueError("no variants to render")
 
 
 def split(items: Sequence, size: int) -> list[Sequence]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from confapp.documents.badges import BadgeData, render_badges
 from confapp.documents.layouts import DEFAULT_LAYOUT, LAYOUTS
 from confapp.documents.lists import render_certificates, render_sign_in_sheets
-from confapp.documents.flyer import FORMATS, render_flyer
+from confapp.documents.flyer import FORMATS, Flyer, render_flyer
 from confapp.extensions import db
 from confapp.formatting import format_wallclock
 from confapp.services.checkin import attendance
@@ -136,11 +136,17 @@ def mark_badges_printed(registrations: list[Registration]) -> None:
 
 # --- Flyer --------------------------------------------------------------------------------------
 
-def flyer_pdf(event: Event, format: str = "a4") -> bytes:
-    """The event's flyer with program, contact and a QR code of the registration page."""
+def flyer(event: Event, format: str = "a4") -> Flyer:
+    """The event's flyer with program, deadline, contact and a QR code of the registration page,
+    with notes for the organiser when the program had to be shortened to fit."""
     if format not in FORMATS:
         raise DocumentError(f"Das Flyerformat „{format}“ gibt es nicht. Möglich sind: {', '.join(FORMATS)}.")
     return render_flyer(event, format, registration_url=registration_url(event), logo=event_logo(event))
+
+
+def flyer_pdf(event: Event, format: str = "a4") -> bytes:
+    """The flyer's PDF alone (see ``flyer``)."""
+    return flyer(event, format).pdf
 
 
 # --- Sign-in sheets -----------------------------------------------------------------------------
