@@ -6,8 +6,9 @@ import re
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
-#: Modules of white space around the code that scanners need.
-QUIET_ZONE = 2
+#: Modules of white space around the code that scanners need (the standard's four: with two, a
+#: decoder now and then finds a ghost code inside a real one).
+QUIET_ZONE = 4
 #: Any of the eight mask patterns makes a valid code; choosing the best one costs 80 % of the
 #: encoding time, and the tests decode every printed code.
 MASK_PATTERN = 2

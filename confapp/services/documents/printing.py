@@ -21,6 +21,7 @@ from confapp.documents.flyer import FORMATS, Flyer, render_flyer
 from confapp.extensions import db
 from confapp.formatting import format_wallclock
 from confapp.services.checkin import attendance
+from confapp.services.checkin.door_codes import door_code
 from confapp.models import Assignment, Attendance, Event, ItemKind, Registration, RegistrationStatus, utcnow
 
 
@@ -68,6 +69,11 @@ def registration_url(event: Event) -> str:
 def event_logo(event: Event) -> tuple[bytes, str] | None:
     network = event.network
     return (network.logo, network.logo_mime) if network.logo and network.logo_mime else None
+
+
+def badge_date(event: Event) -> str:
+    """The event's date as a badge's head line shows it: without the weekday ("5. Juni 2024")."""
+    return format_wallclock(event.starts_at, "date").split(", ", 1)[-1]
 
 
 def workshops_of(registration: Registration) -> list[tuple[str, str, str]]:
@@ -118,10 +124,11 @@ def badges_pdf(event: Event, *, layout: str = DEFAULT_LAYOUT, only_new: bool = F
         raise DocumentError("Der Druckerversatz darf höchstens 20 mm betragen.")
     registrations = badge_recipients(event, only_new=only_new, email=email)
     badges = [BadgeData(name=r.full_name, organisation=r.organisation, sector=r.sector if show_sector else "",
-                        workshops=workshops_of(r), checkin_url=checkin_url(r), no_photos=not r.photo_consent)
+                        workshops=workshops_of(r), checkin_url=checkin_url(r), no_photos=not r.photo_consent,
+                        door_code=door_code(r.badge_token))
               for r in registrations]
     pdf = render_badges(badges, sheet, event_title=event.title,
-                        event_date=format_wallclock(event.starts_at, "date"), logo=event_logo(event),
+                        event_date=badge_date(event), logo=event_logo(event),
                         skip=skip, offset=offset, progress=progress)
     return BadgeRun(pdf, registrations)
 
