@@ -8,7 +8,7 @@ from tests.pdf_helpers import all_text, qr_codes
 PAGE = "/manage/e/stark-fuer-familien/dokumente"
 
 
-def test_organiser_downloads_badges_and_they_count_as_printed(client, demo):
+def test_organiser_downloads_badges_and_they_count_as_printed_once_confirmed(client, demo):
     sign_in(client, "organisation@anhalt-bitterfeld.example")
     page = client.get("/manage/e/stark-fuer-familien/").get_data(as_text=True)  # the event navigation
     assert PAGE in page
@@ -16,6 +16,9 @@ def test_organiser_downloads_badges_and_they_count_as_printed(client, demo):
 
     first = post_form(client, PAGE + "/namensschilder", {"layout": "a4-85x54", "skip": "0", "offset_x": "0",
                                                           "offset_y": "0", "show_sector": "y"}, page_url=PAGE)
+    page = client.get(PAGE).get_data(as_text=True)
+    printed = next(part.split('"')[0] for part in page.split('action="') if part.split('"')[0].endswith("/gedruckt"))
+    assert client.post(printed, data={"csrf_token": csrf_token(page)}).status_code == 302  # "Gedruckt"
     again = post_form(client, PAGE + "/namensschilder", {"layout": "a4-85x54", "skip": "0", "offset_x": "0",
                                                           "offset_y": "0", "only_new": "y"}, page_url=PAGE)
 

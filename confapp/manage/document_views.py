@@ -6,16 +6,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from confapp.manage import bp
-from confapp.manage.document_forms import BadgeForm, CertificateForm
+from confapp.manage.document_forms import ActionForm, BadgeForm, CertificateForm, SignerForm
 from confapp.services.networks import access
-from confapp.services.documents import printing as documents
+from confapp.services.documents import print_runs, printing as documents
+from confapp.services.networks import logos
 
 
 def _page(event, status: int = 200, **forms):
     forms = {"badge_form": BadgeForm(formdata=None), "certificate_form": CertificateForm(formdata=None),
-             **forms}
+             "signer_form": SignerForm(formdata=None, obj=event.network), "action_form": ActionForm(), **forms}
     return render_template("manage/documents.html", event=event, network=event.network,
-                           is_admin=access.may(current_user, event.network, access.ADMINS), **forms), status
+                           is_admin=access.may(current_user, event.network, access.ADMINS),
+                           print_runs=print_runs.pending(event), downloaded_at=print_runs.downloaded_at,
+                           **forms), status
 
 
 def _pdf(pdf: bytes, name: str):
@@ -45,8 +48,24 @@ def badges_download(slug: str):
     if not run.registrations:
         flash(_("Es gibt keine Namensschilder zu drucken."), "info")
         return redirect(url_for(".documents_page", slug=slug))
-    documents.mark_badges_printed(run.registrations)
+    # Printed only once the organiser says so on the documents page (a paper jam loses nobody).
+    print_runs.record_download(current_user, event, run.registrations)
     return _pdf(run.pdf, f"namensschilder-{event.slug}.pdf")
+
+
+@bp.post("/e/<slug>/dokumente/namensschilder/<int:run_id>/<outcome>")
+@login_required
+def badges_print_outcome(slug: str, run_id: int, outcome: str):
+    event = access.event_or_404(current_user, slug)
+    if outcome not in ("gedruckt", "fehlgeschlagen") or not ActionForm().validate_on_submit():
+        abort(404 if outcome not in ("gedruckt", "fehlgeschlagen") else 400)
+    run = print_runs.decide(current_user, event, run_id, printed=outcome == "gedruckt")
+    if outcome == "gedruckt":
+        flash(_("%(count)d Namensschilder sind als gedruckt vermerkt.", count=run.count), "success")
+    else:
+        flash(_("Die %(count)d Namensschilder gelten weiter als nicht gedruckt: mit „Nur Namensschilder, die noch "
+                "nicht gedruckt wurden“ drucken Sie sie erneut.", count=run.count), "info")
+    return redirect(url_for(".documents_page", slug=slug, _anchor="badges"))
 
 
 @bp.get("/e/<slug>/dokumente/flyer-<format>.pdf")
@@ -54,9 +73,12 @@ def badges_download(slug: str):
 def flyer_download(slug: str, format: str):
     event = access.event_or_404(current_user, slug)
     try:
-        return _pdf(documents.flyer_pdf(event, format), f"flyer-{event.slug}-{format}.pdf")
+        flyer = documents.flyer(event, format)
     except documents.DocumentError:
         abort(404)
+    for note in flyer.notes:  # shown when the organiser is back on a page
+        flash(note, "info")
+    return _pdf(flyer.pdf, f"flyer-{event.slug}-{format}.pdf")
 
 
 @bp.get("/e/<slug>/dokumente/teilnehmerlisten.pdf")
@@ -79,3 +101,25 @@ def certificates_download(slug: str):
         form.basis.errors.append(str(error))
         return _page(event, 422, certificate_form=form)
     return _pdf(pdf, f"teilnahmebescheinigungen-{event.slug}.pdf")
+
+
+@bp.post("/e/<slug>/dokumente/unterschrift")
+@login_required
+def signer_update(slug: str):
+    """Who signs certificates: a network setting, so for the network's admins only."""
+    event = access.event_or_404(current_user, slug)
+    if not access.may(current_user, event.network, access.ADMINS):
+        abort(404)
+    form = SignerForm()
+    if form.validate_on_submit():
+        upload = form.signature.data
+        try:
+            logos.set_signer(event.network, form.signer_name.data or "", form.signer_function.data or "",
+                             upload.read(logos.MAX_LOGO_BYTES + 1) if upload else None,
+                             remove_signature=form.remove_signature.data)
+        except logos.LogoError as error:
+            form.signature.errors.append(str(error))
+        else:
+            flash(_("Die Angaben zur Unterschrift sind gespeichert."), "success")
+            return redirect(url_for(".documents_page", slug=slug, _anchor="certificates"))
+    return _page(event, 422, signer_form=form)
