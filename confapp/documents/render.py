@@ -117,7 +117,8 @@ class StaticOnlyFetcher(URLFetcher):
 
 
 def html_to_pdf(html: str, resources: Resources | None = None, tagged: bool = False) -> bytes:
-    """HTML → PDF bytes with the locked-down fetcher. The only place WeasyPrint is called.
+    """HTML → PDF bytes with the locked-down fetcher. WeasyPrint is called only here and in
+    ``render_fitting``, both through ``_laid_out``.
 
     ``tagged`` makes an accessible PDF (PDF/UA-1: structure tree, title and language from the
     HTML), for documents that are published or read on screen.
@@ -237,11 +238,6 @@ def render_fitting(template: str, variants: Sequence[dict], *, max_pages: int, r
         if len(document.pages) <= max_pages or index == len(variants) - 1:
             return _write(document, resources, tagged), index if len(document.pages) <= max_pages else None
     raise ValueError("no variants to render")
-
-
-def split(items: Sequence, size: int) -> list[Sequence]:
-    """``items`` in runs of ``size`` (the last one shorter)."""
-    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 def join_pdfs(pdfs: Sequence[bytes]) -> bytes:

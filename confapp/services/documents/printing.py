@@ -76,6 +76,12 @@ def badge_date(event: Event) -> str:
     return format_wallclock(event.starts_at, "date").split(", ", 1)[-1]
 
 
+def signature_of(event: Event) -> tuple[bytes, str] | None:
+    """The scanned signature printed on certificates, if the network has one."""
+    network = event.network
+    return (network.signature, network.signature_mime) if network.signature and network.signature_mime else None
+
+
 def workshops_of(registration: Registration) -> list[tuple[str, str, str]]:
     """(start time, title, room) of each assigned workshop or theme table, in program order."""
     assignments = sorted(registration.assignments,
@@ -213,7 +219,8 @@ def certificates_pdf(event: Event, basis: CertificateBasis = CertificateBasis.ch
                                if basis == CertificateBasis.checked_in else "es gibt keine bestätigten Anmeldungen."))
     marked = attendance_taken(event)
     people = [(r.full_name, attended_items(event, r, marked)) for r in recipients]
-    return render_certificates(event, people, logo=event_logo(event), progress=progress)
+    return render_certificates(event, people, logo=event_logo(event), signature=signature_of(event),
+                               progress=progress)
 
 
 def attendee_certificate_pdf(registration: Registration) -> bytes:
@@ -224,4 +231,4 @@ def attendee_certificate_pdf(registration: Registration) -> bytes:
     if registration.status != RegistrationStatus.confirmed:
         raise DocumentError("Für diese Anmeldung gibt es keine Teilnahmebescheinigung.")
     return render_certificates(event, [(registration.full_name, attended_items(event, registration))],
-                               logo=event_logo(event))
+                               logo=event_logo(event), signature=signature_of(event))
