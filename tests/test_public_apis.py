@@ -15,7 +15,7 @@ SOURCE = Path(confapp.__file__).resolve().parent
 #: What the libraries document: WeasyPrint's ``HTML``/``CSS``/documents and its URL fetcher;
 #: qrcode's ``QRCode``, constants and image factories.
 PUBLIC = {"weasyprint": {"weasyprint", "weasyprint.urls"},
-          "qrcode": {"qrcode", "qrcode.constants", "qrcode.image.svg", "qrcode.image.pil", "qrcode.image.pure"}}
+          "qrcode": {"qrcode", "qrcode.constants", "qrcode.image.svg", "qrcode.image.pil", "qrcode.image.pure", "qrcode.exceptions"}}
 
 
 def _modules():

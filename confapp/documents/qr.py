@@ -5,6 +5,7 @@ import re
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.exceptions import DataOverflowError
 
 #: Modules of white space around the code that scanners need (the standard's four: with two, a
 #: decoder now and then finds a ghost code inside a real one).
@@ -14,10 +15,23 @@ QUIET_ZONE = 4
 MASK_PATTERN = 2
 
 
+#: The version (size) that held the last text of each length: badge URLs all have one length,
+#: and trying it first saves ``qrcode`` the search for the smallest version that fits.
+_versions: dict[int, int] = {}
+
+
 def _code(text: str) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE, mask_pattern=MASK_PATTERN)
+    version = _versions.get(len(text))
+    code = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M, border=QUIET_ZONE,
+                         mask_pattern=MASK_PATTERN)
     code.add_data(text)
-    code.make(fit=True)
+    try:
+        code.make(fit=version is None)
+    except DataOverflowError:  # a text of the same length that needs a larger version
+        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE, mask_pattern=MASK_PATTERN)
+        code.add_data(text)
+        code.make(fit=True)
+    _versions[len(text)] = code.version
     return code
 
 
