@@ -34,23 +34,31 @@ def documents_page(slug: str):
 @bp.post("/e/<slug>/dokumente/namensschilder")
 @login_required
 def badges_download(slug: str):
+    """Badges are prepared as a print run: downloaded from the page that asks whether the print worked."""
     event = access.event_or_404(current_user, slug)
     form = BadgeForm()
     if not form.validate_on_submit():
         return _page(event, 422, badge_form=form)
     try:
-        run = documents.badges_pdf(event, layout=form.layout.data, only_new=form.only_new.data, skip=form.skip.data,
-                                   offset=(float(form.offset_x.data), float(form.offset_y.data)),
-                                   show_sector=form.show_sector.data)
+        run = print_runs.prepare(current_user, event, layout=form.layout.data, skip=form.skip.data,
+                                 offset=(float(form.offset_x.data), float(form.offset_y.data)),
+                                 only_new=form.only_new.data, show_sector=form.show_sector.data)
     except documents.DocumentError as error:
         form.skip.errors.append(str(error))
         return _page(event, 422, badge_form=form)
-    if not run.registrations:
+    if run is None:
         flash(_("Es gibt keine Namensschilder zu drucken."), "info")
         return redirect(url_for(".documents_page", slug=slug))
-    # Printed only once the organiser says so on the documents page (a paper jam loses nobody).
-    print_runs.record_download(current_user, event, run.registrations)
-    return _pdf(run.pdf, f"namensschilder-{event.slug}.pdf")
+    flash(_("%(count)d Namensschilder sind bereit. Laden Sie die PDF-Datei herunter, drucken Sie sie und sagen Sie "
+            "dann hier, ob der Druck geklappt hat.", count=run.count), "success")
+    return redirect(url_for(".documents_page", slug=slug, _anchor="print-runs"), 303)
+
+
+@bp.get("/e/<slug>/dokumente/namensschilder/<int:run_id>.pdf")
+@login_required
+def badges_run_pdf(slug: str, run_id: int):
+    event = access.event_or_404(current_user, slug)
+    return _pdf(print_runs.run_pdf(event, run_id), f"namensschilder-{event.slug}-{run_id}.pdf")
 
 
 @bp.post("/e/<slug>/dokumente/namensschilder/<int:run_id>/<outcome>")
@@ -65,7 +73,7 @@ def badges_print_outcome(slug: str, run_id: int, outcome: str):
     else:
         flash(_("Die %(count)d Namensschilder gelten weiter als nicht gedruckt: mit „Nur Namensschilder, die noch "
                 "nicht gedruckt wurden“ drucken Sie sie erneut.", count=run.count), "info")
-    return redirect(url_for(".documents_page", slug=slug, _anchor="badges"))
+    return redirect(url_for(".documents_page", slug=slug))
 
 
 @bp.get("/e/<slug>/dokumente/flyer-<format>.pdf")

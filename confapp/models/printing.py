@@ -22,7 +22,7 @@ class PrintOutcome(enum.Enum):
 
 
 class BadgePrintRun(db.Model):
-    """One badge PDF as downloaded from the back office, until the organiser says how the print went."""
+    """Badges an organiser asked to print, until they say how the print went."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
@@ -31,6 +31,8 @@ class BadgePrintRun(db.Model):
     created_by: Mapped[str] = mapped_column(String(254))
     #: The registrations on the sheets, in print order (only the event's own are ever marked).
     registration_ids: Mapped[list[int]] = mapped_column(JSON)
+    #: How to print them: {"layout", "skip", "offset": [right, down], "show_sector"}.
+    settings: Mapped[dict] = mapped_column(JSON)
     outcome: Mapped[PrintOutcome] = mapped_column(Enum(PrintOutcome, native_enum=False, length=20),
                                                   default=PrintOutcome.pending)
     decided_at: Mapped[datetime | None]

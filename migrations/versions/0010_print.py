@@ -23,6 +23,7 @@ def upgrade():
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('created_by', sa.String(length=254), nullable=False),
         sa.Column('registration_ids', sa.JSON(), nullable=False),
+        sa.Column('settings', sa.JSON(), nullable=False),
         sa.Column('outcome', sa.Enum('pending', 'printed', 'failed', name='printoutcome', native_enum=False,
                                      length=20), nullable=False),
         sa.Column('decided_at', sa.DateTime(), nullable=True),

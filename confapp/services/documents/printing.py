@@ -112,14 +112,8 @@ def badge_recipients(event: Event, *, only_new: bool = False, email: str | None 
     return registrations
 
 
-def badges_pdf(event: Event, *, layout: str = DEFAULT_LAYOUT, only_new: bool = False, email: str | None = None,
-               skip: int = 0, offset: tuple[float, float] = (0, 0), show_sector: bool = True,
-               progress: Callable[[int], None] | None = None) -> BadgeRun:
-    """Badges sorted by surname on the chosen label sheet.
-
-    ``skip`` leaves labels of a partly used first sheet empty; ``offset`` (mm, right and down)
-    corrects a printer that misses the labels.
-    """
+def check_badge_settings(layout: str, skip: int, offset: tuple[float, float]) -> None:
+    """Raise ``DocumentError`` (German, saying what to do) for a sheet, skip or offset that cannot be."""
     sheet = LAYOUTS.get(layout)
     if sheet is None:
         raise DocumentError(f"Das Etikettenformat „{layout}“ gibt es nicht. Möglich sind: {', '.join(LAYOUTS)}.")
@@ -128,7 +122,21 @@ def badges_pdf(event: Event, *, layout: str = DEFAULT_LAYOUT, only_new: bool = F
                             f"{sheet.per_page - 1}.")
     if any(abs(value) > 20 for value in offset):
         raise DocumentError("Der Druckerversatz darf höchstens 20 mm betragen.")
-    registrations = badge_recipients(event, only_new=only_new, email=email)
+
+
+def badges_pdf(event: Event, *, layout: str = DEFAULT_LAYOUT, only_new: bool = False, email: str | None = None,
+               skip: int = 0, offset: tuple[float, float] = (0, 0), show_sector: bool = True,
+               progress: Callable[[int], None] | None = None,
+               registrations: list[Registration] | None = None) -> BadgeRun:
+    """Badges sorted by surname on the chosen label sheet (or of exactly ``registrations``, in their order).
+
+    ``skip`` leaves labels of a partly used first sheet empty; ``offset`` (mm, right and down)
+    corrects a printer that misses the labels.
+    """
+    check_badge_settings(layout, skip, offset)
+    sheet = LAYOUTS[layout]
+    if registrations is None:
+        registrations = badge_recipients(event, only_new=only_new, email=email)
     badges = [BadgeData(name=r.full_name, organisation=r.organisation, sector=r.sector if show_sector else "",
                         workshops=workshops_of(r), checkin_url=checkin_url(r), no_photos=not r.photo_consent,
                         door_code=door_code(r.badge_token))
