@@ -6,7 +6,7 @@ from tests.manage_helpers import ANHALT, DOOR, EVENT, MAGDEBURG, event_named, re
 from confapp.extensions import db
 from sqlalchemy import select
 
-from confapp.models import ApiToken, AuditEntry, ItemLeader, Partner, TokenScope
+from confapp.models import ApiToken, AuditEntry, BadgePrintRun, ItemLeader, Partner, TokenScope
 from confapp.services.networks import accounts
 from confapp.services.networks import api_tokens
 
@@ -21,13 +21,18 @@ def _values() -> dict[str, str]:
     token, _secret = api_tokens.create_token(event.network, "Website", TokenScope.read, ANHALT)
     db.session.commit()
     partner = db.session.scalar(select(Partner).where(Partner.network_id == event.network_id).order_by(Partner.id))
+    run = BadgePrintRun(event_id=event.id, created_by=ANHALT, registration_ids=[registrations_of()[0].id],
+                        settings={"layout": "a4-80x50", "skip": 0, "offset": [0, 0], "show_sector": True})
+    db.session.add(run)
+    db.session.commit()
     return {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "slot_id": str(event.slots[0].id),
             "room_id": str(event.rooms[0].id), "item_id": str(workshop.id),
             "registration_id": str(registrations_of()[0].id), "status": "published", "fmt": "csv",
             "format": "a4", "token_id": str(token.id), "assignment_id": "1",
             "partner_id": str(partner.id), "contact_id": str(partner.contacts[0].id),
             "year": str(event.starts_at.year), "kind_slug": "impressum", "message_id": "1",
-            "question_id": "1", "material_id": "1", "action": "loeschen"}
+            "question_id": "1", "material_id": "1", "action": "loeschen", "run_id": str(run.id),
+            "outcome": "gedruckt"}
 
 
 def management_urls(app, method: str) -> list[str]:
