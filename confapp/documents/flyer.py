@@ -14,8 +14,6 @@ from confapp.documents.render import Resources, render_fitting
 from confapp.formatting import format_time_range
 from confapp.models import Event, ItemKind, Network
 
-#: The accent colour of print when the network has none set: the dark blue of the back office.
-DEFAULT_ACCENT = "#1d4f6e"
 
 
 @dataclass(frozen=True)
@@ -47,8 +45,9 @@ class Flyer:
 
 
 def accent_of(network: Network) -> str:
-    """The colour for headings and bands; one place to read the network's setting once it has one."""
-    return DEFAULT_ACCENT
+    """The colour of headings and bands in print: the network's accent where it reads on white paper
+    (and white reads on it), else the default blue."""
+    return network.print_color
 
 
 def tint(colour: str, share: float = 0.88) -> str:

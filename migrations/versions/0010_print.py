@@ -1,7 +1,7 @@
 """print: badge print runs confirmed by the organiser, who signs certificates
 
 Revision ID: 0010_print
-Revises: 0010_partners
+Revises: 0011_feedback
 Create Date: 2026-12-02 13:55:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0010_print'
-down_revision = '0010_partners'
+down_revision = '0011_feedback'
 branch_labels = None
 depends_on = None
 
