@@ -31,7 +31,7 @@ class FlyerFormat:
 
 FORMATS = {
     "a4": FlyerFormat(2, 32, ((320, 1.35), (320, 1.15), (320, 1.0), (160, 1.0), (0, 1.0), (0, 0.9))),
-    "dinlang": FlyerFormat(2, 28, ((180, 1.6), (180, 1.3), (180, 1.0), (90, 1.0), (0, 1.0), (0, 0.9))),
+    "dinlang": FlyerFormat(2, 28, ((180, 2.0), (180, 1.6), (180, 1.3), (180, 1.0), (90, 1.0), (0, 1.0), (0, 0.9))),
 }
 #: The scale at which nothing is shrunk yet.
 FULL_SIZE = 1.0
