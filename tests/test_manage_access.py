@@ -8,8 +8,8 @@ from tests.manage_helpers import ANHALT, DOOR, EVENT, MAGDEBURG, event_named, re
 from confapp.extensions import db
 from sqlalchemy import select
 
-from confapp.models import (ApiToken, AssignmentRun, AuditEntry, ItemLeader, Partner, Role, RunState, TeamInvitation,
-                            TokenScope, utcnow)
+from confapp.models import (ApiToken, AssignmentRun, AuditEntry, BadgePrintRun, ItemLeader, Partner, Role,
+                            RunState, TeamInvitation, TokenScope, utcnow)
 from confapp.services.assignment import runs, workflow
 from confapp.services.networks import accounts
 from confapp.services.networks import api_tokens, one_time
@@ -36,6 +36,10 @@ def _values() -> dict[str, str]:
     db.session.add(invitation)
     db.session.commit()
     partner = db.session.scalar(select(Partner).where(Partner.network_id == event.network_id).order_by(Partner.id))
+    print_run = BadgePrintRun(event_id=event.id, created_by=ANHALT, registration_ids=[registrations_of()[0].id],
+                              settings={"layout": "a4-80x50", "skip": 0, "offset": [0, 0], "show_sector": True})
+    db.session.add(print_run)
+    db.session.commit()
     return {"secret": "not-a-secret", "user_id": str(accounts.by_email(DOOR).id),
             "invitation_id": str(invitation.id), "slug": EVENT, "network_slug": "anhalt-bitterfeld",
             "slot_id": str(event.slots[0].id),
@@ -45,7 +49,7 @@ def _values() -> dict[str, str]:
             "partner_id": str(partner.id), "contact_id": str(partner.contacts[0].id),
             "year": str(event.starts_at.year), "kind_slug": "impressum", "message_id": "1",
             "question_id": "1", "material_id": "1", "action": "loeschen",
-            "run_id": str(run.id)}
+            "run_id": str(run.id), "print_run_id": str(print_run.id), "outcome": "gedruckt"}
 
 
 def management_urls(app, method: str) -> list[str]:

@@ -1,8 +1,9 @@
 """Back-office forms for the printed documents (Flask-WTF, CSRF on)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectChoice, SelectField
-from wtforms.validators import InputRequired, NumberRange
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from confapp.documents.layouts import DEFAULT_LAYOUT, LAYOUTS
 from confapp.services.documents.printing import CertificateBasis
@@ -28,3 +29,19 @@ class CertificateForm(FlaskForm):
     basis = RadioField(_l("Teilnahmebescheinigungen für"), default=CertificateBasis.checked_in.value, choices=[
         SelectChoice(CertificateBasis.checked_in.value, _l("eingecheckte Personen")),
         SelectChoice(CertificateBasis.confirmed.value, _l("alle bestätigten Anmeldungen"))])
+
+
+class SignerForm(FlaskForm):
+    signer_name = StringField(_l("Name der unterzeichnenden Person"), validators=[
+        Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen eingeben.", max=200))],
+        render_kw={"maxlength": 200})
+    signer_function = StringField(_l("Funktion"), validators=[
+        Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen eingeben.", max=200))],
+        render_kw={"maxlength": 200})
+    signature = FileField(_l("Eingescannte Unterschrift (optional, PNG oder JPEG)"),
+                          render_kw={"accept": "image/png,image/jpeg"})
+    remove_signature = BooleanField(_l("Eingescannte Unterschrift entfernen"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

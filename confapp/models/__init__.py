@@ -13,6 +13,7 @@ from confapp.models.legal import ConsentRecord, LegalKind, LegalText
 from confapp.models.mail import OutboxMessage, OutboxStatus
 from confapp.models.network import DEFAULT_SECTORS, Membership, Network, Role, User
 from confapp.models.partner import Invitation, LegalBasis, Partner, PartnerContact
+from confapp.models.printing import BadgePrintRun, PrintOutcome
 from confapp.models.registration import (Assignment, AssignmentSource, Preference, Registration,
                                          RegistrationHistory, RegistrationStatus, new_token)
 
@@ -29,4 +30,5 @@ __all__ = [
     "QuestionKind",
     "AssignmentRun", "RunState",
     "TeamInvitation", "PasswordReset", "RecoveryCode",
+    "BadgePrintRun", "PrintOutcome",
 ]

@@ -89,6 +89,12 @@ class Network(db.Model):
     extra_sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: Everyone in this network must sign in with a second factor (an authenticator app).
     require_second_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Who signs certificates of attendance, and their function ("Netzwerkkoordination Kinderschutz").
+    signer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    signer_function: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: A scanned signature printed above the signature line (PNG or JPEG, checked like the logo).
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    signature_mime: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     events: Mapped[list["Event"]] = relationship(back_populates="network")  # noqa: F821
