@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import csrf_token, outbox_messages, post_form, sign_in
 from tests.manage_helpers import ANHALT, BASE, EVENT, MAGDEBURG, event_named, registrations_of, workshops
-from tests.pdf_helpers import all_text
+from tests.pdf_helpers import all_text, qr_codes
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, FeedbackInvite, FeedbackResponse, ItemLeader, Material,
                             RegistrationStatus, utcnow)
@@ -218,3 +218,31 @@ def test_before_the_event_ends_the_questionnaire_says_when_it_opens(client, demo
     person = _confirmed()[0]
     page = client.get(_path(person)).get_data(as_text=True)
     assert "Die Rückmeldung ist noch nicht geöffnet" in page
+
+
+def test_the_certificate_carries_the_attendees_own_feedback_link_as_a_qr_code(app, client, ready):
+    people, first, _second = ready
+    pdf = client.get(f"{BASE}/dokumente/teilnahmebescheinigungen.pdf?basis=checked_in")
+    assert pdf.status_code == 200, pdf.status_code
+    codes = [code.text for code in qr_codes(pdf.data)]
+    assert len(codes) == len(people) and len(set(codes)) == len(people)
+    assert all("/rueckmeldung/" in code for code in codes)
+    attendee = app.test_client()
+    page = attendee.get("/" + codes[0].split("://", 1)[1].split("/", 1)[1]).get_data(as_text=True)
+    assert "Ihre Rückmeldung zu „Stark für Familien“" in page
+
+
+def test_the_feedback_link_from_the_certificate_in_a_browser(page, app, client, ready, live_server):
+    people, first, second = ready
+    pdf = client.get(f"{BASE}/dokumente/teilnahmebescheinigungen.pdf?basis=checked_in").data
+    own = next(code.text for code in qr_codes(pdf) if code.text.endswith(answering.personal_path(people[0])[-32:]))
+    db.session.commit()
+    path = "/" + own.split("://", 1)[1].split("/", 1)[1]
+    page.goto(live_server.url + path)
+    assert first.title in page.content() and second.title not in page.content()
+    page.get_by_role("group", name=re.compile("insgesamt")).get_by_label("2 – gut").check()
+    page.get_by_label(re.compile("Welche Themen")).fill("Mehr zu Schutzkonzepten")
+    page.get_by_role("button", name="Rückmeldung absenden").click()
+    page.get_by_text("Vielen Dank für Ihre Rückmeldung!").wait_for()
+    page.goto(live_server.url + path)
+    assert "Sie haben schon geantwortet" in page.content()

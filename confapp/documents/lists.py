@@ -15,17 +15,20 @@ def render_sign_in_sheets(event: Event, sheets: Sequence[tuple[ProgramItem | Non
                       on_part_done=lambda index: progress(len(rows)) if progress else None)
 
 
-def render_certificates(event: Event, people: Sequence[tuple[str, list[str]]], *,
+def render_certificates(event: Event, people: Sequence[tuple[str, list[str], str | None]], *,
                         logo: tuple[bytes, str] | None, signature: tuple[bytes, str] | None = None,
                         progress: Callable[[int], None] | None = None) -> bytes:
-    """One certificate page per (name, attended items), in the given order, as one tagged PDF
-    (attendees file them and read them on screen; joined parts would lose the structure tree)."""
+    """One certificate page per (name, attended items, feedback link or None), in the given order, as one
+    tagged PDF (attendees file them and read them on screen; joined parts would lose the structure tree)."""
     people = list(people)
     resources = Resources()
     if logo:
         resources.add("logo", *logo)
     if signature:
         resources.add("signature", *signature)
+    for index, (_name, _items, feedback_url) in enumerate(people):
+        if feedback_url:
+            resources.anchor_qr(f"feedback-qr-{index}", 22, feedback_url)
     return render_pdf("certificates.html", parts=[({"people": people}, resources)], tagged=True,
                       on_part_done=lambda index: progress(len(people)) if progress else None,
                       event=event, network=event.network, has_logo=logo is not None,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from confapp.documents.badges import BadgeData, render_badges
 from confapp.documents.layouts import DEFAULT_LAYOUT, LAYOUTS
 from confapp.documents.lists import render_certificates, render_sign_in_sheets
+from confapp.services.feedback import answering, questionnaire
 from confapp.documents.flyer import FORMATS, Flyer, render_flyer
 from confapp.extensions import db
 from confapp.formatting import format_wallclock
@@ -226,7 +227,10 @@ def certificates_pdf(event: Event, basis: CertificateBasis = CertificateBasis.ch
                             + ("es ist noch niemand eingecheckt. Wählen Sie „alle bestätigten Anmeldungen“."
                                if basis == CertificateBasis.checked_in else "es gibt keine bestätigten Anmeldungen."))
     marked = attendance_taken(event)
-    people = [(r.full_name, attended_items(event, r, marked)) for r in recipients]
+    asking = bool(questionnaire.questions_of(event))
+    people = [(r.full_name, attended_items(event, r, marked), answering.personal_url(r) if asking else None)
+              for r in recipients]
+    db.session.commit()  # the feedback links printed are noted, so they work
     return render_certificates(event, people, logo=event_logo(event), signature=signature_of(event),
                                progress=progress)
 
@@ -238,5 +242,7 @@ def attendee_certificate_pdf(registration: Registration) -> bytes:
         raise DocumentError("Die Teilnahmebescheinigung gibt es nach dem Ende der Veranstaltung.")
     if registration.status != RegistrationStatus.confirmed:
         raise DocumentError("Für diese Anmeldung gibt es keine Teilnahmebescheinigung.")
-    return render_certificates(event, [(registration.full_name, attended_items(event, registration))],
+    feedback_url = answering.personal_url(registration) if questionnaire.questions_of(event) else None
+    db.session.commit()
+    return render_certificates(event, [(registration.full_name, attended_items(event, registration), feedback_url)],
                                logo=event_logo(event), signature=signature_of(event))
