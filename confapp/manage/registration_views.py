@@ -9,6 +9,9 @@ from confapp.extensions import db
 from confapp.formatting import registration_status_label
 from confapp.manage import bp
 from confapp.manage.event_forms import ConfirmForm
+from confapp.manage.forms import BulkConfirmForm
+from confapp.services.mail.bulk import NotConfirmed
+from confapp.services.registration import change
 from confapp.manage.helpers import attach_errors
 from confapp.manage.registration_forms import AddRegistrationForm, MoveForm, PersonForm
 from confapp.services.networks import access
@@ -141,13 +144,27 @@ def move_registration(slug: str, registration_id: int):
 @bp.post("/e/<slug>/warteliste/nachruecken")
 @login_required
 def promote_waitlist(slug: str):
+    """First the confirmation page (who moves up and gets an e-mail, one of them as it reads)."""
     event = access.event_or_404(current_user, slug)
-    if ConfirmForm().validate_on_submit():
-        promoted = registration_admin.promote(current_user, event)
-        flash(_("Nachgerückt: %(n)d.", n=len(promoted)), "success")
-        if seated := registration_admin.seated_notice(promoted):
-            flash(seated, "success")
-    return redirect(url_for("manage.registrations", slug=slug, warteliste=1))
+    form = BulkConfirmForm()
+    back = url_for("manage.registrations", slug=slug, warteliste=1)
+    if form.validate_on_submit():
+        if not form.confirmed.data:
+            return render_template(
+                "manage/mail_confirm.html", event=event, form=form, shown=change.promotion_preview(event),
+                heading=_("Freie Plätze an die Warteliste vergeben"),
+                explanation=_("Wer von der Warteliste nachrückt, bekommt eine E-Mail mit der Bestätigung und dem Kalendereintrag."),
+                action=url_for("manage.promote_waitlist", slug=slug), back=back)
+        try:
+            promoted = registration_admin.promote(current_user, event, form.confirmed.data)
+        except NotConfirmed as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(_("Nachgerückt: %(n)d.", n=len(promoted)), "success")
+            if seated := registration_admin.seated_notice(promoted):
+                flash(seated, "success")
+    return redirect(back)
 
 
 def _move_form(event) -> MoveForm:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from confapp.extensions import db
 from confapp.models import Event, EventStatus, ProgramItem, Registration, RegistrationHistory, User
+from confapp.services.mail.bulk import require_confirmed
 from confapp.services.networks import audit
 from confapp.services.registration import register as registering
 from confapp.services.registration import change as registration
@@ -64,8 +65,10 @@ def cancel(actor: User, reg: Registration) -> list[Registration]:
     return promoted
 
 
-def promote(actor: User, event: Event) -> list[Registration]:
-    """Fill free seats from the waitlist in order."""
+def promote(actor: User, event: Event, confirmed: str | None) -> list[Registration]:
+    """Fill free seats from the waitlist in order, once the organiser confirmed who gets an e-mail
+    (``confirmed``: the fingerprint of ``registration.promotion_preview``, else ``bulk.NotConfirmed``)."""
+    require_confirmed(registration.promotion_preview(event), confirmed)
     promoted = registration.promote_from_waitlist(event, by=actor.email)
     _logged(actor, event, "waitlist.promoted", f"Warteliste: {len(promoted)} Person(en) nachgerückt. "
                                                f"{seated_notice(promoted)}".strip())

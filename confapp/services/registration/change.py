@@ -20,6 +20,7 @@ from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Pre
                             Registration, RegistrationHistory, RegistrationStatus, utcnow)
 from confapp.services.assignment.fill import seat_promoted
 from confapp.services.registration import seats
+from confapp.services.mail.bulk import BulkMail, bulk_mail
 from confapp.services.mail.calendar import calendar_attachment
 from confapp.services.registration.choices import Choices, choice_problems, normalised
 from confapp.services.mail.outbox import queue_from_template
@@ -110,6 +111,27 @@ def promote_from_waitlist(event: Event, *, by: str = SYSTEM) -> list[Registratio
     promoted = _promote(event, by)
     db.session.commit()
     return promoted
+
+
+def promotion_preview(event: Event) -> BulkMail:
+    """Who ``promote_from_waitlist`` would move up now (and e-mail), the first e-mail written out.
+
+    Reads only: the event's waitlist in order as far as free seats go and, in direct mode, those
+    waiting for a full workshop that has room again."""
+    free = None if event.capacity is None else max(event.capacity - event.seats_taken, 0)
+    query = (select(Registration).where(Registration.event_id == event.id,
+                                        Registration.status == RegistrationStatus.waitlisted)
+             .order_by(Registration.created_at, Registration.id))
+    gains: dict[Registration, list[ProgramItem]] = {r: [] for r in db.session.scalars(
+        query if free is None else query.limit(free))}
+    if event.choice_mode == ChoiceMode.direct:
+        for slot in event.choice_slots:
+            for item in slot.choice_items:
+                for registration in _next_waiting_for(item):
+                    gains.setdefault(registration, []).append(item)
+    people = [r for r in gains if r.email]
+    sample = attendee_email(people[0], "promoted", items=gains[people[0]]) if people else None
+    return bulk_mail((r.id for r in people), sample)
 
 
 def fill_free_seats(event: Event, *, by: str = SYSTEM) -> list[Registration]:
