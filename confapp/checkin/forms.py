@@ -11,7 +11,7 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Name oder Organisation"), validators=[
+    q = SearchField(_l("Name oder Organisation (oder Code vom Namensschild)"), validators=[
         Length(max=MAX_QUERY_LENGTH, message=_l("Bitte höchstens %(max)d Zeichen eingeben.", max=MAX_QUERY_LENGTH))],
         render_kw={"autocomplete": "off", "maxlength": MAX_QUERY_LENGTH})
 
