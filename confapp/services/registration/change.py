@@ -21,9 +21,9 @@ from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Pre
 from confapp.services.assignment.fill import seat_promoted
 from confapp.services.registration import seats
 from confapp.services.mail.bulk import BulkMail, bulk_mail
-from confapp.services.mail.calendar import calendar_attachment
+from confapp.services.mail.calendar import CANCEL, calendar_attachment
 from confapp.services.registration.choices import Choices, choice_problems, normalised
-from confapp.services.mail.outbox import queue_from_template
+from confapp.services.mail.outbox import RenderedEmail, queue_email, render_email
 from confapp.services.registration.lookup import current_choices, manage_url, slot_choices, waitlist_position
 # The rules and errors live in registration_rules; callers may import them from here as well.
 from confapp.services.registration.rules import (LIMITS, InvalidRegistration, RegistrationClosed,  # noqa: F401
@@ -73,9 +73,13 @@ def change_choices(registration: Registration, choices: Choices, *, by: str = AT
     if registration.status == RegistrationStatus.confirmed:
         _take_workshop_seats(registration, by)
     record_history(registration, "choices_changed", actor=by, note=_describe(registration))
+    waiting = _waiting_for(registration)
+    # The attendee gets the new wishes in writing (and, with a seat, the updated calendar entry),
+    # before anyone who moves up into a seat given up.
+    send_to_attendee(registration, "choices_changed", waiting=waiting)
     _promote(event)
     db.session.commit()
-    return _waiting_for(registration)
+    return waiting
 
 
 def cancel(registration: Registration, *, by: str = ATTENDEE) -> list[Registration]:
@@ -96,7 +100,7 @@ def cancel(registration: Registration, *, by: str = ATTENDEE) -> list[Registrati
         seats.free_item_seat(assignment.program_item)
         registration.assignments.remove(assignment)
     record_history(registration, "cancelled", previous.value, RegistrationStatus.cancelled.value, by)
-    send_to_attendee(registration, "cancelled")
+    send_to_attendee(registration, "cancelled", had_seat=previous == RegistrationStatus.confirmed)
     promoted = _promote(event)
     db.session.commit()
     return promoted
@@ -288,10 +292,23 @@ def _describe(registration: Registration) -> str:
 
 
 def send_to_attendee(registration: Registration, template: str, **context) -> None:
-    """Queue one of the attendee e-mails; confirmed attendees get the calendar file with it."""
+    """Queue one of the attendee e-mails; confirmed attendees get the calendar file with it.
+    Registrations by phone or on paper without an address get none."""
+    if not registration.email:
+        return
+    email = attendee_email(registration, template, **context)
+    queue_email(email.to, email.subject, email.text, email.html, email.attachments, registration.event, registration)
+
+
+def attendee_email(registration: Registration, template: str, **context) -> RenderedEmail:
+    """One of the attendee e-mails, written out; confirmed attendees get the calendar file with it,
+    and the cancellation of a seat (``had_seat``) the file that takes the event out of the calendar."""
     event = registration.event
-    attachments = ([calendar_attachment(event, registration)]
-                   if registration.status == RegistrationStatus.confirmed and template != "cancelled" else [])
-    queue_from_template(template, registration.email, attachments, event=event, registration=registration,
+    if template == "cancelled":
+        attachments = [calendar_attachment(event, method=CANCEL)] if context.get("had_seat") else []
+    else:
+        attachments = ([calendar_attachment(event, registration)]
+                       if registration.status == RegistrationStatus.confirmed else [])
+    return render_email(template, registration.email, attachments, event=event, registration=registration,
                         manage_url=manage_url(registration), slots=slot_choices(registration),
                         waitlist_position=waitlist_position(registration), **context)
