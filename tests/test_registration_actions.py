@@ -50,7 +50,8 @@ def test_edit_corrects_the_name_and_notes_it(client, demo, app_context):
               {"first_name": "Korrigiert", "last_name": registration.last_name,
                "organisation": registration.organisation, "sector": registration.sector})
     changed = next(r for r in registrations_of() if r.id == registration.id)
-    assert changed.first_name == "Korrigiert" and changed.history[-1].action == "edited"
+    assert changed.first_name == "Korrigiert" and changed.history[-1].action == "details_changed"
+    assert "Vorname" in changed.history[-1].note and changed.email  # an address not posted stays
 
 
 def test_move_respects_capacity_unless_overridden_and_logged(client, demo, app_context):

@@ -1,7 +1,7 @@
 """Forms for organisers' registration actions."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -13,6 +13,25 @@ class PersonForm(FlaskForm):
     organisation = StringField(_l("Einrichtung / Träger"), validators=[Length(max=200)],
                                render_kw={"autocomplete": "off"})
     sector = SelectField(_l("Arbeitsfeld"), validators=[DataRequired(_l("Bitte wählen Sie ein Arbeitsfeld."))])
+
+
+class CorrectionForm(PersonForm):
+    """Every detail of a registration, for organisers (the service checks the rules)."""
+
+    email = EmailField(_l("E-Mail-Adresse"), validators=[Length(max=254)], render_kw={"autocomplete": "off"})
+    needs_consent = BooleanField(_l("Die Person willigt ein, dass Verpflegung und Unterstützungsbedarf gespeichert werden"))
+    diet = StringField(_l("Verpflegung"), validators=[Length(max=200)], render_kw={"autocomplete": "off"})
+    access_needs = TextAreaField(_l("Barrierefreiheit / Unterstützungsbedarf"), validators=[Length(max=500)])
+    photo_consent = BooleanField(_l("Die Person ist mit Fotos einverstanden"))
+
+    def corrections(self) -> dict[str, object]:
+        """The posted values; a text field missing from the post (not just empty) stays as it is,
+        an unticked box is a no, as browsers send forms."""
+        values: dict[str, object] = {name: bool(self[name].data) for name in ("needs_consent", "photo_consent")}
+        for name in ("first_name", "last_name", "organisation", "sector", "email", "diet", "access_needs"):
+            if self[name].raw_data:
+                values[name] = self[name].data or ""
+        return values
 
 
 class AddRegistrationForm(PersonForm):

@@ -13,7 +13,7 @@ from confapp.manage.forms import BulkConfirmForm
 from confapp.services.mail.bulk import NotConfirmed
 from confapp.services.registration import change
 from confapp.manage.helpers import attach_errors
-from confapp.manage.registration_forms import AddRegistrationForm, MoveForm, PersonForm
+from confapp.manage.registration_forms import AddRegistrationForm, CorrectionForm, MoveForm
 from confapp.services.networks import access
 from confapp.services.events import program as program_editor
 from confapp.services.registration import admin as registration_admin
@@ -21,7 +21,7 @@ from confapp.services.registration import listing as registration_list
 from confapp.services.events.editor import EditorError
 from confapp.services.registration.change import (InvalidRegistration, RegistrationData, RegistrationError,
                                            SeatUnavailable)
-from confapp.services.registration.admin import PersonDetails
+from confapp.services.registration import details as registration_details
 from confapp.services.registration.listing import RegistrationFilter
 
 
@@ -91,17 +91,24 @@ def add_registration(slug: str):
 def edit_registration(slug: str, registration_id: int):
     event = access.event_or_404(current_user, slug)
     reg = registration_list.registration_or_404(event, registration_id)
-    form = PersonForm(obj=reg)
+    form = CorrectionForm()
     _sectors(form, event)
-    if form.validate_on_submit():
-        details = PersonDetails(form.first_name.data, form.last_name.data, form.organisation.data or "",
-                                form.sector.data)
+    if not form.is_submitted():
+        form.process(data=registration_details.current_details(reg))
+    elif form.validate():
         try:
-            registration_admin.edit_person(current_user, reg, details)
+            changed = registration_admin.edit_person(current_user, reg, form.corrections())
         except InvalidRegistration as error:
             attach_errors(form, EditorError(error.problems))
+        except RegistrationError as error:
+            flash(str(error), "error")
         else:
-            flash(_("Die Änderungen sind gespeichert."), "success")
+            flash(_("Die Änderungen sind gespeichert.") if changed else _("Es hat sich nichts geändert."), "success")
+            if "email" in changed and reg.email:
+                flash(_("Die neue Adresse hat den persönlichen Link per E-Mail bekommen; der alte Link gilt nicht mehr."),
+                      "info")
+            if reg.badge_reprint:
+                flash(_("Das Namensschild ist schon gedruckt und zum Nachdruck markiert."), "warning")
             return redirect(url_for("manage.registration_detail", slug=slug, registration_id=reg.id))
     return render_template("manage/registration_form.html", event=event, form=form, registration=reg), \
         422 if form.errors else 200
@@ -117,6 +124,24 @@ def cancel_registration(slug: str, registration_id: int):
         flash(_("Die Anmeldung ist storniert. Nachgerückt: %(n)d.", n=len(promoted)), "success")
         if seated := registration_admin.seated_notice(promoted):
             flash(seated, "success")
+    return redirect(url_for("manage.registration_detail", slug=slug, registration_id=registration_id))
+
+
+@bp.post("/e/<slug>/anmeldungen/<int:registration_id>/reaktivieren")
+@login_required
+def reactivate_registration(slug: str, registration_id: int):
+    event = access.event_or_404(current_user, slug)
+    reg = registration_list.registration_or_404(event, registration_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            reg = registration_admin.reactivate(current_user, reg)
+        except RegistrationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(_("Die Anmeldung ist wieder aufgenommen: %(status)s.", status=registration_status_label(reg.status))
+                  + ("" if reg.email else " " + _("Die Person hat keine E-Mail-Adresse und bekommt keine Bestätigung.")),
+                  "success")
     return redirect(url_for("manage.registration_detail", slug=slug, registration_id=registration_id))
 
 

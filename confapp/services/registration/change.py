@@ -106,6 +106,29 @@ def cancel(registration: Registration, *, by: str = ATTENDEE) -> list[Registrati
     return promoted
 
 
+def reactivate(registration: Registration, *, by: str) -> Registration:
+    """Take a cancelled registration back, as a new registration would be taken: a seat if one is
+    free (and, in direct mode, the workshops wished for as far as they have room), else the end of
+    the waitlist. The attendee gets the confirmation e-mail again. Commits."""
+    event = seats.lock_event(registration.event_id)
+    registration = db.session.get(Registration, registration.id)
+    if registration.status != RegistrationStatus.cancelled:
+        raise RegistrationError("Diese Anmeldung ist nicht storniert.")
+    if event.purged_at is not None:
+        raise RegistrationError("Die Daten dieser Veranstaltung sind gelöscht.")
+    if seats.take_event_seat(event):
+        registration.status = RegistrationStatus.confirmed
+        db.session.flush()
+        _take_workshop_seats(registration, by)
+    else:
+        registration.status = RegistrationStatus.waitlisted
+        registration.created_at = utcnow()  # the waitlist's order: at its end, like a new registration
+    record_history(registration, "reactivated", RegistrationStatus.cancelled.value, registration.status.value, by)
+    send_to_attendee(registration, "registered", waiting=_waiting_for(registration))
+    db.session.commit()
+    return registration
+
+
 def promote_from_waitlist(event: Event, *, by: str = SYSTEM) -> list[Registration]:
     """Fill free seats from the waitlists in order (after a cancellation or a larger capacity).
 
