@@ -190,7 +190,7 @@ def test_notify_queues_one_email_per_seated_attendee_once(client, demo):
     assert f"{people} E-Mails mit der Zuteilung sind im Postausgang." in response.get_data(as_text=True)
     assert outbox_count() == before + people
     response = post_form(client, f"{PAGE}/benachrichtigen", {}, page_url=PAGE)
-    assert "Niemand bekommt eine E-Mail" in response.get_data(as_text=True)
+    assert "Niemand bekommt jetzt eine E-Mail" in response.get_data(as_text=True)
     assert outbox_count() == before + people
 
 

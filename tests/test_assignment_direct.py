@@ -138,7 +138,7 @@ def test_raised_capacity_seats_the_first_waiting_who_alone_gets_an_email(client,
     assert "1 E-Mails mit der Zuteilung sind im Postausgang." in response.get_data(as_text=True)
     assert outbox_to()[mails_before:] == ["quirin@example.org"]
     response = post_form(client, f"{PAGE}/benachrichtigen", {}, page_url=PAGE)
-    assert "Niemand bekommt eine E-Mail" in response.get_data(as_text=True)
+    assert "Niemand bekommt jetzt eine E-Mail" in response.get_data(as_text=True)
 
 
 def test_the_notification_is_the_waitlist_mail_with_the_new_workshop(client, demo):
