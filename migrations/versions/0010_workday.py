@@ -1,7 +1,7 @@
 """workday: theme tables and marked workshops share rooms, badges marked for reprint, registrations without e-mail
 
 Revision ID: 0010_workday
-Revises: 0008_backoffice
+Revises: 0010_partners
 Create Date: 2026-12-02 13:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_workday'
-down_revision = '0008_backoffice'
+down_revision = '0010_partners'
 branch_labels = None
 depends_on = None
 
