@@ -4,6 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from confapp.public.forms import ChoiceForm
+from confapp.services.registration.rules import RegistrationData
+
 
 class PersonForm(FlaskForm):
     first_name = StringField(_l("Vorname"), validators=[DataRequired(_l("Bitte geben Sie den Vornamen an.")),
@@ -34,11 +37,29 @@ class CorrectionForm(PersonForm):
         return values
 
 
-class AddRegistrationForm(PersonForm):
-    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")),
-                                                         Length(max=254)], render_kw={"autocomplete": "off"})
+class AddRegistrationForm(ChoiceForm):
+    """A registration by phone or on paper: the address is optional, wishes can be recorded
+    (fields ``choice_<slot>_<rank>`` per event, as on the attendee's form)."""
+
+    first_name = PersonForm.first_name
+    last_name = PersonForm.last_name
+    email = EmailField(_l("E-Mail-Adresse (freiwillig)"), validators=[Length(max=254)],
+                       render_kw={"autocomplete": "off"})
+    organisation = PersonForm.organisation
+    sector = PersonForm.sector
+    needs_consent = CorrectionForm.needs_consent
+    diet = CorrectionForm.diet
+    access_needs = CorrectionForm.access_needs
+    photo_consent = CorrectionForm.photo_consent
     privacy_consent = BooleanField(_l("Die Person kennt die Datenschutzhinweise und ist einverstanden"),
                                    validators=[DataRequired(_l("Bitte bestätigen Sie die Einwilligung."))])
+
+    def as_request(self) -> RegistrationData:
+        return RegistrationData(
+            first_name=self.first_name.data or "", last_name=self.last_name.data or "",
+            email=self.email.data or "", organisation=self.organisation.data or "", sector=self.sector.data or "",
+            choices=self.choices, privacy_consent=self.privacy_consent.data, photo_consent=self.photo_consent.data,
+            needs_consent=self.needs_consent.data, diet=self.diet.data or "", access_needs=self.access_needs.data or "")
 
 
 class MoveForm(FlaskForm):

@@ -64,24 +64,26 @@ def _sectors(form, event) -> None:
 @login_required
 def add_registration(slug: str):
     event = access.event_or_404(current_user, slug)
-    form = AddRegistrationForm()
+    form = AddRegistrationForm.for_event(event)
     _sectors(form, event)
     if form.validate_on_submit():
-        data = RegistrationData(first_name=form.first_name.data, last_name=form.last_name.data,
-                                email=form.email.data, organisation=form.organisation.data or "",
-                                sector=form.sector.data, privacy_consent=form.privacy_consent.data)
         try:
-            result = registration_admin.add_by_hand(current_user, event, data)
+            result = registration_admin.add_by_hand(current_user, event, form.as_request())
         except InvalidRegistration as error:
-            attach_errors(form, EditorError(error.problems or {"email": str(error)}))
+            form.show(error)
         else:
-            if result.created:
-                flash(_("Die Anmeldung ist erfasst (%(status)s); die Bestätigung geht per E-Mail raus.",
-                        status=registration_status_label(result.registration.status)), "success")
-            else:
+            person = result.registration
+            if not result.created:
                 flash(_("Diese E-Mail-Adresse ist schon angemeldet; der persönliche Link wurde erneut geschickt."),
                       "warning")
-            return redirect(url_for("manage.registration_detail", slug=slug, registration_id=result.registration.id))
+            elif person.email:
+                flash(_("Die Anmeldung ist erfasst (%(status)s); die Bestätigung geht per E-Mail raus.",
+                        status=registration_status_label(person.status)), "success")
+            else:
+                flash(_("Die Anmeldung ist erfasst (%(status)s). Ohne E-Mail-Adresse bekommt die Person keine "
+                        "E-Mails: bitte teilen Sie ihr Platz, Zuteilung und Änderungen selbst mit.",
+                        status=registration_status_label(person.status)), "warning")
+            return redirect(url_for("manage.registration_detail", slug=slug, registration_id=person.id))
     return render_template("manage/registration_form.html", event=event, form=form, registration=None), \
         422 if form.errors else 200
 
