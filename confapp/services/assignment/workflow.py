@@ -249,15 +249,16 @@ class _Notice:
     untold: list[Assignment]
 
 
-def _pending_notices(event: Event) -> list[_Notice]:
-    """Confirmed attendees with a seat not yet told, in the order they are e-mailed."""
+def _pending_notices(event: Event, with_email_only: bool = True) -> list[_Notice]:
+    """Confirmed attendees with a seat not yet told, in the order they are e-mailed (those
+    registered without an address only with ``with_email_only`` False: they are told by hand)."""
     slots = {slot.id: slot for slot in event.choice_slots}
     notices = []
     for registration in sorted(confirmed_registrations(event), key=lambda r: priority_key(event.slug, r)):
         seats = [a for a in registration.assignments if a.slot_id in slots]
         seats.sort(key=lambda a: (slots[a.slot_id].starts_at, a.slot_id))
         untold = [a for a in seats if a.notified_at is None and a.source != AssignmentSource.direct]
-        if untold and registration.email:
+        if untold and (registration.email or not with_email_only):
             notices.append(_Notice(registration, seats, untold))
     return notices
 
@@ -275,9 +276,10 @@ def _notice_email(event: Event, notice: _Notice) -> RenderedEmail:
 def notify_preview(event: Event) -> BulkMail:
     """Who ``notify_assigned`` would e-mail now, and the first e-mail written out (changes nothing)."""
     require_choices(event)
-    notices = _pending_notices(event)
+    everyone = _pending_notices(event, with_email_only=False)
+    notices = [n for n in everyone if n.registration.email]
     return bulk_mail(((n.registration.id, *(a.id for a in n.untold)) for n in notices),
-                     _notice_email(event, notices[0]) if notices else None)
+                     _notice_email(event, notices[0]) if notices else None, without_email=len(everyone) - len(notices))
 
 
 def notify_assigned(event: Event, actor: str = "system", confirmed: str | None = None) -> int:

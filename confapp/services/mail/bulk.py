@@ -28,6 +28,8 @@ class BulkMail:
     sample: RenderedEmail | None
     #: Stands for the recipients and the text; the confirmation sends it back.
     fingerprint: str
+    #: People it concerns who have no address (registered by phone or on paper): told by hand.
+    without_email: int = 0
 
 
 def fingerprint(*parts: object) -> str:
@@ -39,10 +41,11 @@ def fingerprint(*parts: object) -> str:
     return digest.hexdigest()[:32]
 
 
-def bulk_mail(recipient_ids: Iterable[int], sample: RenderedEmail | None, *texts: object) -> BulkMail:
+def bulk_mail(recipient_ids: Iterable[object], sample: RenderedEmail | None, *texts: object,
+              without_email: int = 0) -> BulkMail:
     """The preview of sending to ``recipient_ids`` (in sending order), ``sample`` being the first e-mail."""
     ids = list(recipient_ids)
-    return BulkMail(count=len(ids), sample=sample, fingerprint=fingerprint(ids, *texts))
+    return BulkMail(count=len(ids), sample=sample, fingerprint=fingerprint(ids, *texts), without_email=without_email)
 
 
 def require_confirmed(current: BulkMail, confirmed: str | None) -> None:

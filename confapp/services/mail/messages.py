@@ -95,12 +95,13 @@ def render_for(registration: Registration, subject: str, body: str) -> Rendered:
 def preview(event: Event, audience: Audience, subject: str, body: str) -> BulkMail:
     """How many would get the message, and how it reads for the first of them."""
     _check(subject, body)
-    found = recipients(event, audience)
+    everyone = recipients(event, audience)
+    found = [r for r in everyone if r.email]
     sample = None
     if found:
         first = render_for(found[0], subject, body)
         sample = RenderedEmail(first.to, first.subject, first.text, None)
-    return bulk_mail((r.id for r in found), sample, subject, body)
+    return bulk_mail((r.id for r in found), sample, subject, body, without_email=len(everyone) - len(found))
 
 
 def send(actor: User, event: Event, audience: Audience, subject: str, body: str, confirmed: str | None) -> int:
@@ -110,7 +111,7 @@ def send(actor: User, event: Event, audience: Audience, subject: str, body: str,
     (``confirmed`` is its fingerprint); else ``bulk.NotConfirmed``.
     """
     require_confirmed(preview(event, audience, subject, body), confirmed)
-    found = recipients(event, audience)
+    found = [r for r in recipients(event, audience) if r.email]  # by phone or on paper: no address
     for registration in found:
         message = render_for(registration, subject, body)
         queue_email(message.to, message.subject, message.text, event=event, registration=registration)
