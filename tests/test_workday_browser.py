@@ -62,3 +62,30 @@ def test_the_magdeburg_forum_editor_saves_a_capacity_change(page, demo, live_ser
     page.get_by_text("Der Programmpunkt ist gespeichert").wait_for()
     db.session.commit()
     assert db.session.get(ProgramItem, table.id).capacity == 14
+
+
+def test_a_phone_registration_without_email_and_with_wishes_gets_a_seat_from_the_assignment(page, demo,
+                                                                                           live_server):
+    event = event_named()
+    slot = event.choice_slots[0]
+    wished = slot.choice_items[1]
+    sign_in_browser(page, live_server, ANHALT)
+    page.goto(f"{live_server.url}/manage/e/{EVENT}/anmeldungen")
+    page.get_by_role("link", name="Anmeldung von Hand erfassen").click()
+    page.get_by_label("Vorname").fill("Hanne")
+    page.get_by_label("Nachname").fill("Telefon")
+    page.get_by_label("Einrichtung / Träger").fill("Kita Regenbogen")
+    page.get_by_label("Arbeitsfeld").select_option(index=1)
+    page.locator(f"#choice_{slot.id}_1").select_option(str(wished.id))
+    page.locator(f"#choice_{slot.id}_2").select_option(str(slot.choice_items[0].id))
+    page.get_by_label("Die Person kennt die Datenschutzhinweise").check()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_text("Ohne E-Mail-Adresse bekommt die Person keine E-Mails").wait_for()
+
+    page.get_by_role("link", name="Zuteilung").first.click()
+    page.get_by_role("button", name="Vorschau berechnen").click()
+    page.get_by_role("button", name="Zuteilung übernehmen").click()
+    page.get_by_text("Die Zuteilung ist gespeichert").wait_for()
+    person = next(r for r in registrations_of() if r.last_name == "Telefon")
+    assert person.email == "" and [a.program_item_id for a in person.assignments] == [wished.id]
