@@ -33,7 +33,7 @@ from confapp.services.assignment.model import (AssignmentMode, EventRows, Proble
 from confapp.services.assignment.report import AssignmentReport, build_report
 from confapp.services.assignment.solver import solve
 from confapp.services.mail.bulk import BulkMail, bulk_mail, require_confirmed
-from confapp.services.mail.outbox import RenderedEmail, queue_rendered, render_email
+from confapp.services.mail.outbox import RenderedEmail, queue_email, render_email
 from confapp.services.registration.change import attendee_email
 
 __all__ = ["AppliedAssignment", "AssignmentError", "AssignmentMode", "AssignmentPreview", "Change", "Unplaced", "apply",
@@ -297,7 +297,8 @@ def notify_assigned(event: Event, actor: str = "system", confirmed: str | None =
         require_confirmed(notify_preview(event), confirmed)
     now, queued = utcnow(), 0
     for notice in _pending_notices(event):
-        queue_rendered(_notice_email(event, notice), event, notice.registration)
+        email = _notice_email(event, notice)
+        queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, notice.registration)
         for assignment in notice.seats:
             assignment.notified_at = now
         notice.registration.history.append(RegistrationHistory(action="notified", actor=actor,
