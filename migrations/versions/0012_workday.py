@@ -1,7 +1,7 @@
 """workday: theme tables and marked workshops share rooms, badges marked for reprint, registrations without e-mail
 
 Revision ID: 0012_workday
-Revises: 0011_feedback
+Revises: 0010_print
 Create Date: 2026-12-02 13:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_workday'
-down_revision = '0011_feedback'
+down_revision = '0010_print'
 branch_labels = None
 depends_on = None
 
