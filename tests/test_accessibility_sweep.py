@@ -45,7 +45,7 @@ def _values() -> dict[str, str]:
             "token": person.manage_token, "status": "published", "format": "a4", "fmt": "csv",
             "partner_id": str(db.session.scalar(select(Partner.id).where(Partner.network_id == event.network_id))),
             "year": str(event.starts_at.year), "kind_slug": "impressum", "feedback_path": feedback_path,
-            "run_id": str(run.id)}
+            "run_id": str(run.id), "kind": "barrierefreiheit"}
 
 
 def _pages(app, prefixes: tuple[str, ...]) -> list[str]:

@@ -144,7 +144,8 @@ def edit_item(slug: str, item_id: int | None):
             slot_id=form.slot_id.data, kind=ItemKind(form.kind.data), title=form.title.data,
             abstract=form.abstract.data or "", room_id=form.room_id.data or None, capacity=form.capacity.data,
             starts_at=form.starts_at.data, ends_at=form.ends_at.data,
-            speakers=(form.speakers.data or "").splitlines(), leader_ids=form.leader_ids.data or [])
+            speakers=(form.speakers.data or "").splitlines(), leader_ids=form.leader_ids.data or [],
+            shares_room=form.shares_room.data)
         promoted = []
 
         def save():

@@ -10,7 +10,8 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint, event, inspect
+from sqlalchemy import (CheckConstraint, Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint, event, false,
+                        inspect)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from confapp.extensions import db
@@ -230,6 +231,9 @@ class ProgramItem(db.Model):
     seats_taken: Mapped[int] = mapped_column(default=0)
     #: Order within the slot, as printed.
     position: Mapped[int] = mapped_column(default=0)
+    #: May use its room at the same time as other items (theme tables always may; a workshop
+    #: marked so is allowed with a warning), e.g. several tables in one hall.
+    shares_room: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Own start and end inside the slot (a short talk in a long morning); None means the whole slot.
     starts_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]

@@ -141,6 +141,31 @@ class RegistrationForm(ChoiceForm):
         return False
 
 
+class DetailsForm(ChoiceForm):
+    """What an attendee corrects through the private link: the registration form's own fields."""
+
+    first_name = RegistrationForm.first_name
+    last_name = RegistrationForm.last_name
+    organisation = RegistrationForm.organisation
+    sector = RegistrationForm.sector
+    needs_consent = RegistrationForm.needs_consent
+    diet = RegistrationForm.diet
+    access_needs = RegistrationForm.access_needs
+
+    @classmethod
+    def for_registration(cls, registration, **kwargs) -> "DetailsForm":
+        form = cls(**kwargs)
+        form.event = registration.event
+        form.sector.choices = [("", _l("Bitte wählen …"))] + [(s, s) for s in registration.event.network.sectors]
+        return form
+
+    def corrections(self) -> dict[str, object]:
+        return {"first_name": self.first_name.data or "", "last_name": self.last_name.data or "",
+                "organisation": self.organisation.data or "", "sector": self.sector.data or "",
+                "needs_consent": bool(self.needs_consent.data), "diet": self.diet.data or "",
+                "access_needs": self.access_needs.data or ""}
+
+
 @lru_cache(maxsize=256)
 def _form_class(base: type, shape: tuple[tuple[int, int], ...]) -> type:
     """``base`` with a choice field per slot and rank. Made once per program shape: WTForms does

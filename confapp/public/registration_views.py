@@ -8,10 +8,11 @@ from confapp.errors import render_error
 from confapp.extensions import limiter
 from confapp.models import Registration
 from confapp.public import bp
-from confapp.public.forms import ChoiceForm, ConfirmForm, RegistrationForm
+from confapp.public.forms import ChoiceForm, ConfirmForm, DetailsForm, RegistrationForm
 from confapp.services.events import lookup as events
 from confapp.services.registration import register as registering
 from confapp.services.registration import change as registrations
+from confapp.services.registration import details as registration_details
 from confapp.services.registration import lookup as registration_lookup
 from confapp.services.mail.calendar import FILENAME, event_calendar
 from confapp.services.materials import library as material_library
@@ -93,7 +94,8 @@ def manage(slug: str, token: str):
         slots=registration_lookup.slot_choices(registration),
         waitlist_position=registration_lookup.waitlist_position(registration),
         materials=material_library.for_attendee(registration),
-        can_change=registration_lookup.can_change(registration), can_cancel=registration_lookup.can_cancel(registration)))
+        can_change=registration_lookup.can_change(registration), can_cancel=registration_lookup.can_cancel(registration),
+        can_correct=registration_lookup.can_correct(registration)))
 
 
 @bp.route("/e/<slug>/anmeldung/<token>/aendern", methods=["GET", "POST"])
@@ -123,6 +125,32 @@ def change(slug: str, token: str):
     status = 422 if form.is_submitted() else 200
     return _private(render_template("public/change.html", event=event, registration=registration, form=form,
                                     token=token)), status
+
+
+@bp.route("/e/<slug>/anmeldung/<token>/angaben", methods=["GET", "POST"])
+@limiter.limit(POST_LIMIT, methods=["POST"])
+def correct(slug: str, token: str):
+    """The attendee corrects name, organisation, sector, diet and access needs."""
+    registration = _registration_or_404(slug, token)
+    if not registration_lookup.can_correct(registration):
+        return redirect(url_for(".manage", slug=slug, token=token))
+    form = DetailsForm.for_registration(registration)
+    if not form.is_submitted():
+        form.process(data=registration_details.current_details(registration))
+    elif form.validate_on_submit():
+        try:
+            registration_details.correct_details(registration, form.corrections(), by="attendee")
+        except InvalidRegistration as invalid:
+            form.show(invalid)
+        except RegistrationError as error:
+            flash(str(error), "error")
+            return redirect(url_for(".manage", slug=slug, token=token))
+        else:
+            flash(_("Ihre Angaben sind gespeichert."), "success")
+            return redirect(url_for(".manage", slug=slug, token=token))
+    status = 422 if form.is_submitted() else 200
+    return _private(render_template("public/details.html", event=registration.event, registration=registration,
+                                    form=form, token=token)), status
 
 
 @bp.route("/e/<slug>/anmeldung/<token>/stornieren", methods=["GET", "POST"])

@@ -102,10 +102,11 @@ class BadgeRun:
 
 
 def badge_recipients(event: Event, *, only_new: bool = False, email: str | None = None) -> list[Registration]:
-    """Confirmed attendees who get a badge: all, those never printed (``only_new``), or one by e-mail."""
+    """Confirmed attendees who get a badge: all, those never printed or marked for reprint after a
+    correction (``only_new``), or one by e-mail."""
     registrations = confirmed_registrations(event)
     if only_new:
-        registrations = [r for r in registrations if r.badge_printed_at is None]
+        registrations = [r for r in registrations if r.badge_printed_at is None or r.badge_reprint]
     if email is not None:
         registrations = [r for r in registrations if r.email == email.strip().lower()]
         if not registrations:
@@ -153,7 +154,13 @@ def mark_badges_printed(registrations: list[Registration]) -> None:
     now = utcnow()
     for registration in registrations:
         registration.badge_printed_at = now
+        registration.badge_reprint = False
     db.session.commit()
+
+
+def badges_to_reprint(event: Event) -> list[Registration]:
+    """Confirmed attendees whose printed badge shows details corrected since."""
+    return [r for r in confirmed_registrations(event) if r.badge_reprint]
 
 
 # --- Flyer --------------------------------------------------------------------------------------

@@ -191,7 +191,8 @@ def duplicate_event(actor: User, event: Event, slug: str, title: str, starts_on:
             new_item = ProgramItem(
                 kind=item.kind, title=item.title, abstract=item.abstract, capacity=item.capacity, seats_taken=0,
                 position=item.position, starts_at=moved(item.starts_at), ends_at=moved(item.ends_at),
-                room=rooms.get(item.room_id), speakers=[speakers[s.id] for s in item.speakers])
+                room=rooms.get(item.room_id), shares_room=item.shares_room,
+                speakers=[speakers[s.id] for s in item.speakers])
             new_slot.items.append(new_item)
             leaders += [(new_item, user_id) for user_id in leader_ids(item)]
     db.session.flush()

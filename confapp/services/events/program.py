@@ -72,7 +72,7 @@ def save_slot(actor: User, event: Event, slot: Slot | None, label: str, starts_a
         if item.starts_at and shift.days:
             item.starts_at, item.ends_at = item.starts_at + shift, item.ends_at + shift
     slot.label, slot.starts_at, slot.ends_at = label, starts_at, ends_at
-    conflicts = _room_conflicts(event)
+    conflicts, _warnings = _room_use(event)
     if conflicts:
         db.session.rollback()
         raise EditorError({"starts_at": conflicts[0]})
@@ -134,6 +134,8 @@ class ItemDetails:
     ends_at: time | None = None
     speakers: list[str] = field(default_factory=list)
     leader_ids: list[int] = field(default_factory=list)
+    #: May use its room while other items do (theme tables always may).
+    shares_room: bool = False
 
 
 def possible_leaders(event: Event) -> list[User]:
@@ -186,22 +188,38 @@ def _on_slot_day(slot: Slot, moment: time) -> datetime:
     return datetime.combine(slot.starts_at.date(), moment)
 
 
-def _room_conflicts(event: Event) -> list[str]:
-    """Every pair of items that use one room at overlapping times, as German sentences."""
+def _may_share(item: ProgramItem) -> bool:
+    """Theme tables share a hall by nature; other items only when the organiser marked them so."""
+    return item.kind == ItemKind.theme_table or item.shares_room
+
+
+def _room_use(event: Event) -> tuple[list[str], list[str]]:
+    """Items that use one room at overlapping times, as German sentences: (conflicts, warnings).
+
+    Two theme tables at once in one room are fine (the Magdeburg forum has eight in its hall); a
+    workshop marked as sharing may join them or another marked item, with a warning; anything else
+    is a conflict."""
     by_room: dict[int, list[ProgramItem]] = {}
     for slot in event.slots:
         for item in slot.items:
             if item.room is not None:
                 by_room.setdefault(id(item.room), []).append(item)
-    conflicts = []
+    conflicts, warnings = [], []
     for items in by_room.values():
         items.sort(key=lambda i: i.begins)
         for index, first in enumerate(items):
             for second in items[index + 1:]:
-                if second.begins < first.ends:
+                if second.begins >= first.ends:
+                    continue
+                if not (_may_share(first) and _may_share(second)):
                     conflicts.append(f"Der Raum „{first.room.name}“ ist zu dieser Zeit schon belegt: "
-                                     f"„{first.title}“ und „{second.title}“ überschneiden sich.")
-    return conflicts
+                                     f"„{first.title}“ und „{second.title}“ überschneiden sich. Thementische "
+                                     "dürfen sich einen Raum teilen, Workshops nur mit dem Haken "
+                                     "„teilt sich den Raum“.")
+                elif not first.kind == second.kind == ItemKind.theme_table:
+                    warnings.append(f"„{first.title}“ und „{second.title}“ teilen sich zur selben Zeit den Raum "
+                                    f"„{first.room.name}“. Bitte prüfen Sie, ob er dafür groß genug ist.")
+    return conflicts, warnings
 
 
 def _capacity_warnings(item: ProgramItem) -> list[str]:
@@ -229,7 +247,7 @@ def save_item(actor: User, event: Event, item: ProgramItem | None,
             item.slot.items.remove(item)
         slot.items.append(item)
     item.kind, item.title, item.abstract = details.kind, details.title.strip(), details.abstract.strip()
-    item.room, item.capacity = room, details.capacity
+    item.room, item.capacity, item.shares_room = room, details.capacity, details.shares_room
     item.starts_at = _on_slot_day(slot, details.starts_at) if details.starts_at else None
     item.ends_at = _on_slot_day(slot, details.ends_at) if details.ends_at else None
     speakers = {speaker.name: speaker for speaker in event.speakers}
@@ -239,7 +257,7 @@ def save_item(actor: User, event: Event, item: ProgramItem | None,
             speakers[name] = Speaker(name=name)
             event.speakers.append(speakers[name])
     item.speakers = [speakers[name] for name in names]
-    conflicts = _room_conflicts(event)
+    conflicts, sharing = _room_use(event)
     if conflicts:
         db.session.rollback()
         raise EditorError({"room_id": conflicts[0]})
@@ -252,7 +270,7 @@ def save_item(actor: User, event: Event, item: ProgramItem | None,
                  f"Programmpunkt „{item.title}“ ({slot.label}) gespeichert.", event=event)
     promoted = registration_admin.fill_after_capacity_change(actor, event) if grows else []
     db.session.commit()
-    return item, _capacity_warnings(item), promoted
+    return item, _capacity_warnings(item) + [w for w in sharing if f"„{item.title}“" in w], promoted
 
 
 def delete_item(actor: User, event: Event, item: ProgramItem) -> None:

@@ -1,5 +1,8 @@
 """E-mails from organisers to all or some attendees, with placeholders, through the outbox.
 
+Sending takes two steps: the preview (how many, one e-mail written out) and the confirmation of
+exactly that preview (``services.mail.bulk``); a message cannot go out unseen.
+
 Placeholders are replaced by plain text substitution (never ``str.format``, which would let a
 template reach into objects); unknown placeholders are an error before anything is sent.
 """
@@ -15,7 +18,8 @@ from confapp.extensions import db
 from confapp.models import Assignment, Event, ProgramItem, Registration, RegistrationStatus, User
 from confapp.services.networks import audit
 from confapp.services.events.editor import EditorError
-from confapp.services.mail.outbox import queue_email
+from confapp.services.mail.bulk import BulkMail, bulk_mail, require_confirmed
+from confapp.services.mail.outbox import RenderedEmail, queue_email
 from confapp.services.registration.lookup import manage_url
 from confapp.services.registration.listing import RegistrationFilter, conditions
 
@@ -88,17 +92,26 @@ def render_for(registration: Registration, subject: str, body: str) -> Rendered:
     return Rendered(to=registration.email, subject=" ".join(replace(subject).split()), text=replace(body))
 
 
-def preview(event: Event, audience: Audience, subject: str, body: str) -> tuple[int, Rendered | None]:
+def preview(event: Event, audience: Audience, subject: str, body: str) -> BulkMail:
     """How many would get the message, and how it reads for the first of them."""
     _check(subject, body)
-    found = recipients(event, audience)
-    return len(found), render_for(found[0], subject, body) if found else None
+    everyone = recipients(event, audience)
+    found = [r for r in everyone if r.email]
+    sample = None
+    if found:
+        first = render_for(found[0], subject, body)
+        sample = RenderedEmail(first.to, first.subject, first.text, None)
+    return bulk_mail((r.id for r in found), sample, subject, body, without_email=len(everyone) - len(found))
 
 
-def send(actor: User, event: Event, audience: Audience, subject: str, body: str) -> int:
-    """Queue one e-mail per recipient in one transaction with the audit entry; returns how many."""
-    _check(subject, body)
-    found = recipients(event, audience)
+def send(actor: User, event: Event, audience: Audience, subject: str, body: str, confirmed: str | None) -> int:
+    """Queue one e-mail per recipient in one transaction with the audit entry; returns how many.
+
+    Only after the organiser confirmed the preview of exactly these recipients and this text
+    (``confirmed`` is its fingerprint); else ``bulk.NotConfirmed``.
+    """
+    require_confirmed(preview(event, audience, subject, body), confirmed)
+    found = [r for r in recipients(event, audience) if r.email]  # by phone or on paper: no address
     for registration in found:
         message = render_for(registration, subject, body)
         queue_email(message.to, message.subject, message.text, event=event, registration=registration)

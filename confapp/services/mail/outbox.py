@@ -161,9 +161,12 @@ def build_message(row: OutboxMessage, sender: str, base_url: str, network: Netwo
     if row.html_body:
         message.add_alternative(row.html_body, subtype="html")
     for attachment in row.attachments or []:
-        maintype, _, subtype = attachment["content_type"].partition("/")
+        # "text/calendar; charset=utf-8; method=CANCEL": the type, then its parameters.
+        kind, *parameters = (part.strip() for part in attachment["content_type"].split(";"))
+        maintype, _, subtype = kind.partition("/")
+        params = dict(parameter.partition("=")[::2] for parameter in parameters if "=" in parameter)
         message.add_attachment(base64.b64decode(attachment["data"]), maintype=maintype,
-                               subtype=subtype or "octet-stream", filename=attachment["filename"])
+                               subtype=subtype or "octet-stream", filename=attachment["filename"], params=params)
     return message
 
 

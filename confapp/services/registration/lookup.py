@@ -100,6 +100,12 @@ def can_change(registration: Registration) -> bool:
     return registration.status != RegistrationStatus.cancelled and registration.event.registration_open()
 
 
+def can_correct(registration: Registration) -> bool:
+    """Attendees correct their details (a misspelled name goes on badge and certificate) as long
+    as the registration stands and the event's data is not deleted."""
+    return registration.status != RegistrationStatus.cancelled and registration.event.purged_at is None
+
+
 def can_cancel(registration: Registration) -> bool:
     """Attendees cancel themselves until the event begins."""
     return (registration.status != RegistrationStatus.cancelled

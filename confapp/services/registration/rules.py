@@ -64,13 +64,14 @@ def registration_problems(event: Event, data: RegistrationData, by_organiser: bo
                           ("email", "Bitte geben Sie Ihre E-Mail-Adresse an."),
                           ("organisation", "Bitte geben Sie Ihre Einrichtung oder Ihren Träger an."),
                           ("sector", "Bitte wählen Sie Ihr Arbeitsfeld.")):
-        if not getattr(data, name).strip():
+        # Organisers take registrations by phone or on paper, where there may be no address.
+        if not getattr(data, name).strip() and not (name == "email" and by_organiser):
             problems[name] = message
     for name, limit in LIMITS.items():
         if len(getattr(data, name)) > limit:
             problems[name] = f"Bitte höchstens {limit} Zeichen eingeben."
     email = data.email.strip()
-    if "email" not in problems and not valid_email(email):
+    if "email" not in problems and (email or not by_organiser) and not valid_email(email):
         problems["email"] = "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
     if data.sector and "sector" not in problems and data.sector not in event.network.sectors:
         problems["sector"] = "Bitte wählen Sie ein Arbeitsfeld aus der Liste."
