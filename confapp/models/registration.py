@@ -43,6 +43,7 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "email", name="uq_registration_event_email"),
         Index("ix_registration_event_status_created", "event_id", "status", "created_at"),
+        CheckConstraint("language IN ('de', 'en')", name="language_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,6 +77,8 @@ class Registration(db.Model):
     #: The partner institution the attendee belongs to (picked from the directory, or invited);
     #: kept after a purge, since an institution is no personal data.
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
+    #: The language the attendee registered in ("de" or "en"): their e-mails are written in it.
+    language: Mapped[str] = mapped_column(String(2), default="de", server_default="de")
 
     event: Mapped[Event] = relationship()
     preferences: Mapped[list["Preference"]] = relationship(

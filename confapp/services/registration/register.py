@@ -163,6 +163,7 @@ def _fill(registration: Registration, new: _NewRegistration) -> None:
     registration.diet = data.diet.strip() if data.needs_consent else ""
     registration.access_needs = data.access_needs.strip() if data.needs_consent else ""
     registration.privacy_consent_at = utcnow() if data.privacy_consent else None
+    registration.language = data.language if data.language in ("de", "en") else "de"
     add_wishes(registration, new.choices)
 
 

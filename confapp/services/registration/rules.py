@@ -54,6 +54,8 @@ class RegistrationData:
     needs_consent: bool = False
     diet: str = ""
     access_needs: str = ""
+    #: The language the form was filled in; the attendee's e-mails follow it.
+    language: str = "de"
 
 
 def registration_problems(event: Event, data: RegistrationData, by_organiser: bool = False) -> InvalidRegistration | None:
