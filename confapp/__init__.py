@@ -23,8 +23,8 @@ LANGUAGES = ("de", "en")
 
 def select_locale() -> str:
     """The language the visitor chose with the switch; else the browser's preference (German first)."""
-    if not has_request_context():
-        return "de"
+    if not has_request_context() or request.blueprint == "api":
+        return "de"  # the API answers in the caller's language itself (confapp.api.problems)
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
