@@ -1,7 +1,7 @@
 """english: the language each registration was made in (its e-mails are written in it)
 
 Revision ID: 0012_english
-Revises: 0010_orm
+Revises: 0010_print
 Create Date: 2026-12-02 14:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_english'
-down_revision = '0010_orm'
+down_revision = '0010_print'
 branch_labels = None
 depends_on = None
 
