@@ -45,6 +45,7 @@ class Registration(db.Model):
         Index("uq_registration_event_email", "event_id", "email", unique=True,
               postgresql_where=text("email <> ''"), sqlite_where=text("email <> ''")),
         Index("ix_registration_event_status_created", "event_id", "status", "created_at"),
+        CheckConstraint("language IN ('de', 'en')", name="language_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +82,8 @@ class Registration(db.Model):
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
     #: The name, organisation or sector on a printed badge was corrected: print it again.
     badge_reprint: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The language the attendee registered in ("de" or "en"): their e-mails are written in it.
+    language: Mapped[str] = mapped_column(String(2), default="de", server_default="de")
 
     event: Mapped[Event] = relationship()
     preferences: Mapped[list["Preference"]] = relationship(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
@@ -127,7 +128,8 @@ class RegistrationForm(ChoiceForm):
             email=self.email.data or "", organisation=self.organisation.data or "", sector=self.sector.data or "",
             choices=self.choices, privacy_consent=self.privacy_consent.data,
             photo_consent=self.photo_consent.data, needs_consent=self.needs_consent.data,
-            diet=self.diet.data or "", access_needs=self.access_needs.data or "")
+            diet=self.diet.data or "", access_needs=self.access_needs.data or "",
+            language=get_locale().language)
 
     def validate(self, extra_validators=None) -> bool:
         """The field checks; if one fails, every rule of the registration service too, so that

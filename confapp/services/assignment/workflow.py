@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, ProgramItem, Registration,
@@ -104,10 +105,11 @@ class AppliedAssignment:
 
 def require_choices(event: Event, mode: AssignmentMode | None = None) -> None:
     if not event.choice_slots:
-        raise AssignmentError(f"„{event.title}“ hat keine Workshops oder Thementische, die zugeteilt werden können.")
+        raise AssignmentError(_("„%(title)s“ hat keine Workshops oder Thementische, die zugeteilt werden können.",
+                                title=event.title))
     if mode == AssignmentMode.reoptimize and event.choice_mode == ChoiceMode.direct:
-        raise AssignmentError(f"Bei „{event.title}“ wählen die Teilnehmenden ihren Workshop selbst; niemand wird "
-                              "verschoben. Bitte wählen Sie „Freie Plätze füllen“.")
+        raise AssignmentError(_("Bei „%(title)s“ wählen die Teilnehmenden ihren Workshop selbst; niemand wird "
+                                "verschoben. Bitte wählen Sie „Freie Plätze füllen“.", title=event.title))
 
 
 def _changes(problem: Problem, rows: EventRows, seats: dict[tuple[int, int], int | None]) -> tuple[Change, ...]:
@@ -180,7 +182,7 @@ def apply(event: Event, result: AssignmentPreview, actor: str = "system",
     in the audit log so that it commits with the seats.
     """
     if result.event_id != event.id:
-        raise AssignmentError("Diese Vorschau gehört zu einer anderen Veranstaltung.")
+        raise AssignmentError(_("Diese Vorschau gehört zu einer anderen Veranstaltung."))
     require_choices(event, result.mode)
     event = event_seats.lock_event(event)
     item_ids = [item.id for slot in event.choice_slots for item in slot.choice_items]
@@ -191,8 +193,8 @@ def apply(event: Event, result: AssignmentPreview, actor: str = "system",
     problem = load_problem(event, result.mode, rows, fallback=result.fallback)
     if problem.fingerprint() != result.fingerprint:
         db.session.rollback()
-        raise AssignmentError("Anmeldungen, Wünsche oder Zuteilungen haben sich seit der Vorschau geändert. "
-                              "Bitte berechnen Sie die Vorschau neu.")
+        raise AssignmentError(_("Anmeldungen, Wünsche oder Zuteilungen haben sich seit der Vorschau geändert. "
+                              "Bitte berechnen Sie die Vorschau neu."))
     titles = {item.key: item.title for item in problem.items}
     stored = {(seat.registration_id, seat.slot_id): seat for seat in rows.seats}
     created, moved, removed, history = [], [], [], []
@@ -318,7 +320,7 @@ def set_locked(event: Event, assignment_id: int, locked: bool, actor: str = "sys
                                    .where(Assignment.id == assignment_id, Registration.event_id == event.id,
                                           Registration.status == RegistrationStatus.confirmed))
     if assignment is None:
-        raise AssignmentError("Diese Zuteilung gibt es in dieser Veranstaltung nicht.")
+        raise AssignmentError(_("Diese Zuteilung gibt es in dieser Veranstaltung nicht."))
     if assignment.locked != locked:
         assignment.locked = locked
         assignment.registration.history.append(RegistrationHistory(
@@ -340,11 +342,11 @@ def assign_by_hand(event: Event, registration_id: int, item_id: int, actor: str 
         Registration.id == registration_id, Registration.event_id == event.id,
         Registration.status == RegistrationStatus.confirmed))
     if registration is None:
-        raise AssignmentError("Diese bestätigte Anmeldung gibt es in dieser Veranstaltung nicht.")
+        raise AssignmentError(_("Diese bestätigte Anmeldung gibt es in dieser Veranstaltung nicht."))
     items = {item.id: item for slot in event.choice_slots for item in slot.choice_items}
     item = items.get(item_id)
     if item is None:
-        raise AssignmentError("Diesen Workshop oder Thementisch gibt es in dieser Veranstaltung nicht.")
+        raise AssignmentError(_("Diesen Workshop oder Thementisch gibt es in dieser Veranstaltung nicht."))
     seat = next((a for a in registration.assignments if a.slot_id == item.slot_id), None)
     elsewhere = {topic_of(items[a.program_item_id].title) for a in registration.assignments
                  if a.slot_id != item.slot_id and a.program_item_id in items}
@@ -356,8 +358,8 @@ def assign_by_hand(event: Event, registration_id: int, item_id: int, actor: str 
         return seat
     if not event_seats.take_item_seat(item):
         db.session.rollback()
-        raise AssignmentError(f"„{item.title}“ ist voll. Geben Sie zuerst einen Platz frei "
-                              "oder erhöhen Sie die Kapazität.")
+        raise AssignmentError(_("„%(title)s“ ist voll. Geben Sie zuerst einen Platz frei "
+                                "oder erhöhen Sie die Kapazität.", title=item.title))
     if seat is None:
         seat = Assignment(registration=registration, slot_id=item.slot_id, program_item_id=item.id)
         db.session.add(seat)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from sqlalchemy import delete, func, select
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import (Assignment, ChoiceMode, Event, ItemKind, ItemLeader, Membership, Preference, ProgramItem,
@@ -47,19 +48,19 @@ def save_slot(actor: User, event: Event, slot: Slot | None, label: str, starts_a
     problems: dict[str, str] = {}
     label = label.strip()
     if not label:
-        problems["label"] = "Bitte geben Sie eine Bezeichnung an."
+        problems["label"] = _("Bitte geben Sie eine Bezeichnung an.")
     elif any(other.label == label and other is not slot for other in event.slots):
-        problems["label"] = f"Ein Zeitfenster „{label}“ gibt es schon. Bezeichnungen müssen eindeutig sein."
+        problems["label"] = _("Ein Zeitfenster „%(label)s“ gibt es schon. Bezeichnungen müssen eindeutig sein.", label=label)
     if ends_at <= starts_at:
-        problems["ends_at"] = "Das Ende muss nach dem Beginn liegen."
+        problems["ends_at"] = _("Das Ende muss nach dem Beginn liegen.")
     elif starts_at < event.starts_at or ends_at > event.ends_at:
-        problems["starts_at"] = "Das Zeitfenster muss innerhalb der Veranstaltung liegen."
+        problems["starts_at"] = _("Das Zeitfenster muss innerhalb der Veranstaltung liegen.")
     elif slot is not None:
         outside = [item.title for item in slot.items
                    if (item.starts_at and item.starts_at < starts_at) or (item.ends_at and item.ends_at > ends_at)]
         if outside:
-            problems["starts_at"] = ("Diese Programmpunkte lägen außerhalb des Zeitfensters: "
-                                     + ", ".join(f"„{title}“" for title in outside) + ".")
+            problems["starts_at"] = _("Diese Programmpunkte lägen außerhalb des Zeitfensters: %(items)s.",
+                                       items=", ".join(f"„{title}“" for title in outside))
     if problems:
         raise EditorError(problems)
     created = slot is None
@@ -84,8 +85,8 @@ def save_slot(actor: User, event: Event, slot: Slot | None, label: str, starts_a
 def delete_slot(actor: User, event: Event, slot: Slot) -> None:
     """Remove a slot with its items, unless attendees already chose one of them."""
     if any(_in_use(item) for item in slot.items):
-        raise EditorError({"slot": f"Im Zeitfenster „{slot.label}“ gibt es schon Wünsche oder Zuteilungen; "
-                                   "es kann nicht gelöscht werden."})
+        raise EditorError({"slot": _("Im Zeitfenster „%(label)s“ gibt es schon Wünsche oder Zuteilungen; "
+                                     "es kann nicht gelöscht werden.", label=slot.label)})
     event.slots.remove(slot)
     audit.record(actor, "slot.deleted", f"Zeitfenster „{slot.label}“ gelöscht.", event=event)
     db.session.commit()
@@ -98,7 +99,7 @@ def save_room(actor: User, event: Event, room: Room | None, name: str, capacity:
     """Create or change a room; returns warnings about workshops with more seats than the room."""
     name = name.strip()
     if not name:
-        raise EditorError({"name": "Bitte geben Sie einen Namen an."})
+        raise EditorError({"name": _("Bitte geben Sie einen Namen an.")})
     if any(other.name == name and other is not room for other in event.rooms):
         raise EditorError({"name": f"Einen Raum „{name}“ gibt es schon."})
     if room is None:
@@ -151,34 +152,34 @@ def _check_item(event: Event, item: ProgramItem | None, details: ItemDetails) ->
     room = room_of(event, details.room_id) if details.room_id else None
     title = details.title.strip()
     if slot is None:
-        problems["slot_id"] = "Bitte wählen Sie ein Zeitfenster dieser Veranstaltung."
+        problems["slot_id"] = _("Bitte wählen Sie ein Zeitfenster dieser Veranstaltung.")
     elif any(other.title == title and other is not item for other in slot.items):
-        problems["title"] = f"„{title}“ gibt es in diesem Zeitfenster schon."
+        problems["title"] = _("„%(title)s“ gibt es in diesem Zeitfenster schon.", title=title)
     elif item is not None and item.slot_id != slot.id and _in_use(item):
-        problems["slot_id"] = "Für diesen Programmpunkt gibt es schon Wünsche oder Zuteilungen; er bleibt in seinem Zeitfenster."
+        problems["slot_id"] = _("Für diesen Programmpunkt gibt es schon Wünsche oder Zuteilungen; er bleibt in seinem Zeitfenster.")
     if not title:
-        problems["title"] = "Bitte geben Sie einen Titel an."
+        problems["title"] = _("Bitte geben Sie einen Titel an.")
     if details.room_id and room is None:
-        problems["room_id"] = "Bitte wählen Sie einen Raum dieser Veranstaltung."
+        problems["room_id"] = _("Bitte wählen Sie einen Raum dieser Veranstaltung.")
     if details.capacity is not None and not details.kind.is_choice:
-        problems["capacity"] = "Nur Workshops und Thementische haben Plätze. Bitte lassen Sie das Feld leer."
+        problems["capacity"] = _("Nur Workshops und Thementische haben Plätze. Bitte lassen Sie das Feld leer.")
     elif details.kind.is_choice and details.capacity is None:
-        problems["capacity"] = "Bitte geben Sie an, wie viele Plätze der Programmpunkt hat."
+        problems["capacity"] = _("Bitte geben Sie an, wie viele Plätze der Programmpunkt hat.")
     elif item is not None and details.capacity is not None and details.capacity < item.seats_taken:
-        problems["capacity"] = (f"Schon {item.seats_taken} Plätze vergeben; die Kapazität kann nicht darunter sinken. "
-                                "Bitte verschieben Sie zuerst Teilnehmende.")
+        problems["capacity"] = _("Schon %(count)s Plätze vergeben; die Kapazität kann nicht darunter sinken. "
+                                  "Bitte verschieben Sie zuerst Teilnehmende.", count=item.seats_taken)
     if (details.starts_at is None) != (details.ends_at is None):
-        problems["ends_at"] = "Bitte geben Sie Beginn und Ende an, oder keines von beiden (dann gilt das Zeitfenster)."
+        problems["ends_at"] = _("Bitte geben Sie Beginn und Ende an, oder keines von beiden (dann gilt das Zeitfenster).")
     elif details.starts_at and details.ends_at and slot is not None:
         begins, ends = _on_slot_day(slot, details.starts_at), _on_slot_day(slot, details.ends_at)
         if ends <= begins:
-            problems["ends_at"] = "Das Ende muss nach dem Beginn liegen."
+            problems["ends_at"] = _("Das Ende muss nach dem Beginn liegen.")
         elif begins < slot.starts_at or ends > slot.ends_at:
             problems["starts_at"] = (f"Der Programmpunkt muss innerhalb seines Zeitfensters „{slot.label}“ liegen "
                                      f"({slot.starts_at:%H:%M}–{slot.ends_at:%H:%M} Uhr).")
     allowed = {user.id for user in possible_leaders(event)}
     if set(details.leader_ids) - allowed:
-        problems["leader_ids"] = "Bitte wählen Sie nur Konten mit der Rolle Workshopleitung."
+        problems["leader_ids"] = _("Bitte wählen Sie nur Konten mit der Rolle Workshopleitung.")
     if problems:
         raise EditorError(problems)
     return slot, room
@@ -212,19 +213,21 @@ def _room_use(event: Event) -> tuple[list[str], list[str]]:
                 if second.begins >= first.ends:
                     continue
                 if not (_may_share(first) and _may_share(second)):
-                    conflicts.append(f"Der Raum „{first.room.name}“ ist zu dieser Zeit schon belegt: "
-                                     f"„{first.title}“ und „{second.title}“ überschneiden sich. Thementische "
-                                     "dürfen sich einen Raum teilen, Workshops nur mit dem Haken "
-                                     "„teilt sich den Raum“.")
+                    conflicts.append(_("Der Raum „%(room)s“ ist zu dieser Zeit schon belegt: „%(first)s“ und "
+                                       "„%(second)s“ überschneiden sich. Thementische dürfen sich einen Raum teilen, "
+                                       "Workshops nur mit dem Haken „teilt sich den Raum“.",
+                                       room=first.room.name, first=first.title, second=second.title))
                 elif not first.kind == second.kind == ItemKind.theme_table:
-                    warnings.append(f"„{first.title}“ und „{second.title}“ teilen sich zur selben Zeit den Raum "
-                                    f"„{first.room.name}“. Bitte prüfen Sie, ob er dafür groß genug ist.")
+                    warnings.append(_("„%(first)s“ und „%(second)s“ teilen sich zur selben Zeit den Raum "
+                                      "„%(room)s“. Bitte prüfen Sie, ob er dafür groß genug ist.",
+                                      room=first.room.name, first=first.title, second=second.title))
     return conflicts, warnings
 
 
 def _capacity_warnings(item: ProgramItem) -> list[str]:
     if item.room and item.room.capacity and item.capacity and item.capacity > item.room.capacity:
-        return [f"„{item.title}“ hat {item.capacity} Plätze, der Raum „{item.room.name}“ nur {item.room.capacity}."]
+        return [_("„%(title)s“ hat %(capacity)s Plätze, der Raum „%(room)s“ nur %(room_capacity)s.", title=item.title,
+                  capacity=item.capacity, room=item.room.name, room_capacity=item.room.capacity)]
     return []
 
 
@@ -276,8 +279,8 @@ def save_item(actor: User, event: Event, item: ProgramItem | None,
 def delete_item(actor: User, event: Event, item: ProgramItem) -> None:
     """Remove a program item unless attendees wished for it or sit in it."""
     if _in_use(item):
-        raise EditorError({"item": f"Für „{item.title}“ gibt es schon Wünsche oder Zuteilungen; "
-                                   "bitte verschieben Sie die Teilnehmenden zuerst."})
+        raise EditorError({"item": _("Für „%(title)s“ gibt es schon Wünsche oder Zuteilungen; "
+                                     "bitte verschieben Sie die Teilnehmenden zuerst.", title=item.title)})
     item.slot.items.remove(item)
     db.session.flush()
     _drop_unused_speakers(event)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from confapp.extensions import db
 from confapp.models import Assignment, Event, ProgramItem, Registration, RegistrationStatus, User
@@ -25,10 +27,10 @@ from confapp.services.registration.listing import RegistrationFilter, conditions
 
 #: Placeholder → what it stands for (shown to organisers under the form).
 PLACEHOLDERS = {
-    "{vorname}": "Vorname", "{nachname}": "Nachname", "{name}": "Vor- und Nachname",
-    "{workshops}": "zugeteilte Workshops mit Zeitfenster", "{raeume}": "Räume der zugeteilten Workshops",
-    "{link}": "persönlicher Link zum Ansehen, Ändern oder Stornieren der Anmeldung",
-    "{veranstaltung}": "Titel der Veranstaltung",
+    "{vorname}": "Vorname", "{nachname}": "Nachname", "{name}": _l("Vor- und Nachname"),
+    "{workshops}": _l("zugeteilte Workshops mit Zeitfenster"), "{raeume}": _l("Räume der zugeteilten Workshops"),
+    "{link}": _l("persönlicher Link zum Ansehen, Ändern oder Stornieren der Anmeldung"),
+    "{veranstaltung}": _l("Titel der Veranstaltung"),
 }
 PLACEHOLDER_PATTERN = re.compile(r"\{[^{}\s]{1,30}\}")
 MAX_SUBJECT, MAX_BODY = 200, 20_000
@@ -64,13 +66,13 @@ def _check(subject: str, body: str) -> None:
     problems = {}
     for name, text, limit in (("subject", subject, MAX_SUBJECT), ("body", body, MAX_BODY)):
         if not text.strip():
-            problems[name] = "Bitte füllen Sie dieses Feld aus."
+            problems[name] = _("Bitte füllen Sie dieses Feld aus.")
         elif len(text) > limit:
-            problems[name] = f"Höchstens {limit} Zeichen."
+            problems[name] = _("Höchstens %(count)s Zeichen.", count=limit)
         unknown = sorted(set(PLACEHOLDER_PATTERN.findall(text)) - set(PLACEHOLDERS))
         if unknown and name not in problems:
-            problems[name] = (f"Unbekannter Platzhalter {', '.join(unknown)}. Möglich sind: "
-                              + ", ".join(PLACEHOLDERS) + ".")
+            problems[name] = _("Unbekannter Platzhalter %(unknown)s. Möglich sind: %(known)s.",
+                                unknown=", ".join(unknown), known=", ".join(PLACEHOLDERS))
     if problems:
         raise EditorError(problems)
 
@@ -82,9 +84,9 @@ def render_for(registration: Registration, subject: str, body: str) -> Rendered:
         "{vorname}": registration.first_name, "{nachname}": registration.last_name,
         "{name}": registration.full_name, "{veranstaltung}": registration.event.title,
         "{workshops}": "\n".join(f"- {a.program_item.slot.label}: {a.program_item.title}" for a in assigned)
-                       or "(noch keine Zuteilung)",
+                       or _("(noch keine Zuteilung)"),
         "{raeume}": ", ".join(dict.fromkeys(a.program_item.room.name for a in assigned if a.program_item.room))
-                    or "(wird noch bekannt gegeben)",
+                    or _("(wird noch bekannt gegeben)"),
         "{link}": manage_url(registration),
     }
     replace = lambda text: PLACEHOLDER_PATTERN.sub(lambda m: values.get(m.group(0), m.group(0)), text)  # noqa: E731

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import Event, EventStatus, Membership, Network, Role
@@ -40,7 +41,7 @@ def create_network(slug: str, name: str, admin_email: str, password: str | None 
     if db.session.scalar(select(Network.id).where(Network.slug == slug)) is not None:
         raise accounts.AccountError(f"Das Netzwerk „{slug}“ gibt es schon.")
     if accounts.by_email(admin_email) is None and password is None and not invite:
-        raise accounts.AccountError("Für ein neues Konto wird ein Passwort gebraucht.")
+        raise accounts.AccountError(_("Für ein neues Konto wird ein Passwort gebraucht."))
     if password is not None:
         accounts.check_new_password(password)
     network = Network(slug=slug, name=name)

@@ -8,6 +8,7 @@ pending), so the audit entry follows in a second, short transaction once the cha
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import Event, EventStatus, ProgramItem, Registration, RegistrationHistory, User
@@ -91,9 +92,11 @@ def fill_after_capacity_change(actor: User, event: Event) -> list[Registration]:
 def promoted_notice(promoted: list[Registration]) -> str:
     """What the organiser is told after a change that moved people up."""
     if len(promoted) == 1:
-        notice = f"{promoted[0].full_name} ist von der Warteliste nachgerückt und wurde per E-Mail benachrichtigt."
+        notice = _("%(name)s ist von der Warteliste nachgerückt und wurde per E-Mail benachrichtigt.",
+                   name=promoted[0].full_name)
     else:
-        notice = f"{len(promoted)} Personen sind von der Warteliste nachgerückt und wurden per E-Mail benachrichtigt."
+        notice = _("%(count)s Personen sind von der Warteliste nachgerückt und wurden per E-Mail benachrichtigt.",
+                   count=len(promoted))
     seated = seated_notice(promoted)
     return f"{notice} {seated}" if seated else notice
 
@@ -102,7 +105,7 @@ def seated_notice(promoted: list[Registration]) -> str:
     """Who of those moved up got workshop seats, and which ("" if nobody): the organiser sees it at once."""
     seated = [f"{registration.full_name} ({', '.join(a.program_item.title for a in registration.assignments)})"
               for registration in promoted if registration.assignments]
-    return f"Einen Workshopplatz nach ihren Wünschen haben: {'; '.join(seated)}." if seated else ""
+    return _("Einen Workshopplatz nach ihren Wünschen haben: %(seated)s.", seated="; ".join(seated)) if seated else ""
 
 
 def move(actor: User, reg: Registration, item: ProgramItem, override_capacity: bool = False) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import exists, select
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Preference, ProgramItem,
@@ -45,9 +46,9 @@ def change_choices(registration: Registration, choices: Choices, *, by: str = AT
     """
     event = registration.event
     if registration.status == RegistrationStatus.cancelled:
-        raise RegistrationError("Diese Anmeldung ist storniert.")
+        raise RegistrationError(_("Diese Anmeldung ist storniert."))
     if by == ATTENDEE and not event.registration_open():
-        raise RegistrationClosed("Die Anmeldung ist geschlossen; Ihre Wahl lässt sich nicht mehr ändern.")
+        raise RegistrationClosed(_("Die Anmeldung ist geschlossen; Ihre Wahl lässt sich nicht mehr ändern."))
     broken = choice_problems(event, choices)
     if broken:
         raise InvalidRegistration({}, broken)
@@ -182,14 +183,14 @@ def move_to_workshop(registration: Registration, item: ProgramItem, *, by: str) 
     registration = db.session.get(Registration, registration.id)
     item = db.session.get(ProgramItem, item.id)
     if registration.status != RegistrationStatus.confirmed:
-        raise RegistrationError("Nur bestätigte Anmeldungen bekommen einen Platz im Workshop.")
+        raise RegistrationError(_("Nur bestätigte Anmeldungen bekommen einen Platz im Workshop."))
     current = next((a for a in registration.assignments if a.slot_id == item.slot_id), None)
     if current is not None and current.program_item_id == item.id:
         db.session.commit()
         return current
     if not seats.take_item_seat(item):
         db.session.rollback()
-        raise SeatUnavailable(f"„{item.title}“ ist voll.")
+        raise SeatUnavailable(_("„%(title)s“ ist voll.", title=item.title))
     before = current.program_item.title if current else "–"
     if current is None:
         current = Assignment(slot_id=item.slot_id, program_item=item)

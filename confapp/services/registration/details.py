@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import (Assignment, Event, Network, Registration, RegistrationHistory, RegistrationStatus,
@@ -103,7 +104,7 @@ def update_registration(registration: Registration, details: dict[str, str], cho
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     if registration.status == RegistrationStatus.cancelled:
-        raise RegistrationError("Diese Anmeldung ist storniert.")
+        raise RegistrationError(_("Diese Anmeldung ist storniert."))
     problems = detail_problems(registration, details)
     broken = choice_problems(registration.event, choices) if choices is not None else []
     if problems or broken:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import Event, ProgramItem, Registration, RegistrationStatus, new_token, utcnow
@@ -55,7 +56,7 @@ def register(event: Event, data: RegistrationData, *, by_organiser: bool = False
     requirement. Raises ``RegistrationClosed`` or ``InvalidRegistration``; commits.
     """
     if not by_organiser and not event.registration_open():
-        raise RegistrationClosed("Die Anmeldung für diese Veranstaltung ist geschlossen.")
+        raise RegistrationClosed(_("Die Anmeldung für diese Veranstaltung ist geschlossen."))
     invalid = registration_problems(event, data, by_organiser)
     if invalid:
         raise invalid
@@ -163,6 +164,7 @@ def _fill(registration: Registration, new: _NewRegistration) -> None:
     registration.diet = data.diet.strip() if data.needs_consent else ""
     registration.access_needs = data.access_needs.strip() if data.needs_consent else ""
     registration.privacy_consent_at = utcnow() if data.privacy_consent else None
+    registration.language = data.language if data.language in ("de", "en") else "de"
     add_wishes(registration, new.choices)
 
 

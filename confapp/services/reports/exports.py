@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import Assignment, Event, Preference, ProgramItem, Registration, RegistrationStatus
@@ -184,7 +185,7 @@ def export_registrations(event: Event, path: Path) -> int:
     """Write the event's registrations to ``path`` (.csv, .xlsx or .json); returns how many."""
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ValueError("Bitte eine Datei mit der Endung .csv, .xlsx oder .json angeben.")
+        raise ValueError(_("Bitte eine Datei mit der Endung .csv, .xlsx oder .json angeben."))
     if fmt == "json":
         data = registrations_json(event)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
