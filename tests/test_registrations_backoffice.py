@@ -62,7 +62,9 @@ def test_detail_page_shows_history_and_escapes_names(client, demo, app_context):
     sign_in(client, ANHALT)
     html = client.get(f"{BASE}/anmeldungen/{registration.id}").get_data(as_text=True)
     assert "&lt;img src=file:///etc/passwd&gt;" in html and "<img src=file" not in html
-    assert "registered" in html and "attendee" in html
+    # The history in words: what happened, the status, who did it; no code names.
+    assert "Angemeldet (bestätigt) · die angemeldete Person" in html
+    assert "registered" not in html and "attendee" not in html and "UTC" not in html
     other = registrations_of("netzwerkforum-magdeburg")[0]
     assert client.get(f"{BASE}/anmeldungen/{other.id}").status_code == 404
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from confapp.extensions import db
+from confapp.labels import status_label
 from confapp.models import (ChoiceMode, Event, EventStatus, ItemLeader, Network, ProgramItem, Registration,
                             RegistrationStatus, Room, Slot, Speaker, User)
 from confapp.services.networks import audit
@@ -149,7 +150,7 @@ def set_status(actor: User, event: Event, status: EventStatus) -> Event:
                                      "Bitte legen Sie zuerst ein Zeitfenster an."})
     before = event.status
     event.status = status
-    audit.record(actor, "event.status", f"Status von „{before.value}“ auf „{status.value}“ gesetzt.", event=event)
+    audit.record(actor, "event.status", f"Status von „{status_label(before)}“ auf „{status_label(status)}“ gesetzt.", event=event)
     db.session.commit()
     return event
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from confapp.extensions import db
+from confapp.labels import field_names
 from confapp.models import Event, EventStatus, ProgramItem, Registration, RegistrationHistory, User
 from confapp.services.networks import audit
 from confapp.services.registration import register as registering
@@ -52,7 +53,7 @@ def edit_person(actor: User, reg: Registration, details: PersonDetails) -> None:
         setattr(reg, name, getattr(details, name).strip())
     if changed:
         reg.history.append(RegistrationHistory(action="edited", actor=actor.email, note=", ".join(changed)))
-        audit.record(actor, "registration.edited", f"{reg.full_name}: {', '.join(changed)} geändert.", event=reg.event)
+        audit.record(actor, "registration.edited", f"{reg.full_name}: {field_names(', '.join(changed))} geändert.", event=reg.event)
     db.session.commit()
 
 
