@@ -6,11 +6,12 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from confapp.extensions import db
-from confapp.models import LegalKind
+from confapp.models import ChoiceMode, LegalKind
 from confapp.public import bp, page_cache
 from confapp.services.events import lookup as events
 from confapp.services.networks import access
 from confapp.services.privacy import legal
+from confapp.services.registration import lookup as registration_lookup
 
 
 @bp.get("/")
@@ -24,7 +25,9 @@ def index():
 def event(slug: str):
     def render():
         shown = events.published_or_404(slug)
-        return render_template("public/event.html", event=shown), shown
+        # Ranked mode: seats are given after registration closes, so "free" would mislead; show demand.
+        wishes = registration_lookup.wish_counts(shown) if shown.choice_mode == ChoiceMode.ranked else None
+        return render_template("public/event.html", event=shown, wishes=wishes), shown
     return page_cache.serve("event", slug, render)
 
 

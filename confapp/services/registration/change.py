@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from confapp.extensions import db
@@ -23,7 +24,8 @@ from confapp.services.registration import seats
 from confapp.services.mail.calendar import calendar_attachment
 from confapp.services.registration.choices import Choices, choice_problems, normalised
 from confapp.services.mail.outbox import queue_from_template
-from confapp.services.registration.lookup import current_choices, manage_url, slot_choices, waitlist_position
+from confapp.services.registration.lookup import (current_choices, manage_url, seats_assigned_from_wishes,
+                                                  slot_choices, waitlist_position)
 # The rules and errors live in registration_rules; callers may import them from here as well.
 from confapp.services.registration.rules import (LIMITS, InvalidRegistration, RegistrationClosed,  # noqa: F401
                                                  RegistrationData, RegistrationError, SeatUnavailable,
@@ -47,6 +49,9 @@ def change_choices(registration: Registration, choices: Choices, *, by: str = AT
         raise RegistrationError("Diese Anmeldung ist storniert.")
     if by == ATTENDEE and not event.registration_open():
         raise RegistrationClosed("Die Anmeldung ist geschlossen; Ihre Wahl lässt sich nicht mehr ändern.")
+    if by == ATTENDEE and seats_assigned_from_wishes(registration):
+        raise RegistrationError(_("Die Plätze sind schon zugeteilt; neue Wünsche ändern daran nichts. "
+                                  "Wenn Sie wechseln möchten, schreiben Sie bitte den Veranstaltenden."))
     broken = choice_problems(event, choices)
     if broken:
         raise InvalidRegistration({}, broken)
