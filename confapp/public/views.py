@@ -52,6 +52,12 @@ def _legal(network, kind: LegalKind, event=None, **context):
                            **context)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and feed readers ask for /favicon.ico whatever the page links; a PNG serves them."""
+    return current_app.send_static_file("favicon.png")
+
+
 @bp.get("/rechtliches")
 def legal_overview():
     """Every network's legal pages and every public event's privacy notice, for pages of no network."""
