@@ -124,25 +124,25 @@ def actor_label(actor: str | None) -> str:
 _OLD_CHECKIN_NOTE = re.compile(r"^checked in (\d{4}-\d\d-\d\d \d\d:\d\d) UTC by (.*)$")
 
 
-def history_note(entry, zone=None) -> str:
+def history_note(entry, owner=None) -> str:
     note = entry.note or ""
     old = _OLD_CHECKIN_NOTE.match(note)
     if old:
-        when = format_moment(datetime.strptime(old.group(1), "%Y-%m-%d %H:%M"), zone or backoffice_zone())
+        when = format_moment(datetime.strptime(old.group(1), "%Y-%m-%d %H:%M"), owner or backoffice_zone())
         return _("war eingecheckt am %(when)s von %(by)s", when=when, by=old.group(2))
     if entry.action in ("edited", "details_changed"):
         return field_names(note)
     return note
 
 
-def history_text(entry, zone=None) -> str:
+def history_text(entry, owner=None) -> str:
     """One line of a registration's history: what happened, the status change in words, the note."""
     text = _label(_HISTORY_ACTIONS, entry.action, _("Geändert"))
     if entry.to_status and entry.action not in _SELF_EXPLAINING:
         to_status = registration_status_label(entry.to_status)
         text += (f" ({registration_status_label(entry.from_status)} → {to_status})" if entry.from_status
                  else f" ({to_status})")
-    note = history_note(entry, zone)
+    note = history_note(entry, owner)
     return f"{text}: {note}" if note else text
 
 

@@ -93,3 +93,15 @@ def test_the_history_reads_as_sentences(client, demo, app_context):
     html = client.get(f"{BASE}/anmeldungen/{person.id}").get_data(as_text=True)
     assert "Angemeldet (" in html and "Demo-Daten" in html
     assert "Zeiten in deutscher Zeit." in html
+
+
+def test_entries_written_before_they_had_words_read_in_words(app_context):
+    from types import SimpleNamespace
+    old_undo = SimpleNamespace(action="checkin_undone", from_status=None, to_status=None,
+                               note="checked in 2024-06-05 07:12 UTC by einlass@example.org")
+    assert labels.history_text(old_undo) == ("Check-in zurückgenommen: war eingecheckt am 05.06.2024, 09:12 "
+                                            "von einlass@example.org")
+    old_status = SimpleNamespace(action="event.status", summary="Status von „draft“ auf „published“ gesetzt.")
+    assert labels.audit_summary(old_status) == "Status von „Entwurf“ auf „Veröffentlicht“ gesetzt."
+    unknown = SimpleNamespace(action="something_new", from_status="confirmed", to_status="cancelled", note="")
+    assert labels.history_text(unknown) == "Geändert (bestätigt → storniert)"
