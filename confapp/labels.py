@@ -13,7 +13,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from confapp.formatting import backoffice_zone, format_moment
+from confapp.formatting import backoffice_zone, format_moment, format_wallclock
 
 
 def _value(member) -> str:
@@ -163,7 +163,57 @@ def audit_summary(entry) -> str:
     return summary
 
 
+#: Field names of the Art. 15 data export (JSON keys) as the attendee's data page shows them.
+_DATA_KEYS = {
+    **_FIELDS, "id": _l("Nummer"), "name": _l("Name"), "contact": _l("Anschrift"), "title": _l("Titel"),
+    "starts_at": _l("Beginn"), "venue": _l("Ort"), "retention_until": _l("Löschung der Daten am"),
+    "status": _l("Status"), "created_at": _l("Angelegt am"), "privacy_consent_at": _l("Datenschutz bestätigt am"),
+    "photo_consent": _l("Fotos erlaubt"), "needs_consent_at": _l("Einwilligung Verpflegung/Bedarf am"),
+    "manage_token": _l("Persönlicher Link (Schlüssel)"), "badge_token": _l("Namensschild-Code"),
+    "checked_in_at": _l("Eingecheckt am"), "checked_in_by": _l("Eingecheckt von"),
+    "badge_printed_at": _l("Namensschild gedruckt am"), "slot": _l("Zeitfenster"), "rank": _l("Rang"),
+    "locked": _l("Platz gesperrt"), "source": _l("Wie zugeteilt"), "notified_at": _l("Mitgeteilt am"),
+    "at": _l("Zeitpunkt"), "action": _l("Was"), "from_status": _l("Status vorher"), "to_status": _l("Status nachher"),
+    "actor": _l("Von wem"), "note": _l("Hinweis"), "kind": _l("Art"), "text_version": _l("Textfassung"),
+    "given": _l("Erteilt"), "to": _l("An"), "subject": _l("Betreff"), "sent_at": _l("Verschickt am"), "text": _l("Text"),
+}
+_CONSENT_KINDS = {"privacy": _l("Datenschutzhinweise"), "photo": _l("Fotos"), "needs": _l("Verpflegung und Bedarf")}
+_MAIL_STATUSES = {"queued": _l("wartet auf Versand"), "sending": _l("wird verschickt"), "sent": _l("verschickt"),
+                  "failed": _l("nicht zustellbar")}
+
+
+def data_key_label(key: str) -> str:
+    return _label(_DATA_KEYS, key, key)
+
+
+def data_value(key: str, value, owner=None, section: str = "") -> str:
+    """One value of the data export in words: statuses and actions named, times local, yes/no."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("ja") if value else _("nein")
+    if key in ("status", "from_status", "to_status"):
+        return str(_MAIL_STATUSES[value]) if section == "emails" and value in _MAIL_STATUSES \
+            else registration_status_label(value)
+    words = {"action": _HISTORY_ACTIONS, "source": _ASSIGNMENT_SOURCES, "actor": _ACTORS}.get(key)
+    if section == "consents" and key == "kind":
+        words = _CONSENT_KINDS
+    if words is not None:
+        return _label(words, value, value)
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        moment = datetime.fromisoformat(value)
+        if len(value) == 10:
+            return format_wallclock(moment, "day")
+        # The event's own times are wall-clock times already; everything else is a stored moment.
+        return format_wallclock(moment, "short") if section == "event" else format_moment(moment, owner)
+    return str(value)
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?)?$")
+
+
 def register(app) -> None:
     for function in (role_label, status_label, registration_status_label, item_kind_label, choice_mode_label,
-                     assignment_source_label, actor_label, history_text, audit_action_label, audit_summary):
+                     assignment_source_label, actor_label, history_text, audit_action_label, audit_summary,
+                     data_key_label, data_value):
         app.jinja_env.globals[function.__name__] = function

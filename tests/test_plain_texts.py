@@ -80,3 +80,15 @@ def test_every_page_has_a_favicon(client, demo):
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.mimetype == "image/png"
 
+
+
+def test_the_attendees_data_page_reads_in_words_and_local_time(client, app_context):
+    from tests.test_plain_words import code_names_in, visible_text
+    event = make_event(mode="ranked")
+    post_form(client, "/e/fachtag/anmelden", form_data(event))
+    person = registration_of("anna1@example.org")
+    html = client.get(f"/e/fachtag/anmeldung/{person.manage_token}/daten").get_data(as_text=True)
+    text = visible_text(html)
+    assert "Vorname" in text and "bestätigt" in text and "Angemeldet" in text
+    assert code_names_in(text) == set() and "first_name" not in text and "T0" not in text
+    assert problems(html) == []
