@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import has_request_context, request, session
 
-from confapp import cli, database, errors, formatting, security
+from confapp import cli, database, errors, formatting, labels, plaintext, security
 from confapp.templating import ConfApp
 from confapp.api import bp as api_bp
 from confapp.checkin import bp as checkin_bp
@@ -68,6 +68,8 @@ def create_app(config: dict | None = None) -> ConfApp:
     security.init_app(app)
     errors.register(app)
     formatting.register(app)
+    labels.register(app)
+    plaintext.register(app)
     cli.register(app)
 
     @app.context_processor

@@ -33,9 +33,12 @@ def _people(event: Event) -> list[Registration]:
 
 def _hand_form(event: Event, people: list[Registration]) -> HandForm:
     form = HandForm(prefix="hand")
-    form.registration_id.choices = [(r.id, f"{r.last_name}, {r.first_name}") for r in people]
-    form.item_id.choices = [(item.id, f"{slot.label}: {item.title} ({item.seats_taken}/{item.capacity or '∞'})")
-                            for slot in event.choice_slots for item in slot.choice_items]
+    # A required select starts with an empty option, so nobody is chosen by accident.
+    form.registration_id.choices = [("", _("Bitte wählen"))] + [
+        (r.id, f"{r.last_name}, {r.first_name}") for r in people]
+    form.item_id.choices = [("", _("Bitte wählen"))] + [
+        (item.id, f"{slot.label}: {item.title} ({item.seats_taken}/{item.capacity or '∞'})")
+        for slot in event.choice_slots for item in slot.choice_items]
     return form
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from confapp.extensions import db
-from confapp.formatting import registration_status_label
+from confapp.labels import registration_status_label
 from confapp.manage import bp
 from confapp.manage.event_forms import ConfirmForm
 from confapp.manage.forms import BulkConfirmForm

@@ -132,6 +132,11 @@ class Event(db.Model):
     def is_public(self) -> bool:
         return self.status in (EventStatus.published, EventStatus.closed)
 
+    def registration_opens_later(self, at: datetime | None = None) -> bool:
+        """Published, and registration has not begun yet (it opens at ``registration_opens_at``)."""
+        opens = self.registration_opens_at
+        return self.status == EventStatus.published and opens is not None and (at or self.local_now()) < opens
+
     def registration_open(self, at: datetime | None = None) -> bool:
         """Published, and now (wall-clock at the venue) inside the registration window."""
         if self.status != EventStatus.published:

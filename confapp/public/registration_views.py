@@ -18,10 +18,11 @@ from confapp.services.mail.calendar import FILENAME, event_calendar
 from confapp.services.materials import library as material_library
 from confapp.services.partners import directory as partner_directory
 from confapp.services.partners import invitations as partner_invitations
-from confapp.services.registration.choices import ranks_in
+from confapp.services.registration.choices import noun, ranks_in
 from confapp.services.registration.change import InvalidRegistration, RegistrationClosed, RegistrationError
 
 bp.add_app_template_global(ranks_in, "ranks_in")
+bp.add_app_template_global(noun, "choice_noun")
 
 #: Per visitor address: enough for colleagues registering one after another on one office network.
 POST_LIMIT = "20 per minute;200 per hour"
@@ -95,7 +96,8 @@ def manage(slug: str, token: str):
         waitlist_position=registration_lookup.waitlist_position(registration),
         materials=material_library.for_attendee(registration),
         can_change=registration_lookup.can_change(registration), can_cancel=registration_lookup.can_cancel(registration),
-        can_correct=registration_lookup.can_correct(registration)))
+        can_correct=registration_lookup.can_correct(registration),
+        assigned=registration_lookup.seats_assigned_from_wishes(registration)))
 
 
 @bp.route("/e/<slug>/anmeldung/<token>/aendern", methods=["GET", "POST"])
@@ -104,7 +106,9 @@ def change(slug: str, token: str):
     registration = _registration_or_404(slug, token)
     event = registration.event
     if not registration_lookup.can_change(registration):
-        flash(_("Ihre Wahl lässt sich nicht mehr ändern: die Anmeldung ist geschlossen."), "error")
+        flash(_("Ihre Wahl lässt sich nicht mehr ändern: die Plätze sind schon zugeteilt.")
+              if registration_lookup.seats_assigned_from_wishes(registration)
+              else _("Ihre Wahl lässt sich nicht mehr ändern: die Anmeldung ist geschlossen."), "error")
         return redirect(url_for(".manage", slug=slug, token=token))
     form = ChoiceForm.for_event(event)
     if not form.is_submitted():

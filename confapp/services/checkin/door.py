@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import abort
 from sqlalchemy import and_, func, select, update
@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from confapp.database import begin_write
 from confapp.extensions import db
+from confapp.formatting import local_moment
 from confapp.models import (Assignment, Attendance, Event, ProgramItem, Registration, RegistrationHistory,
                             RegistrationStatus, Role, Slot, User, utcnow)
 from confapp.services.checkin.door_codes import door_code, typed_door_code
@@ -218,7 +219,9 @@ def undo_check_in(user: User, registration: Registration) -> CheckinResult:
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     if changed:
-        note = f"checked in {before_at:%Y-%m-%d %H:%M} UTC by {before_by}" if before_at else ""
+        # Stored in German like every history note; the time as the door saw it (the event's zone).
+        note = (f"war eingecheckt am {local_time(registration.event, before_at):%d.%m.%Y um %H:%M} Uhr "
+                f"von {before_by}") if before_at else ""
         db.session.add(RegistrationHistory(registration_id=registration.id, action="checkin_undone",
                                            actor=user.email, note=note))
     db.session.commit()
@@ -357,7 +360,5 @@ def counts(user: User, event: Event) -> EventCounts:
 
 def local_time(event: Event, moment: datetime | None) -> datetime | None:
     """A stored UTC timestamp as wall-clock time at the event's place."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=timezone.utc).astimezone(event.zone).replace(tzinfo=None)
+    return local_moment(moment, event)
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from flask_babel import gettext as _
 
 from confapp.extensions import db
+from confapp.labels import status_label
 from confapp.models import (ChoiceMode, Event, EventStatus, ItemLeader, Network, ProgramItem, Registration,
                             RegistrationStatus, Room, Slot, Speaker, User)
 from confapp.services.networks import audit
@@ -150,7 +151,7 @@ def set_status(actor: User, event: Event, status: EventStatus) -> Event:
                                      "Bitte legen Sie zuerst ein Zeitfenster an.")})
     before = event.status
     event.status = status
-    audit.record(actor, "event.status", f"Status von „{before.value}“ auf „{status.value}“ gesetzt.", event=event)
+    audit.record(actor, "event.status", f"Status von „{status_label(before)}“ auf „{status_label(status)}“ gesetzt.", event=event)
     db.session.commit()
     return event
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 from flask_babel import gettext as _
 
@@ -38,6 +40,35 @@ def _in_use(item: ProgramItem) -> bool:
     wishes = db.session.scalar(select(func.count()).select_from(Preference).where(Preference.program_item_id == item.id))
     seats = db.session.scalar(select(func.count()).select_from(Assignment).where(Assignment.program_item_id == item.id))
     return bool(wishes or seats)
+
+
+def deletion_consequences(event: Event, thing: Slot | Room | ProgramItem) -> list[str]:
+    """What else is lost when ``thing`` is deleted, one sentence each; empty when nothing is (no
+    need to ask) or when the deletion is refused anyway (the refusal says why). Organisers confirm
+    a deletion that takes content with it."""
+    if isinstance(thing, (Slot, ProgramItem)) and any(
+            _in_use(item) for item in (thing.items if isinstance(thing, Slot) else [thing])):
+        return []
+
+    def titles(items: list[ProgramItem]) -> str:
+        return ", ".join(f"„{item.title}“" for item in items)
+
+    if isinstance(thing, Slot):
+        return [ngettext("Mit dem Zeitfenster wird %(num)d Programmpunkt gelöscht: %(titles)s.",
+                         "Mit dem Zeitfenster werden %(num)d Programmpunkte gelöscht: %(titles)s.",
+                         len(thing.items), titles=titles(thing.items))] if thing.items else []
+    if isinstance(thing, Room):
+        used = [item for slot in event.slots for item in slot.items if item.room is thing]
+        return [ngettext("%(num)d Programmpunkt verliert seinen Raum: %(titles)s.",
+                         "%(num)d Programmpunkte verlieren ihren Raum: %(titles)s.",
+                         len(used), titles=titles(used))] if used else []
+    lost = []
+    if thing.abstract.strip():
+        lost.append(_("Die Beschreibung geht verloren."))
+    if thing.speakers:
+        lost.append(_("Die Angaben zu %(names)s werden aus dem Programm entfernt.",
+                      names=", ".join(speaker.name for speaker in thing.speakers)))
+    return lost
 
 
 # --- Slots ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from confapp.extensions import db
+from confapp.labels import field_names
 from confapp.models import Event, EventStatus, ProgramItem, Registration, RegistrationHistory, User
 from confapp.services.mail.bulk import require_confirmed
 from confapp.services.networks import audit

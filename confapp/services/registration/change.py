@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from flask_babel import gettext as _
 
@@ -24,8 +25,9 @@ from confapp.services.registration import seats
 from confapp.services.mail.bulk import BulkMail, bulk_mail
 from confapp.services.mail.calendar import CANCEL, calendar_attachment
 from confapp.services.registration.choices import Choices, choice_problems, normalised
-from confapp.services.mail.outbox import RenderedEmail, queue_email, render_email
-from confapp.services.registration.lookup import current_choices, manage_url, slot_choices, waitlist_position
+from confapp.services.mail.outbox import RenderedEmail, queue_email, queue_from_template, render_email
+from confapp.services.registration.lookup import (current_choices, manage_url, seats_assigned_from_wishes,
+                                                  slot_choices, waitlist_position)
 # The rules and errors live in registration_rules; callers may import them from here as well.
 from confapp.services.registration.rules import (LIMITS, InvalidRegistration, RegistrationClosed,  # noqa: F401
                                                  RegistrationData, RegistrationError, SeatUnavailable,
@@ -49,6 +51,9 @@ def change_choices(registration: Registration, choices: Choices, *, by: str = AT
         raise RegistrationError(_("Diese Anmeldung ist storniert."))
     if by == ATTENDEE and not event.registration_open():
         raise RegistrationClosed(_("Die Anmeldung ist geschlossen; Ihre Wahl lässt sich nicht mehr ändern."))
+    if by == ATTENDEE and seats_assigned_from_wishes(registration):
+        raise RegistrationError(_("Die Plätze sind schon zugeteilt; neue Wünsche ändern daran nichts. "
+                                  "Wenn Sie wechseln möchten, schreiben Sie bitte den Veranstaltenden."))
     broken = choice_problems(event, choices)
     if broken:
         raise InvalidRegistration({}, broken)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
 
 from confapp.extensions import db
+from confapp.formatting import local_moment
 from confapp.models import Assignment, Event, Preference, ProgramItem, Registration, RegistrationStatus
 
 #: Characters that make spreadsheet programs read a cell as a formula (OWASP "CSV injection").
@@ -75,15 +76,16 @@ def _registrations(event: Event) -> list[Registration]:
 def registrations_table(event: Event) -> Table:
     """Every registration with status, wishes and assignments per workshop slot."""
     slots = event.choice_slots
-    header = ["Nachname", "Vorname", "E-Mail", "Einrichtung", "Arbeitsfeld", "Status", "Angemeldet am",
-              "Eingecheckt am"]
+    header = ["Nachname", "Vorname", "E-Mail", "Einrichtung", "Arbeitsfeld", "Status",
+              "Angemeldet am (Ortszeit)", "Eingecheckt am (Ortszeit)"]
     for slot in slots:
         header += [f"Zuteilung {slot.label}", f"Wünsche {slot.label}"]
     rows = []
     for registration in _registrations(event):
         row: list[object] = [registration.last_name, registration.first_name, registration.email,
                              registration.organisation, registration.sector, STATUS_TEXT[registration.status],
-                             registration.created_at, registration.checked_in_at]
+                             local_moment(registration.created_at, event),
+                             local_moment(registration.checked_in_at, event)]
         for slot in slots:
             assigned = next((a.program_item.title for a in registration.assignments if a.slot_id == slot.id), "")
             wishes = [f"{p.rank}. {p.program_item.title}" for p in registration.preferences if p.slot_id == slot.id]

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import false, select
 
 from confapp.extensions import db
+from confapp.formatting import local_moment
 from confapp.models import Assignment, Event, ProgramItem, Registration, RegistrationStatus
 from confapp.services.reports import needs
 
@@ -58,7 +59,8 @@ def event_statistics(event: Event) -> EventStatistics:
                               .where(Registration.event_id == event.id)).all()
     status_counts = Counter(row.status for row in rows)
     active = [row for row in rows if row.status in ACTIVE]
-    per_day = Counter(row.created_at.date() for row in active)
+    # Days as they are where the event is: a sign-up at 0:30 in Berlin belongs to that day, not the one before.
+    per_day = Counter(local_moment(row.created_at, event).date() for row in active)
     over_time, total = [], 0
     for day in sorted(per_day):
         total += per_day[day]
