@@ -105,7 +105,7 @@ def test_xlsx_has_local_date_cells_widths_bold_frozen_header_and_filter(client, 
     sheet = load_workbook(io.BytesIO(client.get(f"{BASE}/export/anmeldungen.xlsx").data)).active
     header = [cell.value for cell in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "Winterzeit")
-    created = row[header.index("Angemeldet am")]
+    created = row[header.index("Angemeldet am (Ortszeit)")]
     assert created.is_date and created.value == datetime(2024, 1, 15, 9, 30)
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"

@@ -56,7 +56,7 @@ def _a_day_of_actions(client, door) -> None:
     post_form(door, f"/checkin/{EVENT}/person/{checked[1].id}/rueckgaengig", {},
               page_url=f"/checkin/{EVENT}/person/{checked[1].id}")
     actions = {entry.action for r in registrations_of() for entry in r.history}
-    assert {"registered", "choices_changed", "cancelled", "edited", "assigned", "checked_in",
+    assert {"registered", "choices_changed", "cancelled", "details_changed", "assigned", "checked_in",
             "checkin_undone"} <= actions
     assert event_named().status == EventStatus.closed
 
