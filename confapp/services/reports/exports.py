@@ -91,7 +91,7 @@ def registrations_table(event: Event) -> Table:
             wishes = [f"{p.rank}. {p.program_item.title}" for p in registration.preferences if p.slot_id == slot.id]
             row += [assigned, " | ".join(wishes)]
         rows.append(row)
-    return Table(title=event.title, header=header, rows=rows, zone=event.zone)
+    return Table(title=event.title, header=header, rows=rows)  # times are local already (local_moment)
 
 
 def workshop_members(item: ProgramItem) -> list[Registration]:
