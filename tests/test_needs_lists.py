@@ -112,4 +112,4 @@ def test_xlsx_has_local_date_cells_widths_bold_frozen_header_and_filter(client, 
     assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}{sheet.max_row}"
     assert sheet.column_dimensions["C"].width > 20  # e-mail addresses are long
     csv = client.get(f"{BASE}/export/anmeldungen.csv").data.decode("utf-8-sig")
-    assert "15.01.2024 08:30" in csv  # CSV stays as it was
+    assert "15.01.2024 09:30" in csv  # CSV in local time too, as its header says
