@@ -36,6 +36,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "confapp <noreply@localhost>"),
         "MAIL_OUTBOX_DIR": str(instance / "outbox"),
+        #: How long a mail worker holds one message it is sending before another may take it over.
+        "MAIL_CLAIM_SECONDS": int(os.environ.get("MAIL_CLAIM_SECONDS", "300")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
