@@ -71,6 +71,9 @@ def add_registration(slug: str):
             result = registration_admin.add_by_hand(current_user, event, data)
         except InvalidRegistration as error:
             attach_errors(form, EditorError(error.problems or {"email": str(error)}))
+        except RegistrationError as error:  # closed for good: the event's data was purged
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, str(error)]
         else:
             if result.created:
                 flash(_("Die Anmeldung ist erfasst (%(status)s); die Bestätigung geht per E-Mail raus.",

@@ -18,7 +18,7 @@ from confapp.services.networks import audit
 from confapp.services.registration import admin as registration_admin
 from confapp.services.registration import seats
 from confapp.services.events.file_format import SLUG_CHARS
-from confapp.services.privacy.retention import default_retention_date
+from confapp.services.privacy.retention import follow_event_dates
 
 
 class EditorError(ValueError):
@@ -117,7 +117,7 @@ def create_event(actor: User, network: Network, details: EventDetails) -> Event:
     _check_details(details, None)
     event = Event(network=network, status=EventStatus.draft, seats_taken=0)
     _apply(event, details)
-    event.retention_until = default_retention_date(network, details.ends_at)
+    follow_event_dates(event)
     db.session.add(event)
     db.session.flush()
     audit.record(actor, "event.created", f"Veranstaltung „{event.title}“ angelegt.", event=event)
@@ -134,6 +134,7 @@ def update_event(actor: User, event: Event, details: EventDetails) -> list[Regis
         event = seats.lock_event(event)
     changed = [FIELD_LABELS[name] for name, value in vars(details).items() if getattr(event, name) != value]
     _apply(event, details)
+    follow_event_dates(event)  # a postponed event keeps its data as long after its new end as before
     audit.record(actor, "event.updated", f"Angaben geändert: {', '.join(changed) or 'nichts'}.", event=event)
     promoted = registration_admin.fill_after_capacity_change(actor, event) if grows else []
     db.session.commit()
@@ -178,7 +179,8 @@ def duplicate_event(actor: User, event: Event, slug: str, title: str, starts_on:
         setattr(copy, name, getattr(event, name))
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         setattr(copy, name, moved(getattr(event, name)))
-    copy.retention_until = default_retention_date(event.network, copy.ends_at)
+    copy.retention_explicit = False  # the copy's date follows its own dates
+    follow_event_dates(copy)
     rooms = {room.id: Room(name=room.name, capacity=room.capacity, access_notes=room.access_notes)
              for room in event.rooms}
     speakers = {speaker.id: Speaker(name=speaker.name) for speaker in event.speakers}

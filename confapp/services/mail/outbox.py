@@ -175,6 +175,21 @@ class FileTransport:
         pass
 
 
+def delete_delivered_files(config: dict, message_ids: Sequence[int]) -> int:
+    """Delete the ``.eml`` files written for these outbox rows (they hold what the rows held);
+    how many. Called after the rows were deleted and committed (files cannot be rolled back)."""
+    wanted = {f"{message_id:08d}" for message_id in message_ids}
+    directory = Path(config["MAIL_OUTBOX_DIR"])
+    if not wanted or not directory.is_dir():
+        return 0
+    deleted = 0
+    for path in directory.iterdir():
+        if path.name.endswith((".eml", ".eml.tmp")) and path.name.split(".")[0].rpartition("-")[2] in wanted:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
+
+
 class SmtpTransport:
     """Sends through an SMTP server, one connection per batch."""
 

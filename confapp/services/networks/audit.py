@@ -5,18 +5,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from confapp.extensions import db
-from confapp.models import AuditEntry, Event, Network, User
+from confapp.models import AuditEntry, Event, Network, Registration, User
 
 #: Entries an admin sees per page of the log.
 PAGE_SIZE = 100
 
 
-def record(actor: User, action: str, summary: str, *, event: Event | None = None,
-           network: Network | None = None) -> AuditEntry:
-    """Note an action in the caller's transaction, so the log and the change commit together."""
+#: Who the log names for what a server's command line did (cron, scripts): there is no user.
+COMMAND_LINE = "Kommandozeile"
+
+
+def record(actor: User | None, action: str, summary: str, *, event: Event | None = None,
+           network: Network | None = None, registration: Registration | None = None) -> AuditEntry:
+    """Note an action in the caller's transaction, so the log and the change commit together.
+
+    ``actor`` None is the command line. An entry that names a person links their ``registration``:
+    erasing that registration redacts the entry.
+    """
     network = network or event.network
-    entry = AuditEntry(network_id=network.id, event=event, user_id=actor.id, actor=actor.email,
-                       action=action, summary=summary[:2000])
+    entry = AuditEntry(network_id=network.id, event=event, user_id=actor.id if actor else None,
+                       actor=actor.email if actor else COMMAND_LINE, action=action, summary=summary[:2000],
+                       registration_id=registration.id if registration is not None else None)
     db.session.add(entry)
     return entry
 

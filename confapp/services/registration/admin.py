@@ -19,8 +19,8 @@ from confapp.services.registration.details import EDITABLE, detail_problems
 from confapp.services.registration.change import RegistrationData, RegistrationError, SeatUnavailable
 
 
-def _logged(actor: User, event: Event, action: str, summary: str) -> None:
-    audit.record(actor, action, summary, event=event)
+def _logged(actor: User, event: Event, action: str, summary: str, registration: Registration | None = None) -> None:
+    audit.record(actor, action, summary, event=event, registration=registration)
     db.session.commit()
 
 
@@ -29,7 +29,8 @@ def add_by_hand(actor: User, event: Event, data: RegistrationData) -> registrati
     result = registering.register(event, data, by_organiser=True, actor=actor.email)
     if result.created:
         _logged(actor, event, "registration.added",
-                f"Anmeldung von {result.registration.full_name} von Hand erfasst ({result.registration.status.value}).")
+                f"Anmeldung von {result.registration.full_name} von Hand erfasst ({result.registration.status.value}).",
+                result.registration)
     return result
 
 
@@ -52,7 +53,8 @@ def edit_person(actor: User, reg: Registration, details: PersonDetails) -> None:
         setattr(reg, name, getattr(details, name).strip())
     if changed:
         reg.history.append(RegistrationHistory(action="edited", actor=actor.email, note=", ".join(changed)))
-        audit.record(actor, "registration.edited", f"{reg.full_name}: {', '.join(changed)} geändert.", event=reg.event)
+        audit.record(actor, "registration.edited", f"{reg.full_name}: {', '.join(changed)} geändert.", event=reg.event,
+                     registration=reg)
     db.session.commit()
 
 
@@ -60,7 +62,7 @@ def cancel(actor: User, reg: Registration) -> list[Registration]:
     """Cancel for the attendee; the next on the waitlist moves up. Returns who was promoted."""
     promoted = registration.cancel(reg, by=actor.email)
     _logged(actor, reg.event, "registration.cancelled",
-            f"Anmeldung von {reg.full_name} storniert; nachgerückt: {len(promoted)}.")
+            f"Anmeldung von {reg.full_name} storniert; nachgerückt: {len(promoted)}.", reg)
     return promoted
 
 
@@ -110,10 +112,10 @@ def move(actor: User, reg: Registration, item: ProgramItem, override_capacity: b
         item.capacity = (item.capacity or 0) + 1
         audit.record(actor, "capacity.override",
                      f"„{item.title}“ um einen Platz auf {item.capacity} erweitert, um {reg.full_name} "
-                     f"trotz voller Belegung zuzuteilen.", event=event)
+                     f"trotz voller Belegung zuzuteilen.", event=event, registration=reg)
         db.session.commit()
         registration.move_to_workshop(reg, item, by=actor.email)
-    _logged(actor, event, "registration.moved", f"{reg.full_name} in „{item.title}“ verschoben.")
+    _logged(actor, event, "registration.moved", f"{reg.full_name} in „{item.title}“ verschoben.", reg)
 
 
 __all__ = ["EDITABLE", "PersonDetails", "RegistrationError", "SeatUnavailable", "add_by_hand", "cancel",

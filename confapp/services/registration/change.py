@@ -270,7 +270,10 @@ def _describe(registration: Registration) -> str:
 
 
 def send_to_attendee(registration: Registration, template: str, **context) -> None:
-    """Queue one of the attendee e-mails; confirmed attendees get the calendar file with it."""
+    """Queue one of the attendee e-mails; confirmed attendees get the calendar file with it.
+    Nothing goes to an erased registration: its address is one we promised to forget."""
+    if registration.erased_at is not None:
+        return
     queue_rendered(attendee_email(registration, template, **context), registration.event, registration)
 
 

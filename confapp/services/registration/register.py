@@ -53,8 +53,12 @@ def register(event: Event, data: RegistrationData, *, by_organiser: bool = False
     A second registration with the same address changes nothing and resends the manage link
     (the caller shows the same page either way). ``by_organiser`` (organisers adding someone by
     hand, walk-ins at the door) skips the published/registration-window check and the consent
-    requirement. Raises ``RegistrationClosed`` or ``InvalidRegistration``; commits.
+    requirement; nobody registers for an event whose personal data was purged. Raises
+    ``RegistrationClosed`` or ``InvalidRegistration``; commits.
     """
+    if event.purged_at is not None:
+        raise RegistrationClosed("Die personenbezogenen Daten dieser Veranstaltung sind gelöscht; "
+                                 "Anmeldungen sind nicht mehr möglich.")
     if not by_organiser and not event.registration_open():
         raise RegistrationClosed("Die Anmeldung für diese Veranstaltung ist geschlossen.")
     invalid = registration_problems(event, data, by_organiser)
