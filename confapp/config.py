@@ -44,6 +44,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "de",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
         "LANGUAGES": ["de", "en"],
+        #: Seconds one part of a PDF may take to render before it is stopped with a German error.
+        "DOCUMENT_RENDER_SECONDS": float(os.environ.get("DOCUMENT_RENDER_SECONDS", "30")),
         #: Uploads (logos, event files) are small; anything larger is refused before parsing.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

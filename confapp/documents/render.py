@@ -5,6 +5,10 @@ Templates autoescape everything attendees type, and on top of that the URL fetch
 only two things: files under ``confapp/static/`` and images the caller generated for this very
 render (QR codes, the network logo). Everything else is refused, so nothing an attendee or an
 organiser types can make a render read a file or reach the network.
+
+Every render runs in a child process with a time bound (``DOCUMENT_RENDER_SECONDS`` per part):
+a part that takes longer is stopped and ``RenderTimeout`` says so in German, instead of a web
+worker hanging until its server kills it.
 """
 from __future__ import annotations
 
@@ -14,9 +18,7 @@ import logging
 import multiprocessing
 import os
 import zlib
-from contextlib import nullcontext
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -24,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import pydyf
-from flask import render_template
+from flask import current_app, render_template
 from pypdf import PdfWriter
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
@@ -46,6 +48,20 @@ PX_PER_MM = 96 / 25.4
 PT_PER_MM = 72 / 25.4
 
 log = logging.getLogger(__name__)
+
+
+#: Seconds one part of a document may take, unless ``DOCUMENT_RENDER_SECONDS`` says otherwise.
+RENDER_SECONDS = 30
+
+
+class RenderTimeout(RuntimeError):
+    """A document took longer than its time bound; ``str()`` is a German sentence saying what to do."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"Das Dokument konnte nicht innerhalb von {seconds:g} Sekunden erstellt werden. "
+                         "Bitte prüfen Sie das Logo des Netzwerks (eine sehr aufwendige SVG-Grafik) "
+                         "oder erstellen Sie das Dokument für weniger Personen auf einmal.")
+        self.seconds = seconds
 
 
 class RefusedURL(ValueError):
@@ -290,20 +306,23 @@ def render_pdf(template: str, *, resources: Resources | None = None, parts: Sequ
             extra, part_resources = part() if callable(part) else part
             yield html(extra), part_resources
 
+    seconds = float(current_app.config.get("DOCUMENT_RENDER_SECONDS") or RENDER_SECONDS)
     if not parts:
-        return html_to_pdf(html({}), resources)
+        parts = [({}, resources)]
     workers = min(workers or os.cpu_count() or 1, len(parts))
     pdfs = []
     # fork: the workers inherit the imported WeasyPrint; they only turn HTML into bytes and touch
-    # neither the database nor the app.
-    parallel = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
-                if workers > 1 else None)
-    with parallel or nullcontext():
+    # neither the database nor the app. A separate process also bounds the time: it can be stopped.
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
         # Submitted one by one as made: the first part renders while the main process makes the next.
-        done = ([parallel.submit(_html_to_pdf_job, job) for job in jobs()] if parallel
-                else map(_html_to_pdf_job, jobs()))
+        done = [pool.apply_async(_html_to_pdf_job, (job,)) for job in jobs()]
         for index, pdf in enumerate(done):
-            pdfs.append(pdf.result() if parallel else pdf)
+            try:
+                pdfs.append(pdf.get(timeout=seconds))
+            except multiprocessing.TimeoutError:
+                pool.terminate()
+                log.warning("document %s: a part took longer than %s s and was stopped", template, seconds)
+                raise RenderTimeout(seconds) from None
             if on_part_done:
                 on_part_done(index)
     return join_pdfs(pdfs)

@@ -89,7 +89,7 @@ def logo_upload(slug: str):
     form = LogoForm()
     if form.validate_on_submit():
         try:
-            logos.set_logo(event.network, form.logo.data.read(logos.MAX_LOGO_BYTES + 1))
+            logos.set_logo(event.network, form.logo.data.read(logos.MAX_LOGO_BYTES + 1), actor=current_user)
         except logos.LogoError as error:
             form.logo.errors.append(str(error))
         else:
