@@ -27,7 +27,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": (database_url := _database_url(os.environ.get("DATABASE_URL"), instance)),
         # A database server may restart and drop pooled connections: each is tested before use.
         # An SQLite file has no connection to lose, and the test cost every request time.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        # SQL parameters are names, addresses and tokens: never in an error message or a log.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite"),
+                                      "hide_parameters": True},
         "BASE_URL": os.environ.get("BASE_URL", "http://localhost:5000").rstrip("/"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
@@ -45,7 +47,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
         "LANGUAGES": ["de", "en"],
         #: Seconds one part of a PDF may take to render before it is stopped with a German error.
-        "DOCUMENT_RENDER_SECONDS": float(os.environ.get("DOCUMENT_RENDER_SECONDS", "30")),
+        "DOCUMENT_RENDER_SECONDS": float(os.environ.get("DOCUMENT_RENDER_SECONDS", "20")),
         #: Uploads (logos, event files) are small; anything larger is refused before parsing.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

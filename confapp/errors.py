@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from confapp.api.problems import problem
 from confapp.documents.render import RenderTimeout
+from confapp.input_checks import MalformedInput
 from confapp.extensions import db
 
 
@@ -38,6 +39,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_error(400, _("Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu und senden Sie es noch einmal."))
+
+    @app.errorhandler(MalformedInput)
+    def malformed_input(error: MalformedInput):
+        if request.path.startswith("/api/"):
+            return problem(400, "generic", detail=str(error))
+        return render_error(400, str(error))
 
     @app.errorhandler(RenderTimeout)
     def render_timeout(error: RenderTimeout):

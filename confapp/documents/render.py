@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 
 #: Seconds one part of a document may take, unless ``DOCUMENT_RENDER_SECONDS`` says otherwise.
-RENDER_SECONDS = 30
+RENDER_SECONDS = 20
 
 
 class RenderTimeout(RuntimeError):

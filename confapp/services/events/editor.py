@@ -17,7 +17,7 @@ from confapp.models import (ChoiceMode, Event, EventStatus, ItemLeader, Network,
 from confapp.services.networks import audit
 from confapp.services.registration import admin as registration_admin
 from confapp.services.registration import seats
-from confapp.services.events.file_format import SLUG_CHARS
+from confapp.services.events.file_format import SLUG_CHARS, YEARS_MESSAGE, outside_years
 from confapp.services.privacy.retention import follow_event_dates
 
 
@@ -86,6 +86,11 @@ def _check_details(details: EventDetails, event: Event | None) -> None:
     if not details.title.strip():
         problems["title"] = "Bitte geben Sie einen Titel an."
     _check_slug(details.slug, problems, event)
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        if outside_years(getattr(details, name)):
+            problems[name] = YEARS_MESSAGE
+    if problems:  # the comparisons below need dates that make sense
+        raise EditorError(problems)
     if details.ends_at < details.starts_at:
         problems["ends_at"] = "Das Ende liegt vor dem Beginn. Bitte prüfen Sie die Zeiten."
     opens, closes = details.registration_opens_at, details.registration_closes_at
@@ -164,6 +169,8 @@ def duplicate_event(actor: User, event: Event, slug: str, title: str, starts_on:
     _check_slug(slug, problems)
     if not title.strip():
         problems["title"] = "Bitte geben Sie einen Titel an."
+    if outside_years(starts_on) or outside_years(starts_on + (event.ends_at - event.starts_at)):
+        problems["starts_on"] = YEARS_MESSAGE
     if problems:
         raise EditorError(problems)
     shift = timedelta(days=(starts_on - event.starts_at.date()).days)
