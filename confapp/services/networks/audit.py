@@ -15,16 +15,18 @@ PAGE_SIZE = 100
 COMMAND_LINE = "Kommandozeile"
 
 
-def record(actor: User | None, action: str, summary: str, *, event: Event | None = None,
+def record(actor: User | str | None, action: str, summary: str, *, event: Event | None = None,
            network: Network | None = None, registration: Registration | None = None) -> AuditEntry:
     """Note an action in the caller's transaction, so the log and the change commit together.
 
-    ``actor`` None is the command line. An entry that names a person links their ``registration``:
-    erasing that registration redacts the entry.
+    ``actor`` is a user, or who acted without an account (a script's label); None is the command
+    line. An entry that names a person links their ``registration``: erasing it redacts the entry.
     """
     network = network or event.network
-    entry = AuditEntry(network_id=network.id, event=event, user_id=actor.id if actor else None,
-                       actor=actor.email if actor else COMMAND_LINE, action=action, summary=summary[:2000],
+    user = actor if isinstance(actor, User) else None
+    label = user.email if user else (actor or COMMAND_LINE)
+    entry = AuditEntry(network_id=network.id, event=event, user_id=user.id if user else None,
+                       actor=label[:254], action=action, summary=summary[:2000],
                        registration_id=registration.id if registration is not None else None)
     db.session.add(entry)
     return entry

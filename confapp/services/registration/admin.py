@@ -16,6 +16,7 @@ from confapp.services.networks import audit
 from confapp.services.registration import register as registering
 from confapp.services.registration import change as registration
 from confapp.services.registration.details import EDITABLE, detail_problems
+from confapp.services.registration.rules import PRINTED, printable
 from confapp.services.registration.change import RegistrationData, RegistrationError, SeatUnavailable
 
 
@@ -48,9 +49,11 @@ def edit_person(actor: User, reg: Registration, details: PersonDetails) -> None:
     problems = detail_problems(reg, {name: getattr(details, name) for name in EDITABLE})
     if problems:
         raise registration.InvalidRegistration(problems, [])
-    changed = [name for name in EDITABLE if getattr(reg, name) != getattr(details, name).strip()]
+    clean = {name: printable(value) if name in PRINTED else value.strip()
+             for name, value in ((name, getattr(details, name)) for name in EDITABLE)}
+    changed = [name for name in EDITABLE if getattr(reg, name) != clean[name]]
     for name in changed:
-        setattr(reg, name, getattr(details, name).strip())
+        setattr(reg, name, clean[name])
     if changed:
         reg.history.append(RegistrationHistory(action="edited", actor=actor.email, note=", ".join(changed)))
         audit.record(actor, "registration.edited", f"{reg.full_name}: {', '.join(changed)} geändert.", event=reg.event,

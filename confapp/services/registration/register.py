@@ -10,8 +10,9 @@ measures it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from confapp.extensions import db
@@ -114,9 +115,11 @@ def _register_existing(event: Event, new: _NewRegistration, existing: Registrati
     cancelled, the same row with the new wishes at the back of the queue. Under the lock."""
     db.session.refresh(existing)  # as it is now that the lock is held, not as read before
     if existing.status != RegistrationStatus.cancelled:
-        queue_from_template("already_registered", existing.email, event=event, registration=existing,
-                            manage_url=manage_url(existing))
-        record_history(existing, "link_resent", actor=new.actor, note="Erneute Anmeldung mit derselben Adresse")
+        if _resent_recently(existing) < MAX_RESENT_PER_DAY:
+            queue_from_template("already_registered", existing.email, event=event, registration=existing,
+                                manage_url=manage_url(existing))
+            record_history(existing, "link_resent", actor=new.actor, note="Erneute Anmeldung mit derselben Adresse")
+        # Past the limit nothing is sent, and the page says the same: it must not tell who is registered.
         db.session.commit()
         return RegistrationResult(existing.id, created=False)
     registration = existing
@@ -139,6 +142,16 @@ def _register_existing(event: Event, new: _NewRegistration, existing: Registrati
         send_to_attendee(registration, "registered", waiting=waiting)
     db.session.commit()
     return RegistrationResult(registration.id, created=True, workshop_waitlists=waiting)
+
+
+#: Manage links resent to one address in a day: anyone can ask for them, so an address cannot be flooded.
+MAX_RESENT_PER_DAY = 3
+
+
+def _resent_recently(registration: Registration) -> int:
+    return db.session.scalar(select(func.count(RegistrationHistory.id)).where(
+        RegistrationHistory.registration_id == registration.id, RegistrationHistory.action == "link_resent",
+        RegistrationHistory.at > utcnow() - timedelta(days=1))) or 0
 
 
 @dataclass

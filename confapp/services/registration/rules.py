@@ -4,6 +4,8 @@ and the back office check with these before anything is written.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -11,6 +13,11 @@ from email_validator import EmailNotValidError, validate_email
 from confapp.models import Event
 from confapp.services.registration.choices import ChoiceProblem, Choices, choice_problems
 
+#: Fields printed on badges, lists and certificates: kept to plain text (see ``printable``).
+PRINTED = ("first_name", "last_name", "organisation")
+#: What makes a name look like a link or an address: the confirmation e-mail goes to an address
+#: nobody has confirmed yet, so a name must not carry a message ("Konto gesperrt: evil.example").
+LINK_LIKE = re.compile(r"://|www\.|@|\w{2,}\.[a-z]{2,24}\b", re.IGNORECASE)
 #: Longest values accepted, as the database columns allow.
 LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "organisation": 200, "sector": 100,
           "diet": 200, "access_needs": 500}
@@ -38,9 +45,23 @@ class InvalidRegistration(RegistrationError):
         self.choice_problems = choice_problems
 
 
+def printable(text: str) -> str:
+    """A name or organisation as it may be printed: without control and invisible format characters
+    (right-to-left overrides that make "gro.live" print as "evil.org", zero-width spaces, soft
+    hyphens), line breaks and runs of spaces as one space."""
+    kept = []
+    for character in text:
+        kind = unicodedata.category(character)
+        if kind == "Cf":
+            continue
+        kept.append(" " if kind in ("Cc", "Zl", "Zp", "Zs") else character)
+    return " ".join("".join(kept).split())
+
+
 @dataclass
 class RegistrationData:
-    """What the registration form (or an organiser) provides."""
+    """What the registration form (or an organiser, the door, the API) provides; names and
+    organisation are made ``printable`` here, whichever way they came."""
 
     first_name: str
     last_name: str
@@ -54,6 +75,12 @@ class RegistrationData:
     needs_consent: bool = False
     diet: str = ""
     access_needs: str = ""
+
+    def __post_init__(self):
+        for name in PRINTED:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, printable(value))
 
 
 def registration_problems(event: Event, data: RegistrationData, by_organiser: bool = False) -> InvalidRegistration | None:
@@ -69,6 +96,11 @@ def registration_problems(event: Event, data: RegistrationData, by_organiser: bo
     for name, limit in LIMITS.items():
         if len(getattr(data, name)) > limit:
             problems[name] = f"Bitte höchstens {limit} Zeichen eingeben."
+    for name in ("first_name", "last_name"):
+        if name not in problems and LINK_LIKE.search(getattr(data, name)):
+            problems[name] = "Bitte geben Sie nur Ihren Namen an, ohne Internet- oder E-Mail-Adresse."
+    if "organisation" not in problems and re.search(r"://|www\.|@", data.organisation, re.IGNORECASE):
+        problems["organisation"] = "Bitte geben Sie den Namen der Einrichtung an, ohne Internet- oder E-Mail-Adresse."
     email = data.email.strip()
     if "email" not in problems and not valid_email(email):
         problems["email"] = "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
