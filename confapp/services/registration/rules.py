@@ -96,11 +96,13 @@ def registration_problems(event: Event, data: RegistrationData, by_organiser: bo
     for name, limit in LIMITS.items():
         if len(getattr(data, name)) > limit:
             problems[name] = f"Bitte höchstens {limit} Zeichen eingeben."
-    for name in ("first_name", "last_name"):
-        if name not in problems and LINK_LIKE.search(getattr(data, name)):
-            problems[name] = "Bitte geben Sie nur Ihren Namen an, ohne Internet- oder E-Mail-Adresse."
-    if "organisation" not in problems and re.search(r"://|www\.|@", data.organisation, re.IGNORECASE):
-        problems["organisation"] = "Bitte geben Sie den Namen der Einrichtung an, ohne Internet- oder E-Mail-Adresse."
+    if not by_organiser:  # anyone may type these, and they go to an address nobody confirmed yet
+        for name in ("first_name", "last_name"):
+            if name not in problems and LINK_LIKE.search(getattr(data, name)):
+                problems[name] = "Bitte geben Sie nur Ihren Namen an, ohne Internet- oder E-Mail-Adresse."
+        if "organisation" not in problems and re.search(r"://|www\.|@", data.organisation, re.IGNORECASE):
+            problems["organisation"] = ("Bitte geben Sie den Namen der Einrichtung an, ohne Internet- "
+                                        "oder E-Mail-Adresse.")
     email = data.email.strip()
     if "email" not in problems and not valid_email(email):
         problems["email"] = "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
