@@ -3,17 +3,21 @@
 What no field of any form or API operation may hold is refused here with a German 400 page
 (problem+json under ``/api/``): control characters and lone surrogates (PostgreSQL refuses NUL,
 UTF-8 cannot hold a surrogate, neither belongs in a name), JSON nested deeper than any payload
-is, integers beyond any column, and files sent to a view that takes none (a text field would get
-a file object). Types, lengths and ranges of each field are the forms' and payloads' job; this
+is, integers beyond any column, and files sent in a field that is not a file field of any form
+(a text field would get a file object). Types, lengths and ranges of each field are the forms' and payloads' job; this
 is the floor beneath them, so no odd byte reaches the database and answers 500.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from functools import cache
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import FileField
+from wtforms.fields.core import UnboundField
 
 #: C0 control characters except tab, line feed and carriage return; DEL; lone surrogates.
 FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -27,21 +31,23 @@ class MalformedInput(Exception):
     """Input no view can use; ``str()`` is a German sentence for the 400 page."""
 
 
-def takes_files(*names: str) -> Callable:
-    """Mark a view that takes uploaded files in the fields ``names`` (any other view refuses files)."""
-    def mark(view):
-        view.takes_files = frozenset(names)
-        return view
-    return mark
+@cache
+def file_field_names() -> frozenset[str]:
+    """Names of the file fields of every form of the app (uploads are taken only in these)."""
+    names, forms = set(), [FlaskForm]
+    while forms:
+        form = forms.pop()
+        forms.extend(form.__subclasses__())
+        names |= {name for name, value in vars(form).items()
+                  if isinstance(value, UnboundField) and issubclass(value.field_class, FileField)}
+    return frozenset(names)
 
 
 def check_request() -> None:
     """Refuse the request (``MalformedInput``) if any of its input is unusable for every view."""
     if request.endpoint in (None, "static"):
         return
-    view = current_app.view_functions.get(request.endpoint)
-    allowed = getattr(view, "takes_files", frozenset())
-    if any(name not in allowed for name in request.files):
+    if any(name not in file_field_names() for name in request.files):
         raise MalformedInput(_("Hier kann keine Datei hochgeladen werden. Bitte füllen Sie die Felder als Text aus."))
     texts = [request.path, *_pairs(request.args), *_pairs(request.form),
              *(value for value in (request.view_args or {}).values() if isinstance(value, str))]

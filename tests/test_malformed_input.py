@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from confapp.extensions import db
-from confapp.models import ApiToken, Assignment, ProgramItem, Registration, Room, Slot, TokenScope
+from confapp.models import (ApiToken, Assignment, Partner, PartnerContact, ProgramItem, Registration, Room, Slot,
+                            TokenScope)
 from confapp.services.networks import api_tokens
 from tests.conftest import csrf_token, sign_in
 from tests.manage_helpers import ANHALT, EVENT
@@ -52,13 +53,15 @@ def _ids(event_id: int) -> dict[str, int]:
             "slot_id": db.session.scalar(select(Slot.id).where(Slot.event_id == event_id)),
             "room_id": db.session.scalar(select(Room.id).where(Room.event_id == event_id)) or 1,
             "assignment_id": db.session.scalar(select(Assignment.id)) or 1,
-            "token_id": db.session.scalar(select(ApiToken.id)) or 1}
+            "token_id": db.session.scalar(select(ApiToken.id)) or 1,
+            "partner_id": db.session.scalar(select(Partner.id)) or 1,
+            "contact_id": db.session.scalar(select(PartnerContact.id)) or 1}
 
 
 def _urls(app, ids: dict[str, int], token: str, badge: str) -> list[tuple[str, str, str]]:
     """(endpoint, method, url) of every route, with its parameters filled in."""
     values = {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "token": token, "format": "a4", "fmt": "csv",
-              "status": "closed", "action": "anwesend", "language": "de", **ids}
+              "status": "closed", "action": "anwesend", "language": "de", "year": 2026, "filename": "app.css", **ids}
     routes = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or rule.endpoint == "manage.logout":

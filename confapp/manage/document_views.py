@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from confapp.extensions import db
-from confapp.input_checks import takes_files
 from confapp.manage import bp
 from confapp.manage.document_forms import BadgeForm, CertificateForm, LogoForm
 from confapp.services.networks import access
@@ -96,7 +95,6 @@ def certificates_download(slug: str):
 
 @bp.post("/e/<slug>/dokumente/logo")
 @login_required
-@takes_files("logo")
 def logo_upload(slug: str):
     event = access.event_or_404(current_user, slug)
     form = LogoForm()
