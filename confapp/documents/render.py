@@ -17,6 +17,7 @@ import io
 import logging
 import multiprocessing
 import os
+import signal
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -279,7 +280,10 @@ def _start_worker() -> None:
 
     A forked worker holds the app's objects (ORM rows, templates, imports); without this every
     full collection during a render walks them all again and copies the memory pages they sit on.
+    SIGTERM gets its default back: a handler inherited from the parent (``flask mail-worker`` sets
+    one) would keep a worker alive that a render past its time bound must stop.
     """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.freeze()
 
 
@@ -325,6 +329,8 @@ def render_pdf(template: str, *, resources: Resources | None = None, parts: Sequ
                 raise RenderTimeout(seconds) from None
             if on_part_done:
                 on_part_done(index)
+        pool.close()  # done: the workers leave when the queue closes, nothing is killed
+        pool.join()
     return join_pdfs(pdfs)
 
 
