@@ -3,6 +3,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 PORT ?= 5000
+# Exported, so BASE_URL (links, QR codes, e-mails) follows the port unless BASE_URL is set.
+export PORT
 # Debug mode for the local quick start only: it allows running without SECRET_KEY.
 LOCAL := FLASK_DEBUG=1
 

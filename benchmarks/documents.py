@@ -1,13 +1,17 @@
 """Benchmark: 1,000 badges on A4 2 × 5 labels and the demo flyer.
 
-Targets on the 2-core reference machine: 1,000 badges ≤ 5 s, flyer ≤ 1 s. Prints wall seconds,
-CPU seconds (this process and its render workers), pages per second and peak memory.
+Targets on the 2-core reference machine: 1,000 badges ≤ 5 s, flyer ≤ 1 s, with WeasyPrint and
+qrcode through their public APIs only (parts of the badge sheets render in parallel processes).
+Prints wall seconds, CPU seconds (this process and its render workers), pages per second, peak
+memory, and the machine's load: on a shared machine compare CPU seconds, and wall seconds only
+from runs at a load below the number of cores.
 
     python benchmarks/documents.py [--badges 1000]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -60,7 +64,8 @@ def measure(label: str, make, target: float) -> None:
     pages = page_count(pdf)
     verdict = "ok" if wall <= target else "OVER TARGET"
     print(f"{label}: {wall:.2f} s wall (target ≤ {target:g} s, {verdict}), {cpu:.2f} s CPU, "
-          f"{pages} pages, {pages / wall:.1f} pages/s, {len(pdf) / 1024:.0f} KB")
+          f"{pages} pages, {pages / wall:.1f} pages/s, {len(pdf) / 1024:.0f} KB, "
+          f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 def main() -> None:

@@ -42,6 +42,11 @@ def create_app(config: dict | None = None) -> ConfApp:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     limiter.init_app(app)
+    if (app.config["RATELIMIT_STORAGE_URI"].startswith("memory://") and app.config["RATELIMIT_ENABLED"]
+            and not (app.debug or app.testing)):
+        # Sign-in limits then count per process: with four workers four times the attempts get through.
+        app.logger.warning("Rate limits are kept in memory, per process. With several workers or machines "
+                           "set RATELIMIT_STORAGE_URI (e.g. redis://localhost:6379/0) so they are shared.")
     login_manager.init_app(app)
     login_manager.login_view = "manage.login"
     login_manager.login_message = None  # the sign-in page explains itself

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -10,6 +11,10 @@ def _flag(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+#: The longest a sign-in lasts (issue: "remember me" lasted 365 days).
+SESSION_LIMIT = timedelta(days=30)
 
 
 class ConfigError(RuntimeError):
@@ -30,7 +35,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # SQL parameters are names, addresses and tokens: never in an error message or a log.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite"),
                                       "hide_parameters": True},
-        "BASE_URL": os.environ.get("BASE_URL", "http://localhost:5000").rstrip("/"),
+        # Links, QR codes and e-mails point here; locally it follows the port the app is served on.
+        "BASE_URL": (os.environ.get("BASE_URL") or f"http://localhost:{_port()}").rstrip("/"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
@@ -56,6 +62,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        #: "Remember me" lasts at most this long, and a session cookie is refused once this old.
+        "REMEMBER_COOKIE_DURATION": SESSION_LIMIT,
+        "PERMANENT_SESSION_LIFETIME": SESSION_LIMIT,
         "WTF_CSRF_TIME_LIMIT": None,
         #: Websites (origins, space-separated) that may show the program widget in an iframe.
         "EMBED_ORIGINS": os.environ.get("EMBED_ORIGINS", "").split(),
@@ -71,6 +80,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
             )
         config["SECRET_KEY"] = "insecure-development-key"
     return config
+
+
+def _port() -> int:
+    """``PORT`` (``make run`` serves on it), else Flask's default 5000."""
+    value = os.environ.get("PORT", "").strip()
+    if not value:
+        return 5000
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(f"PORT must be a port number (1-65535), not {value!r}.")
+    return int(value)
 
 
 def _database_url(url: str | None, instance: Path) -> str:

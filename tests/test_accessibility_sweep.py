@@ -3,17 +3,23 @@
 The walk comes from the app's own URL map, so a new page is swept without being added here; a page
 with a URL parameter the sweep does not know fails loudly instead of being skipped.
 """
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from tests.conftest import axe_violations
 from tests.manage_helpers import ANHALT, EVENT, event_named, registrations_of, workshops
 from confapp.extensions import db
-from confapp.models import ApiToken, Partner, RegistrationStatus, TokenScope
-from confapp.services.networks import api_tokens
+from confapp.models import (ApiToken, AssignmentRun, PasswordReset, Partner, RegistrationStatus, Role, RunState,
+                            TeamInvitation, TokenScope, utcnow)
+from confapp.services.assignment import runs, workflow
+from confapp.services.feedback import answering
+from confapp.services.networks import accounts, api_tokens, one_time
 from confapp.services.events.demo import DEMO_PASSWORD
 
-#: Not pages: files, redirects, the language switch and the counts (JSON) the door overview reloads.
-NOT_PAGES = (".pdf", ".ics", ".json", ".<fmt>", "/sprache/", "/abmelden", "/api/", "/static/", "/zahlen")
+#: Not pages: files (and the network's logo), redirects, the language switch and the counts (JSON) the door overview reloads.
+NOT_PAGES = (".pdf", ".ics", ".json", ".<fmt>", "/sprache/", "/abmelden", "/api/", "/static/", "/zahlen", "/logo",
+             "/material/<int:material_id>", "/stand")
 
 
 def _values() -> dict[str, str]:
@@ -21,13 +27,25 @@ def _values() -> dict[str, str]:
     person = next(r for r in registrations_of() if r.status == RegistrationStatus.confirmed)
     token = db.session.scalar(select(ApiToken)) or api_tokens.create_token(
         event.network, "Website", TokenScope.read, ANHALT)[0]
+    feedback_path = answering.personal_path(person)
+    run = AssignmentRun(event_id=event.id, mode="reoptimize", started_by=ANHALT, state=RunState.ready,
+                        result=runs.dump(workflow.preview(event)))
+    db.session.add(run)
+    # One secret opens both an invitation and a password reset (their pages are swept with it).
+    secret, token_hash = one_time.new_secret()
+    expires = utcnow() + timedelta(hours=1)
+    db.session.add(TeamInvitation(network_id=event.network_id, email="neu@example.org", role=Role.organiser,
+                                  token_hash=token_hash, expires_at=expires))
+    db.session.add(PasswordReset(user_id=accounts.by_email(ANHALT).id, token_hash=token_hash, expires_at=expires))
     db.session.commit()
-    return {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "slot_id": str(event.slots[0].id),
+    return {"secret": secret, "user_id": str(accounts.by_email(ANHALT).id), "invitation_id": "1",
+            "slug": EVENT, "network_slug": "anhalt-bitterfeld", "slot_id": str(event.slots[0].id),
             "room_id": str(event.rooms[0].id), "item_id": str(workshops()[0].id),
             "registration_id": str(person.id), "token_id": str(token.id),
             "token": person.manage_token, "status": "published", "format": "a4", "fmt": "csv",
             "partner_id": str(db.session.scalar(select(Partner.id).where(Partner.network_id == event.network_id))),
-            "year": str(event.starts_at.year)}
+            "year": str(event.starts_at.year), "kind_slug": "impressum", "feedback_path": feedback_path,
+            "run_id": str(run.id)}
 
 
 def _pages(app, prefixes: tuple[str, ...]) -> list[str]:
@@ -44,6 +62,8 @@ def _pages(app, prefixes: tuple[str, ...]) -> list[str]:
         for name in rule.arguments:
             for pattern in (f"<{name}>", f"<int:{name}>"):
                 url = url.replace(pattern, values[name])
+        if rule.endpoint == "public.feedback_personal":  # its token is the feedback link's, not the manage link's
+            url = values["feedback_path"]
         urls.add(url)
     return sorted(urls)
 

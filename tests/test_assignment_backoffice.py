@@ -1,5 +1,6 @@
 """Workshop assignment in the back office, over HTTP with CSRF: preview, apply, lock, seat by hand, notify."""
 import re
+import time
 
 from sqlalchemy import delete, func, select
 
@@ -24,20 +25,31 @@ def outbox_count() -> int:
 
 
 def preview(client, mode: str = "reoptimize") -> str:
-    response = post_form(client, f"{PAGE}/vorschau", {"mode": mode}, page_url=PAGE)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_data(as_text=True)
+    """Start a preview and wait for its report, as the page's script would."""
+    return finished(client, post_form(client, f"{PAGE}/vorschau", {"mode": mode}, page_url=PAGE))
 
 
-def apply_form(html: str) -> dict:
-    """The hidden fields of the preview's apply form, as the browser would post them."""
-    form = html[html.index('action="/manage/e/stark-fuer-familien/zuteilung/anwenden"'):]
-    return {name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', form).group(1)
-            for name in ("csrf_token", "mode", "fingerprint")}
+def finished(client, response) -> str:
+    assert response.status_code == 302, response.get_data(as_text=True)
+    url = response.headers["Location"]
+    for _ in range(200):
+        html = client.get(url).get_data(as_text=True)
+        if "Die Zuteilung wird berechnet" not in html or "Fortschritt" not in html:
+            return html
+        time.sleep(0.1)
+    raise AssertionError("the preview did not finish")
+
+
+def apply_form(html: str) -> tuple[str, dict]:
+    """The action and fields of the report's apply form, as the browser would post them."""
+    match = re.search(r'action="([^"]*/zuteilung/lauf/\d+/anwenden)"', html)
+    form = html[match.start():]
+    return match.group(1), {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]*)"', form).group(1)}
 
 
 def apply(client, html: str):
-    return client.post(f"{PAGE}/anwenden", data=apply_form(html), follow_redirects=True)
+    action, data = apply_form(html)
+    return client.post(action, data=data, follow_redirects=True)
 
 
 def confirmed() -> list[Registration]:
@@ -54,10 +66,15 @@ def test_the_preview_shows_report_and_changes_and_stores_nothing(client, demo):
     people = len(confirmed())
     assert "Vorschau der Zuteilung" in html and "Noch ist nichts gespeichert." in html
     assert f"{people} Plätze ändern sich" in html
-    assert "1. Wunsch" in html and "ohne Platz" in html and "Bewiesen optimal (Lücke 0)." in html
-    assert workshops()[0].title in html and "Auslastung der Workshops in Prozent" in html
+    assert "1. Wunsch" in html and "ohne Platz" in html and "Alle haben in jedem Zeitfenster einen Platz." in html
+    assert workshops()[0].title in html and "Personen je Arbeitsfeld in jedem Workshop" in html
     assert confirmed()[0].full_name in html
     assert seats() == []
+    # Summary first, then the buttons, then the changes; solver terms only in the details at the end.
+    assert html.index("Zusammenfassung") < html.index("Zuteilung übernehmen") < html.index('id="aenderungen"')
+    details = html.index("Technische Angaben zur Berechnung")
+    assert html.index("Zielwert") > details and html.index("Bewiesen optimal (Lücke 0)") > details
+    assert "Variablen" not in html[:details]
 
 
 def test_applying_the_preview_stores_every_seat_and_notes_it_in_the_audit_log(client, demo):

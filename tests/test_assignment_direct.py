@@ -11,6 +11,7 @@ from confapp.models import Assignment, AuditEntry, Event, OutboxMessage, Program
 from confapp.services.registration import change as registrations
 from confapp.services.events.file_io import import_event
 from tests.conftest import axe_violations, post_form, sign_in, sign_in_browser
+from tests.test_assignment_backoffice import apply, apply_form, finished
 from tests.manage_helpers import ANHALT, MAGDEBURG, event_named
 
 SLUG = "werkstatt-direkt"
@@ -89,20 +90,11 @@ def crowded(client) -> Event:
 
 def preview(client, fallback: bool = False) -> str:
     data = {"mode": "fill", **({"fallback": "y"} if fallback else {})}
-    response = post_form(client, f"{PAGE}/vorschau", data, page_url=PAGE)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_data(as_text=True)
-
-
-def apply(client, html: str):
-    form = html[html.index(f'action="{PAGE}/anwenden"'):]
-    data = {name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', form).group(1)
-            for name in ("csrf_token", "mode", "fingerprint", "fallback")}
-    return client.post(f"{PAGE}/anwenden", data=data, follow_redirects=True)
+    return finished(client, post_form(client, f"{PAGE}/vorschau", data, page_url=PAGE))
 
 
 def changes_table(html: str) -> str:
-    return html[html.index('id="changes-heading"'):html.index(f'action="{PAGE}/anwenden"')]
+    return html[html.index('id="aenderungen"'):html.index("Technische Angaben zur Berechnung")]
 
 
 def test_the_page_shows_each_workshops_waitlist_in_order(client, demo):
@@ -219,10 +211,11 @@ def test_an_organiser_of_another_network_gets_404(client, other_client, demo):
 
     assert other_client.get(PAGE).status_code == 404
     assert other_client.post(f"{PAGE}/vorschau", data={"csrf_token": token, "mode": "fill"}).status_code == 404
-    form = html[html.index(f'action="{PAGE}/anwenden"'):]
-    data = {name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', form).group(1)
-            for name in ("mode", "fingerprint", "fallback")}
-    assert other_client.post(f"{PAGE}/anwenden", data={**data, "csrf_token": token}).status_code == 404
+    action, _data = apply_form(html)
+    assert other_client.get(action.removesuffix("/anwenden")).status_code == 404
+    assert other_client.get(action.replace("/anwenden", "/stand")).status_code == 404
+    assert other_client.post(action, data={"csrf_token": token}).status_code == 404
+    assert other_client.post(action.replace("/anwenden", "/verwerfen"), data={"csrf_token": token}).status_code == 404
     assert other_client.post(f"{PAGE}/benachrichtigen", data={"csrf_token": token}).status_code == 404
     assert "Quirin" not in seats()
 

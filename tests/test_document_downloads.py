@@ -1,26 +1,26 @@
 """Organisers download the printed documents from the back office; other networks get 404."""
-import io
-from PIL import Image
 
 from confapp.extensions import db
 from confapp.models import Registration, RegistrationStatus
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.pdf_helpers import all_text, qr_codes
+from tests.print_helpers import newest_run_pdf, prepare_badges, say_how_the_print_went
 
 PAGE = "/manage/e/stark-fuer-familien/dokumente"
 
 
-def test_organiser_downloads_badges_and_they_count_as_printed(client, demo):
+def test_organiser_downloads_badges_and_they_count_as_printed_once_confirmed(client, demo):
     sign_in(client, "organisation@anhalt-bitterfeld.example")
     page = client.get("/manage/e/stark-fuer-familien/").get_data(as_text=True)  # the event navigation
     assert PAGE in page
-    assert "Namensschilder herunterladen" in client.get(PAGE).get_data(as_text=True)
+    assert "Namensschilder vorbereiten" in client.get(PAGE).get_data(as_text=True)
 
-    first = post_form(client, PAGE + "/namensschilder", {"layout": "a4-85x54", "skip": "0", "offset_x": "0",
-                                                          "offset_y": "0", "show_sector": "y"}, page_url=PAGE)
-    again = post_form(client, PAGE + "/namensschilder", {"layout": "a4-85x54", "skip": "0", "offset_x": "0",
-                                                          "offset_y": "0", "only_new": "y"}, page_url=PAGE)
+    prepared = prepare_badges(client, layout="a4-85x54")
+    first = newest_run_pdf(client)
+    assert say_how_the_print_went(client, "gedruckt").status_code == 302
+    again = prepare_badges(client, layout="a4-85x54", only_new="y", show_sector="")
 
+    assert prepared.status_code == 303
     assert first.status_code == 200 and first.mimetype == "application/pdf"
     assert "attachment" in first.headers["Content-Disposition"]
     confirmed = db.session.query(Registration).filter_by(event_id=demo[0].id,
@@ -64,19 +64,12 @@ def test_flyer_sign_in_sheets_and_certificates_download(client, demo):
     assert client.get(PAGE + "/teilnahmebescheinigungen.pdf?basis=alle").status_code == 422
 
 
-def test_logo_upload_checks_the_file(client, demo):
+def test_the_logo_is_uploaded_in_the_network_settings_not_per_event(client, demo):
     sign_in(client, "organisation@anhalt-bitterfeld.example")
-    image = io.BytesIO()
-    Image.new("RGB", (40, 20), "navy").save(image, "PNG")
     page = client.get(PAGE).get_data(as_text=True)
 
-    bad = client.post(PAGE + "/logo", data={"csrf_token": csrf_token(page), "logo": (io.BytesIO(b"nope"), "x.png")},
-                      content_type="multipart/form-data")
-    good = client.post(PAGE + "/logo", data={"csrf_token": csrf_token(page), "logo": (io.BytesIO(image.getvalue()), "l.png")},
-                       content_type="multipart/form-data")
-
-    assert bad.status_code == 422 and "kein lesbares" in bad.get_data(as_text=True)
-    assert good.status_code == 302 and "Ein Logo ist hinterlegt" in client.get(PAGE).get_data(as_text=True)
+    assert "/manage/n/anhalt-bitterfeld/einstellungen#logo" in page
+    assert client.post(PAGE + "/logo", data={"csrf_token": csrf_token(page)}).status_code == 404
 
 
 def test_other_networks_and_door_staff_see_nothing(client, other_client, demo):

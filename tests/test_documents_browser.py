@@ -10,7 +10,7 @@ def test_documents_page_passes_axe_with_and_without_errors(page, demo, live_serv
     assert axe_violations(page) == []
 
     page.get_by_label("Druckerversatz nach rechts (mm)").fill("99")
-    page.get_by_role("button", name="Namensschilder herunterladen (PDF)").click()
+    page.get_by_role("button", name="Namensschilder vorbereiten").click()
     page.get_by_role("alert").wait_for()
     assert "−20 bis 20" in page.get_by_role("alert").inner_text()
     assert axe_violations(page) == []

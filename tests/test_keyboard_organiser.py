@@ -55,4 +55,4 @@ def test_organiser_main_path_by_keyboard(page, demo, live_server):
     page.get_by_role("heading", name="Workshops zuteilen").wait_for()
     _tab_to(page, "Vorschau berechnen")
     page.keyboard.press("Enter")
-    page.get_by_text("bewiesen optimal").first.wait_for(timeout=30_000)
+    page.get_by_role("heading", name="Vorschau der Zuteilung").wait_for(timeout=30_000)

@@ -47,7 +47,7 @@ def test_organisers_own_wording_replaces_the_default_and_is_escaped(client, demo
 
     legal.save_legal_text(network, LegalKind.imprint, "   ", "org@example.org")
     db.session.commit()
-    assert "vertretungsberechtigte Person" in client.get("/n/anhalt-bitterfeld/impressum").get_data(as_text=True)
+    assert "Vertretungsberechtigt" in client.get("/n/anhalt-bitterfeld/impressum").get_data(as_text=True)
 
 
 def test_one_text_per_network_and_kind_is_kept_by_the_database(demo, app_context):

@@ -11,6 +11,9 @@ from tests.conftest import csrf_token, sign_in
 from tests.test_logos import png
 
 PAGE = "/manage/e/stark-fuer-familien/dokumente"
+#: The logo is a network setting: uploaded on the network's settings page.
+SETTINGS = "/manage/n/anhalt-bitterfeld/einstellungen"
+UPLOAD = "/manage/n/anhalt-bitterfeld/logo"
 
 
 def nested_use_svg(levels: int = 9, fan_out: int = 10) -> bytes:
@@ -24,8 +27,8 @@ def nested_use_svg(levels: int = 9, fan_out: int = 10) -> bytes:
 
 
 def upload(client, data: bytes, name: str = "logo.svg"):
-    page = client.get(PAGE).get_data(as_text=True)
-    return client.post(PAGE + "/logo", data={"csrf_token": csrf_token(page), "logo": (io.BytesIO(data), name)},
+    page = client.get(SETTINGS).get_data(as_text=True)
+    return client.post(UPLOAD, data={"csrf_token": csrf_token(page), "logo": (io.BytesIO(data), name)},
                        content_type="multipart/form-data")
 
 

@@ -61,7 +61,12 @@ def _ids(event_id: int) -> dict[str, int]:
 def _urls(app, ids: dict[str, int], token: str, badge: str) -> list[tuple[str, str, str]]:
     """(endpoint, method, url) of every route, with its parameters filled in."""
     values = {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "token": token, "format": "a4", "fmt": "csv",
-              "status": "closed", "action": "anwesend", "language": "de", "year": 2026, "filename": "app.css", **ids}
+              "status": "closed", "action": "anwesend", "language": "de", "year": 2026, "filename": "app.css",
+              # Pages added on main since (feedback, materials, team, print runs, assignment runs,
+              # legal texts): any value that routes; a 404 is an answer too, only a 5xx is not.
+              "kind_slug": "datenschutz", "outcome": "gedruckt", "secret": "x" * 20,
+              "invitation_id": 1, "material_id": 1, "message_id": 1, "print_run_id": 1, "question_id": 1,
+              "run_id": 1, "user_id": 1, **ids}
     routes = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or rule.endpoint == "manage.logout":

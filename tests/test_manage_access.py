@@ -1,4 +1,6 @@
 """Who may open which back-office page: a walk over every management URL, the role matrix, CSRF."""
+from datetime import timedelta
+
 import pytest
 
 from tests.conftest import csrf_token, sign_in
@@ -6,12 +8,18 @@ from tests.manage_helpers import ANHALT, DOOR, EVENT, MAGDEBURG, event_named, re
 from confapp.extensions import db
 from sqlalchemy import select
 
-from confapp.models import ApiToken, AuditEntry, ItemLeader, Partner, TokenScope
+from confapp.models import (ApiToken, AssignmentRun, AuditEntry, BadgePrintRun, ItemLeader, Partner, Role,
+                            RunState, TeamInvitation, TokenScope, utcnow)
+from confapp.services.assignment import runs, workflow
 from confapp.services.networks import accounts
-from confapp.services.networks import api_tokens
+from confapp.services.networks import api_tokens, one_time
 
+#: Pages for people not signed in (sign-in, its second step, password reset, invitation links).
+PUBLIC = {"/manage/anmelden", "/manage/anmelden/code", "/manage/passwort-vergessen",
+          "/manage/passwort-neu/not-a-secret", "/manage/einladung/not-a-secret"}
 #: Pages every signed-in user has, whatever their network.
-OWN_ACCOUNT = {"/manage/", "/manage/anmelden", "/manage/abmelden", "/manage/passwort"}
+OWN_ACCOUNT = PUBLIC | {"/manage/", "/manage/abmelden", "/manage/passwort", "/manage/zwei-faktor",
+                        "/manage/zwei-faktor/abschalten", "/manage/zwei-faktor/neue-codes"}
 
 
 def _values() -> dict[str, str]:
@@ -19,14 +27,29 @@ def _values() -> dict[str, str]:
     event = event_named()
     workshop = workshops()[0]
     token, _secret = api_tokens.create_token(event.network, "Website", TokenScope.read, ANHALT)
+    run = AssignmentRun(event_id=event.id, mode="reoptimize", started_by=ANHALT, state=RunState.ready,
+                        result=runs.dump(workflow.preview(event)))
+    db.session.add(run)
+    invitation = TeamInvitation(network_id=event.network_id, email="neu@anhalt-bitterfeld.example",
+                                role=Role.organiser, token_hash=one_time.new_secret()[1],
+                                expires_at=utcnow() + timedelta(days=1))
+    db.session.add(invitation)
     db.session.commit()
     partner = db.session.scalar(select(Partner).where(Partner.network_id == event.network_id).order_by(Partner.id))
-    return {"slug": EVENT, "network_slug": "anhalt-bitterfeld", "slot_id": str(event.slots[0].id),
+    print_run = BadgePrintRun(event_id=event.id, created_by=ANHALT, registration_ids=[registrations_of()[0].id],
+                              settings={"layout": "a4-80x50", "skip": 0, "offset": [0, 0], "show_sector": True})
+    db.session.add(print_run)
+    db.session.commit()
+    return {"secret": "not-a-secret", "user_id": str(accounts.by_email(DOOR).id),
+            "invitation_id": str(invitation.id), "slug": EVENT, "network_slug": "anhalt-bitterfeld",
+            "slot_id": str(event.slots[0].id),
             "room_id": str(event.rooms[0].id), "item_id": str(workshop.id),
             "registration_id": str(registrations_of()[0].id), "status": "published", "fmt": "csv",
             "format": "a4", "token_id": str(token.id), "assignment_id": "1",
             "partner_id": str(partner.id), "contact_id": str(partner.contacts[0].id),
-            "year": str(event.starts_at.year)}
+            "year": str(event.starts_at.year), "kind_slug": "impressum", "message_id": "1",
+            "question_id": "1", "material_id": "1", "action": "loeschen",
+            "run_id": str(run.id), "print_run_id": str(print_run.id), "outcome": "gedruckt"}
 
 
 def management_urls(app, method: str) -> list[str]:
@@ -49,7 +72,7 @@ def test_the_walk_covers_the_whole_back_office(app, demo):
     urls = management_urls(app, "GET") + management_urls(app, "POST")
     assert len(urls) >= 20
     for expected in ("/programm", "/kopieren", "/protokoll", "/bearbeiten", "/anmeldungen", "/export",
-                     "/workshops/"):
+                     "/workshops/", "/team", "/entfernen", "/rolle", "/zurueckziehen"):
         assert any(expected in url for url in urls), expected
 
 
@@ -70,7 +93,7 @@ def test_an_organiser_of_another_network_gets_404_everywhere(app, client, demo):
 
 def test_signed_out_visitors_are_sent_to_sign_in(app, client, demo):
     for url in management_urls(app, "GET"):
-        if url != "/manage/anmelden":
+        if url not in PUBLIC:
             response = client.get(url)
             assert response.status_code == 302 and "/manage/anmelden" in response.headers["Location"], url
 
@@ -111,6 +134,7 @@ def test_role_matrix(role_clients, demo):
         f"/manage/e/{EVENT}/kopieren": {"admin", "organiser"},
         "/manage/n/anhalt-bitterfeld/neu": {"admin", "organiser"},
         "/manage/n/anhalt-bitterfeld/protokoll": {"admin"},
+        "/manage/n/anhalt-bitterfeld/team": {"admin"},
         f"/manage/e/{EVENT}/anmeldungen": {"admin", "organiser"},
         f"/manage/e/{EVENT}/export/anmeldungen.xlsx": {"admin", "organiser"},
         f"/manage/e/{EVENT}/workshops/{own.id}": {"admin", "organiser", "workshop_leader"},

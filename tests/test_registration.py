@@ -148,8 +148,7 @@ def test_direct_mode_shows_free_seats_and_puts_the_attendee_on_a_full_workshops_
 
 
 def test_a_new_registrations_rows_carry_every_default_the_models_give(client, app_context):
-    """Registering writes its rows without the ORM (on PostgreSQL in one statement), so the
-    models' defaults are filled in by hand: each stored row must have them all."""
+    """Each row a new registration writes has every default its model gives."""
     event = make_event(mode="direct")
     slot = event.choice_slots[0]
     register(client, event, 1, choices={f"choice_{slot.id}_1": str(item(event, "Gespräche mit Eltern").id)})

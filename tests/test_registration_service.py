@@ -132,14 +132,14 @@ def test_someone_joining_the_waitlist_meanwhile_moves_the_place_the_email_names(
     event = make_event(capacity=1, workshop_capacity=5)
     registrations_before = [registering.register(event, attendee(event, n, "Gespräche mit Eltern")) for n in (1, 2)]
     assert [r.waitlisted for r in registrations_before] == [False, True]
-    start_transaction = seats.begin_before_lock
+    lock_event = seats.lock_event
 
-    def someone_else_first() -> None:  # after this registration's e-mail was made, before its lock
-        monkeypatch.setattr(seats, "begin_before_lock", start_transaction)
+    def someone_else_first(*args, **kwargs):  # after this registration was prepared, before its lock
+        monkeypatch.setattr(seats, "lock_event", lock_event)
         _taken_meanwhile(app, event, "Gespräche mit Eltern")
-        start_transaction()
+        return lock_event(*args, **kwargs)
 
-    monkeypatch.setattr(seats, "begin_before_lock", someone_else_first)
+    monkeypatch.setattr(seats, "lock_event", someone_else_first)
     result = registering.register(event, attendee(event, 3, "Gespräche mit Eltern"))
 
     assert result.waitlisted

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from confapp.extensions import db
-from confapp.models import (Assignment, Attendance, AuditEntry, ConsentRecord, Event, OutboxMessage, Preference,
+from confapp.models import (Assignment, AssignmentRun, RunState, Attendance, AuditEntry, ConsentRecord, Event, OutboxMessage, Preference,
                             Registration)
+from confapp.services.assignment import runs, workflow
 from confapp.services.privacy import legal
 from confapp.services.mail.outbox import queue_email
 from confapp.services.privacy.retention import purge_event
@@ -64,6 +65,9 @@ def prepare(demo):
         legal.record_consent(registration, "privacy")
         queue_email(registration.email, "Bestätigung", f"Hallo {registration.first_name}", event=event,
                     registration=registration)
+    # A kept assignment report names everyone who moved.
+    db.session.add(AssignmentRun(event_id=event.id, mode="reoptimize", started_by="orga@stark.example",
+                                 state=RunState.ready, result=runs.dump(workflow.preview(event))))
     db.session.commit()
     return event
 

@@ -9,6 +9,7 @@ from confapp.cli import events
 from confapp.cli import exports
 from confapp.cli import logos
 from confapp.cli import mail
+from confapp.cli import networks
 from confapp.cli import retention
 
 #: Every module here exposes ``commands``: click commands or groups to add to ``flask``.
@@ -20,6 +21,7 @@ MODULES = (
     events,
     logos,
     mail,
+    networks,
     retention,
     exports,
 )

@@ -34,11 +34,21 @@ def assign_command(slug: str, dry_run: bool, fill: bool, fallback: bool, notify:
         raise click.UsageError("--fallback gilt nur für Veranstaltungen mit direkter Wahl; bei Wunschlisten "
                                "werden andere Workshops ohnehin vergeben.")
     mode = assignment.AssignmentMode.fill if fill or direct else assignment.AssignmentMode.reoptimize
+    if event.registration_open() and not direct:
+        closes = event.registration_closes_at or event.starts_at
+        click.echo(f"Achtung: Die Anmeldung ist noch offen (bis {closes:%d.%m.%Y, %H:%M}). Wer sich danach "
+                   "anmeldet oder Wünsche ändert, ist in dieser Zuteilung nicht enthalten.", err=True)
     try:
-        with click.progressbar(length=3, label="Zuteilung") as bar:
-            result = assignment.preview(event, mode, progress=bar.update, fallback=fallback)
+        with click.progressbar(length=100, label="Zuteilung", show_percent=True) as bar:
+            def progress(percent: int, step: str) -> None:
+                bar.label = f"Zuteilung: {step}"
+                bar.update(percent - bar.pos)
+
+            result = assignment.preview(event, mode, progress=progress, fallback=fallback)
+            if not dry_run:
+                progress(95, "speichern")
             applied = None if dry_run else assignment.apply(event, result, actor="cli")
-            bar.update(1)
+            progress(100, "fertig")
         sent = assignment.notify_assigned(event, actor="cli") if notify else None
     except assignment.AssignmentError as error:
         raise click.ClickException(str(error))
@@ -47,6 +57,9 @@ def assign_command(slug: str, dry_run: bool, fill: bool, fallback: bool, notify:
                    + (", mit Ausweichplätzen." if fallback else ", ohne Ausweichplätze."))
     for line in report_lines(result.report):
         click.echo(line)
+    for person in result.unplaced:
+        click.echo(f"  ohne Platz: {person.name}, {person.slot_label}"
+                   + (f" (wünschte {', '.join(person.wishes)})" if person.wishes else ""))
     if result.waiting_for_event:
         click.echo(f"Auf der Warteliste der Veranstaltung (ohne Platz in der Veranstaltung, daher nicht zugeteilt): "
                    f"{result.waiting_for_event}")

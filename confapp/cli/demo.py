@@ -1,5 +1,6 @@
 """``flask demo``: load the demo networks and events."""
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from confapp.services.events.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
@@ -14,9 +15,12 @@ def demo_command(registrations: int) -> None:
     total = registrations + registrations * 2 // 3
     with click.progressbar(length=total, label="Demo-Anmeldungen", show_pos=True) as bar:
         events = load_demo(registrations, progress=bar.update)
+    base = current_app.config["BASE_URL"]
+    click.echo("Zum Öffnen:")
     for event in events:
-        click.echo(f"{event.slug}: {event.title}, {event.starts_at:%d.%m.%Y} ({event.status.value})")
-    click.echo(f"Verwaltung: /manage/anmelden, Passwort der Demo-Konten: {DEMO_PASSWORD}")
+        click.echo(f"  {base}/e/{event.slug}  {event.title}, {event.starts_at:%d.%m.%Y} ({event.status.value})")
+    click.echo(f"  {base}/manage/anmelden  Verwaltung, Passwort der Demo-Konten: {DEMO_PASSWORD}")
+    click.echo(f"  {base}/checkin/  Einlass")
     for email, network_slug, role in DEMO_ACCOUNTS:
         click.echo(f"  {email} ({role}, {network_slug})")
 

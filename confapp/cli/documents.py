@@ -78,8 +78,11 @@ def badges_command(slug, output, layout, skip, offset_x, offset_y, only_new, ema
 @with_appcontext
 @_time_bound
 def flyer_command(slug, output, format_) -> None:
-    """Flyer von EVENT mit Programm und QR-Code zur Anmeldung."""
-    _write(output, documents.flyer_pdf(_event(slug), format_))
+    """Flyer von EVENT mit Programm, Anmeldeschluss und QR-Code zur Anmeldung."""
+    flyer = documents.flyer(_event(slug), format_)
+    _write(output, flyer.pdf)
+    for note in flyer.notes:
+        click.echo(note)
 
 
 @click.command("sign-in-sheets")

@@ -1,4 +1,4 @@
-"""``flask logo``: set or remove a network's logo (until the back office offers an upload)."""
+"""``flask logo``: set or remove a network's logo from a script (admins upload it under the network's settings)."""
 from pathlib import Path
 
 import click

@@ -5,17 +5,22 @@ import math
 import os
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-from confapp.documents.fit import FittedText, fit_text, has_glyphs
+from confapp.documents.fit import FittedText, fit_text
 from confapp.documents.layouts import SheetLayout
 from confapp.documents.render import Resources, render_pdf
 
 #: Fewest badges per separately rendered part: parts render in parallel and are joined in order;
 #: below this, starting a process costs more than it saves.
 MIN_PER_PART = 100
+#: Smallest type of organisation and sector: below this nobody reads it at arm's length, so a
+#: long organisation wraps to two lines and is then shortened instead.
+MIN_DETAILS_PT = 7.0
+#: Photo-consent mark: a photographer reads it at two metres.
+NO_PHOTOS_PT = 10.0
 
 T = TypeVar("T")
 
@@ -31,8 +36,10 @@ class BadgeData:
     workshops: list[tuple[str, str, str]]
     #: What the QR code holds: the check-in URL with the badge token.
     checkin_url: str
-    #: The person did not agree to be photographed: a small "Keine Fotos" for photographers.
+    #: The person did not agree to be photographed: a large "⊘ Keine Fotos" for photographers.
     no_photos: bool = False
+    #: The short code under the QR code that door staff type when the camera fails.
+    door_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,12 +52,6 @@ class Placed:
     name: FittedText
     organisation: FittedText
     workshops: FittedText
-    #: The head paragraph holds the head line: the first label of a part, or every label if it
-    #: cannot be copied (see ``render_badges``).
-    head_text: bool = True
-    #: The label has a head paragraph: for the head line or its floats ("Keine Fotos", logo).
-    #: Without one, the head line is drawn at the head's known place.
-    head_box: bool = True
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class BadgeBox:
     header: float
     name_height: float
     qr: float
+    #: Height of the door code line under the QR code.
+    code: float
     text_width: float
     scale: float
 
@@ -68,23 +71,49 @@ class BadgeBox:
     def for_layout(cls, layout: SheetLayout) -> "BadgeBox":
         scale = min(layout.label_width / 80, layout.label_height / 50)
         pad, header = 4 * scale, 5 * scale
-        name_height = 17 * scale
-        qr = min(layout.label_height - 2 * pad - header - name_height - scale, layout.label_width * 0.4)
-        return cls(pad, header, name_height, qr, layout.label_width - 2 * pad - qr - 2 * scale, scale)
+        name_height = 15 * scale
+        code = 3.2 * scale
+        qr = min(layout.label_height - 2 * pad - header - name_height - code - scale, layout.label_width * 0.4)
+        return cls(pad, header, name_height, qr, code, layout.label_width - 2 * pad - qr - 2 * scale, scale)
+
+    @property
+    def text_height(self) -> float:
+        """The column beside the QR code and its door code."""
+        return self.qr + self.code
+
+
+def _details(badge: BadgeData, box: BadgeBox, height: float) -> FittedText:
+    """Organisation and sector in at most two lines, never below ``MIN_DETAILS_PT``: a long
+    organisation is shortened with "…" before the sector is lost."""
+    def fit(text: str) -> FittedText:
+        return fit_text(text, box.text_width, height, 9 * box.scale, weight="regular", max_lines=2,
+                        min_pt=MIN_DETAILS_PT)
+
+    details = " · ".join(part for part in (badge.organisation, badge.sector) if part)
+    fitted = fit(details)
+    if not badge.sector or not fitted.lines[-1].endswith("…"):
+        return fitted
+    words = badge.organisation.split()
+    for count in range(len(words) - 1, 0, -1):
+        shorter = fit(f"{' '.join(words[:count])} … · {badge.sector}")
+        if not shorter.lines[-1].endswith("…"):
+            return shorter
+    return fitted
 
 
 def _place(badge: BadgeData, slot: int, layout: SheetLayout, box: BadgeBox) -> Placed:
-    share = box.qr / (2 + len(badge.workshops))  # the text column beside the QR code
+    # The text column beside the QR code, above the photo-consent mark where there is one.
+    height = box.text_height - (NO_PHOTOS_PT * 1.6 / 72 * 25.4 if badge.no_photos else 0)
+    share = height / (2 + len(badge.workshops))
     fitted = [fit_text(f"{time} {title}{' · ' + room if room else ''}", box.text_width, share, 6.5 * box.scale,
                        weight="regular", max_lines=2) for time, title, room in badge.workshops]
     # One size for all workshops, so the lines of one badge line up.
     workshops = FittedText([line for text in fitted for line in text.lines],
                            min((text.size_pt for text in fitted), default=6.5 * box.scale))
-    details = " · ".join(part for part in (badge.organisation, badge.sector) if part)
     return Placed(
         badge=badge, slot=slot % layout.per_page,
         name=fit_text(badge.name, layout.label_width - 2 * box.pad, box.name_height, 22 * box.scale),
-        organisation=fit_text(details, box.text_width, 2 * share, 9 * box.scale, weight="regular", max_lines=3),
+        organisation=_details(badge, box, max(2 * share, 2.4 * MIN_DETAILS_PT / 72 * 25.4)),
         workshops=workshops,
     )
 
@@ -108,19 +137,11 @@ def render_badges(badges: Sequence[BadgeData], layout: SheetLayout, *, event_tit
     chunks = _whole_pages(pages, per_part or max(MIN_PER_PART, math.ceil(len(badges) / (2 * (os.cpu_count() or 1)))))
     corners = [(left + offset[0], top + offset[1]) for left, top in map(layout.position, range(layout.per_page))]
     head = f"{event_title} · {event_date}"
-    # Drawn after layout only in the font WeasyPrint chose for it: no fallback font for odd characters.
-    head_drawn = has_glyphs(head, "regular")
 
     def make_part(chunk: list[list[tuple[BadgeData, int]]]) -> tuple[dict, Resources]:
         """A part's badges with their text fitted: done in turn, while the workers render the parts before."""
         placed = [[_place(badge, slot, layout, box) for badge, slot in page] for page in chunk]
-        if head_drawn:  # only the first label's head line is laid out; an empty head without floats is left out
-            placed = [[replace(item, head_text=first, head_box=first or item.badge.no_photos or logo is not None)
-                       for first, item in zip([number == 0] + [False] * len(page), page)]
-                      for number, page in enumerate(placed)]
         resources = _resources_for(placed, logo, layout, box, corners)
-        if head_drawn:
-            resources.repeat("head", head)
         # Positions and font sizes as classes, not inline styles: WeasyPrint parses each style
         # attribute and shares computed styles only between elements with the same rules.
         sizes = sorted({text.size_pt for page in placed for item in page
@@ -133,8 +154,8 @@ def render_badges(badges: Sequence[BadgeData], layout: SheetLayout, *, event_tit
 
     parts = [partial(make_part, chunk) for chunk in chunks] or [({"pages": [], "size_class": {}}, Resources())]
     return render_pdf("badges.html", parts=parts, workers=workers, on_part_done=part_done, layout=layout, box=box,
-                      corners=corners, event_title=event_title, head=head, head_drawn=head_drawn,
-                      has_logo=logo is not None)
+                      corners=corners, event_title=event_title, head=head, has_logo=logo is not None,
+                      no_photos_pt=NO_PHOTOS_PT)
 
 
 def _whole_pages(pages: list[list[T]], per_part: int) -> list[list[list[T]]]:
@@ -154,7 +175,7 @@ def _resources_for(chunk: list[list[Placed]], logo: tuple[bytes, str] | None, la
                    box: BadgeBox, corners: list[tuple[float, float]]) -> Resources:
     """One part's own QR codes and the logo, so each worker gets only what it draws.
 
-    A QR code sits in its label's bottom right corner, inside the padding.
+    A QR code sits in its label's bottom right corner, above its door code, inside the padding.
     """
     resources = Resources()
     if logo:
@@ -163,8 +184,6 @@ def _resources_for(chunk: list[list[Placed]], logo: tuple[bytes, str] | None, la
         for placed in page:
             left, top = corners[placed.slot]
             resources.place_qr(number, left + layout.label_width - box.pad - box.qr,
-                               top + layout.label_height - box.pad - box.qr, box.qr, placed.badge.checkin_url)
-            if not placed.head_box:
-                resources.place_repeat(number, "head", left + box.pad, top + box.pad,
-                                       layout.label_width - 2 * box.pad, box.header)
+                               top + layout.label_height - box.pad - box.code - box.qr, box.qr,
+                               placed.badge.checkin_url)
     return resources

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from array import array
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from fontTools.ttLib import TTFont
 
@@ -36,16 +37,14 @@ def _widths(weight: str) -> tuple[dict[int, int], int, int]:
     return widths, advances[0], font["head"].unitsPerEm
 
 
-def has_glyphs(text: str, weight: str) -> bool:
-    """Whether the vendored font has a glyph for every character of ``text``."""
-    widths = _widths(weight)[0]
-    return all(ord(char) in widths for char in text)
 
-
+@lru_cache(maxsize=20_000)
 def _advance(text: str, weight: str) -> int:
-    """Width of ``text`` in font units."""
-    widths, missing, _ = _widths(weight)
-    return sum(widths.get(ord(char), missing) for char in text)
+    """Width of ``text`` in font units (cached: organisations, sectors and first names repeat)."""
+    widths, missing, units = _widths(weight)
+    # Characters the font lacks come from a fallback font: Chinese and Japanese ones a full em wide.
+    return sum(widths.get(ord(char)) or (units if unicodedata.east_asian_width(char) in "WF" else missing)
+               for char in text)
 
 
 def _points(advance: int, size_pt: float, weight: str) -> float:
@@ -99,20 +98,38 @@ class FittedText:
 
 
 def fit_text(text: str, width_mm: float, height_mm: float, max_pt: float, weight: str = "bold",
-             line_height: float = 1.15, max_lines: int = 3) -> FittedText:
+             line_height: float = 1.15, max_lines: int = 3, min_pt: float | None = None) -> FittedText:
     """The largest size ≤ ``max_pt`` (in steps of 0.5 pt) at which ``text`` fits the box.
 
-    Never gives up: a text that fits at no reasonable size is set in one line per piece at the
-    size at which its widest piece fits.
+    With ``min_pt``, a text that does not fit at that size is set at it and shortened with "…"
+    after ``max_lines`` lines (for organisations: readable beats complete). Without, it never
+    gives up: a text that fits at no reasonable size is set in one line per piece at the size at
+    which its widest piece fits (for names, which must never be cut).
     """
     width_pt, height_pt = width_mm * PT_PER_MM, height_mm * PT_PER_MM
     pieces = _measured(text, weight)
     size = max_pt
-    while size >= 4:
+    while size >= (min_pt or 4):
         lines = _wrap(pieces, size, width_pt, weight)
         if lines is not None and len(lines) <= max_lines and len(lines) * size * line_height <= height_pt:
             return FittedText(lines, size)
         size -= 0.5
+    if min_pt:
+        return FittedText(_shortened(pieces, min_pt, width_pt, weight, max_lines), min_pt)
     widest = max((_points(advance, 1, weight) for _, _, advance in pieces), default=0) or 1
     size = min(4.0, width_pt / widest, height_pt / ((len(pieces) or 1) * line_height))
     return FittedText(_wrap(pieces, size, width_pt, weight) or [piece for piece, _, _ in pieces] or [""], size)
+
+
+def _shortened(pieces: list[tuple[str, bool, int]], size_pt: float, width_pt: float, weight: str,
+               max_lines: int) -> list[str]:
+    """The first ``max_lines`` lines of ``pieces`` at ``size_pt``, the last one ending in "…"."""
+    ellipsis = _advance(" …", weight)
+    for count in range(len(pieces), 0, -1):
+        kept = pieces[:count]
+        last_piece, joins, advance = kept[-1]
+        kept = kept[:-1] + [(last_piece.rstrip(",;:-–·") + " …", joins, advance + ellipsis)]
+        lines = _wrap(kept, size_pt, width_pt, weight)
+        if lines is not None and len(lines) <= max_lines:
+            return lines
+    return ["…"]

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from confapp.documents.render import Resources, render_pdf, split
+from confapp.documents.flyer import accent_of
+from confapp.documents.render import Resources, render_pdf
 from confapp.models import Event, ProgramItem, Registration
-
-#: Certificates per separately rendered (and parallel) part.
-CERTIFICATES_PER_PART = 100
-
 
 def render_sign_in_sheets(event: Event, sheets: Sequence[tuple[ProgramItem | None, list[Registration]]],
                           progress: Callable[[int], None] | None = None) -> bytes:
@@ -18,13 +15,21 @@ def render_sign_in_sheets(event: Event, sheets: Sequence[tuple[ProgramItem | Non
                       on_part_done=lambda index: progress(len(rows)) if progress else None)
 
 
-def render_certificates(event: Event, people: Sequence[tuple[str, list[str]]], *,
-                        logo: tuple[bytes, str] | None, progress: Callable[[int], None] | None = None) -> bytes:
-    """One certificate page per (name, attended items), in the given order."""
-    chunks = split(list(people), CERTIFICATES_PER_PART)
+def render_certificates(event: Event, people: Sequence[tuple[str, list[str], str | None]], *,
+                        logo: tuple[bytes, str] | None, signature: tuple[bytes, str] | None = None,
+                        progress: Callable[[int], None] | None = None) -> bytes:
+    """One certificate page per (name, attended items, feedback link or None), in the given order, as one
+    tagged PDF (attendees file them and read them on screen; joined parts would lose the structure tree)."""
+    people = list(people)
     resources = Resources()
     if logo:
         resources.add("logo", *logo)
-    return render_pdf("certificates.html", parts=[({"people": chunk}, resources) for chunk in chunks],
-                      on_part_done=lambda index: progress(len(chunks[index])) if progress else None,
-                      event=event, network=event.network, has_logo=logo is not None)
+    if signature:
+        resources.add("signature", *signature)
+    for index, (_name, _items, feedback_url) in enumerate(people):
+        if feedback_url:
+            resources.anchor_qr(f"feedback-qr-{index}", 22, feedback_url)
+    return render_pdf("certificates.html", parts=[({"people": people}, resources)], tagged=True,
+                      on_part_done=lambda index: progress(len(people)) if progress else None,
+                      event=event, network=event.network, has_logo=logo is not None,
+                      has_signature=signature is not None, accent=accent_of(event.network))

@@ -13,4 +13,9 @@ from confapp.manage import message_views  # noqa: E402,F401
 from confapp.manage import stats_views  # noqa: E402,F401
 from confapp.manage import privacy_views  # noqa: E402,F401
 from confapp.manage import partner_views  # noqa: E402,F401
-from confapp.manage import assignment_views  # noqa: E402,F401
+from confapp.manage import assignment_views, assignment_run_views  # noqa: E402,F401
+from confapp.manage import network_views  # noqa: E402,F401
+from confapp.manage import legal_views  # noqa: E402,F401
+from confapp.manage import outbox_views  # noqa: E402,F401
+from confapp.manage import feedback_views  # noqa: E402,F401
+from confapp.manage import team_views, recovery_views, second_factor_views  # noqa: E402,F401

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
+from wtforms import BooleanField, HiddenField, RadioField, SearchField, SelectField
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from confapp.services.assignment.workflow import AssignmentMode
-
-MODES = [AssignmentMode.fill.value, AssignmentMode.reoptimize.value]
-
 
 class PreviewForm(FlaskForm):
     mode = RadioField(_l("Art der Zuteilung"), default=AssignmentMode.fill.value, choices=[
@@ -23,13 +20,6 @@ class PreviewForm(FlaskForm):
                                "desselben Zeitfensters (Ausweichplatz)"))
 
 
-class ApplyForm(FlaskForm):
-    mode = HiddenField(validators=[AnyOf(MODES, message=_l("Unbekannte Art der Zuteilung."))])
-    fingerprint = HiddenField(validators=[DataRequired(_l("Bitte berechnen Sie zuerst eine Vorschau.")),
-                                          Length(max=200)])
-    fallback = HiddenField(validators=[Optional(), AnyOf(["0", "1"], message=_l("Bitte berechnen Sie die Vorschau neu."))])
-
-
 class LockForm(FlaskForm):
     locked = HiddenField(validators=[AnyOf(["0", "1"], message=_l("Bitte sperren oder entsperren."))])
 
@@ -39,3 +29,14 @@ class HandForm(FlaskForm):
                                   validators=[InputRequired(_l("Bitte wählen Sie eine Person."))])
     item_id = SelectField(_l("Workshop"), coerce=int,
                           validators=[InputRequired(_l("Bitte wählen Sie einen Workshop."))])
+
+
+class ChangeFilterForm(FlaskForm):
+    """Filters of a report's list of changes (GET, so the filtered list has its own address)."""
+
+    class Meta:
+        csrf = False  # only reads
+
+    name = SearchField(_l("Name enthält"), validators=[Optional(), Length(max=100)])
+    slot = SelectField(_l("Zeitfenster"), validators=[Optional()])
+    notified = BooleanField(_l("nur bereits Benachrichtigte"))

@@ -1,12 +1,11 @@
-"""Workshop assignment in the back office: preview the optimal seats, apply them, adjust by hand, tell attendees.
+"""Workshop assignment in the back office: start a preview, adjust by hand, tell attendees.
 
-Every rule lives in ``services.assignment.workflow``; these views parse, authorise, note the action in the audit
+Every rule lives in ``services.assignment``; these views parse, authorise, note the action in the audit
 log (committed by the service together with the change) and render. Direct-mode events get the same
-page, filling free seats from the workshops' waitlists.
+page, filling free seats from the workshops' waitlists. The preview itself, its progress, report,
+apply and discard are in ``assignment_run_views``.
 """
 from __future__ import annotations
-
-from dataclasses import replace
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -14,13 +13,14 @@ from flask_login import current_user, login_required
 
 from confapp.extensions import db
 from confapp.manage import bp
-from confapp.manage.assignment_forms import ApplyForm, HandForm, LockForm, PreviewForm
+from confapp.manage.assignment_forms import HandForm, LockForm, PreviewForm
 from confapp.manage.event_forms import ConfirmForm
 from confapp.models import ChoiceMode, Event, Registration
 from confapp.services.networks import access
+from confapp.services.assignment import runs
 from confapp.services.assignment import workflow as assignment
 from confapp.services.networks import audit
-from confapp.services.assignment.workflow import AppliedAssignment, AssignmentError, AssignmentMode
+from confapp.services.assignment.workflow import AssignmentError, AssignmentMode
 from confapp.services.assignment.model import confirmed_registrations
 from confapp.services.registration.lookup import workshop_waitlists
 
@@ -46,7 +46,8 @@ def _page(event: Event, form: PreviewForm | None = None, hand: HandForm | None =
     return render_template("manage/assignment.html", event=event, people=people, form=form or PreviewForm(),
                            hand=hand or _hand_form(event, people), lock=LockForm(), confirm=ConfirmForm(),
                            direct=event.choice_mode == ChoiceMode.direct, waitlists=waitlists,
-                           waiting=waiting), status
+                           waiting=waiting, open_run=runs.open_run(event), applied_runs=runs.applied_runs(event),
+                           registration_open=event.registration_open()), status
 
 
 def _back(event: Event):
@@ -62,50 +63,18 @@ def assignment_page(slug: str):
 @bp.post("/e/<slug>/zuteilung/vorschau")
 @login_required
 def assignment_preview(slug: str):
+    """Start computing a preview in the background; its page shows progress, then the report."""
     event = access.event_or_404(current_user, slug)
     form = PreviewForm()
     if not form.validate_on_submit():
         return _page(event, form=form)
     try:
-        result = assignment.preview(event, AssignmentMode(form.mode.data), fallback=form.fallback.data)
+        run = runs.start(event, AssignmentMode(form.mode.data), fallback=form.fallback.data,
+                         actor=current_user.email)
     except AssignmentError as error:
         flash(str(error), "error")
         return _back(event)
-    apply_form = ApplyForm(formdata=None, mode=result.mode.value, fingerprint=result.fingerprint,
-                           fallback="1" if result.fallback else "0")
-    return render_template("manage/assignment_preview.html", event=event, result=result, form=apply_form,
-                           direct=event.choice_mode == ChoiceMode.direct)
-
-
-@bp.post("/e/<slug>/zuteilung/anwenden")
-@login_required
-def assignment_apply(slug: str):
-    event = access.event_or_404(current_user, slug)
-    form = ApplyForm()
-    if not form.validate_on_submit():
-        flash(_("Bitte berechnen Sie die Vorschau neu."), "error")
-        return _back(event)
-    try:
-        # The seats are computed again (the solver is deterministic); the service compares the input
-        # with the fingerprint the organiser saw and refuses if anything changed since.
-        fresh = assignment.preview(event, AssignmentMode(form.mode.data), fallback=form.fallback.data == "1")
-        summary = (f"Zuteilung gespeichert ({len(fresh.changes)} Änderungen, davon "
-                   f"{len(fresh.moves_of_notified)} bei bereits Benachrichtigten"
-                   + (", mit Ausweichplätzen" if fresh.fallback and event.choice_mode == ChoiceMode.direct else "")
-                   + ").")
-
-        def note(_applied: AppliedAssignment) -> None:
-            audit.record(current_user, "assignment.applied", summary, event=event)
-
-        applied = assignment.apply(event, replace(fresh, fingerprint=form.fingerprint.data), actor=current_user.email,
-                                   before_commit=note)
-    except AssignmentError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _back(event)
-    flash(_("Die Zuteilung ist gespeichert: %(created)d neu, %(moved)d verschoben, %(removed)d entfernt.",
-            created=applied.created, moved=applied.moved, removed=applied.removed), "success")
-    return _back(event)
+    return redirect(url_for("manage.assignment_run", slug=event.slug, run_id=run.id))
 
 
 @bp.post("/e/<slug>/zuteilung/platz/<int:assignment_id>/sperre")

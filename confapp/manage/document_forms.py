@@ -1,9 +1,9 @@
 """Back-office forms for the printed documents (Flask-WTF, CSRF on)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectChoice, SelectField
-from wtforms.validators import InputRequired, NumberRange
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from confapp.documents.layouts import DEFAULT_LAYOUT, LAYOUTS
 from confapp.services.documents.printing import CertificateBasis
@@ -31,7 +31,17 @@ class CertificateForm(FlaskForm):
         SelectChoice(CertificateBasis.confirmed.value, _l("alle bestätigten Anmeldungen"))])
 
 
-class LogoForm(FlaskForm):
-    logo = FileField(_l("Logo des Netzwerks (PNG, JPEG oder SVG, höchstens 1 MB)"),
-                     validators=[FileRequired(_l("Bitte wählen Sie eine Bilddatei aus."))],
-                     render_kw={"accept": "image/png,image/jpeg,image/svg+xml"})
+class SignerForm(FlaskForm):
+    signer_name = StringField(_l("Name der unterzeichnenden Person"), validators=[
+        Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen eingeben.", max=200))],
+        render_kw={"maxlength": 200})
+    signer_function = StringField(_l("Funktion"), validators=[
+        Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen eingeben.", max=200))],
+        render_kw={"maxlength": 200})
+    signature = FileField(_l("Eingescannte Unterschrift (optional, PNG oder JPEG)"),
+                          render_kw={"accept": "image/png,image/jpeg"})
+    remove_signature = BooleanField(_l("Eingescannte Unterschrift entfernen"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

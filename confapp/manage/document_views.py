@@ -1,4 +1,4 @@
-"""Printed documents of an event for its organisers: badges, flyer, sign-in sheets, certificates, logo."""
+"""Printed documents of an event for its organisers: badges, flyer, sign-in sheets, certificates."""
 import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -7,16 +7,18 @@ from flask_login import current_user, login_required
 
 from confapp.extensions import db
 from confapp.manage import bp
-from confapp.manage.document_forms import BadgeForm, CertificateForm, LogoForm
+from confapp.manage.document_forms import ActionForm, BadgeForm, CertificateForm, SignerForm
 from confapp.services.networks import access
-from confapp.services.documents import printing as documents
+from confapp.services.documents import print_runs, printing as documents
 from confapp.services.networks import audit, logos
 
 
 def _page(event, status: int = 200, **forms):
     forms = {"badge_form": BadgeForm(formdata=None), "certificate_form": CertificateForm(formdata=None),
-             "logo_form": LogoForm(formdata=None), **forms}
+             "signer_form": SignerForm(formdata=None, obj=event.network), "action_form": ActionForm(), **forms}
     return render_template("manage/documents.html", event=event, network=event.network,
+                           is_admin=access.may(current_user, event.network, access.ADMINS),
+                           print_runs=print_runs.pending(event), downloaded_at=print_runs.downloaded_at,
                            **forms), status
 
 
@@ -39,23 +41,48 @@ def documents_page(slug: str):
 @bp.post("/e/<slug>/dokumente/namensschilder")
 @login_required
 def badges_download(slug: str):
+    """Badges are prepared as a print run: downloaded from the page that asks whether the print worked."""
     event = access.event_or_404(current_user, slug)
     form = BadgeForm()
     if not form.validate_on_submit():
         return _page(event, 422, badge_form=form)
     try:
-        run = documents.badges_pdf(event, layout=form.layout.data, only_new=form.only_new.data, skip=form.skip.data,
-                                   offset=(float(form.offset_x.data), float(form.offset_y.data)),
-                                   show_sector=form.show_sector.data)
+        run = print_runs.prepare(current_user, event, layout=form.layout.data, skip=form.skip.data,
+                                 offset=(float(form.offset_x.data), float(form.offset_y.data)),
+                                 only_new=form.only_new.data, show_sector=form.show_sector.data)
     except documents.DocumentError as error:
         form.skip.errors.append(str(error))
         return _page(event, 422, badge_form=form)
-    if not run.registrations:
+    if run is None:
         flash(_("Es gibt keine Namensschilder zu drucken."), "info")
         return redirect(url_for(".documents_page", slug=slug))
-    documents.mark_badges_printed(run.registrations)
-    _logged(event, "document.badges", f"Namensschilder heruntergeladen ({len(run.registrations)} Personen).")
-    return _pdf(run.pdf, f"namensschilder-{event.slug}.pdf")
+    flash(_("%(count)d Namensschilder sind bereit. Laden Sie die PDF-Datei herunter, drucken Sie sie und sagen Sie "
+            "dann hier, ob der Druck geklappt hat.", count=run.count), "success")
+    return redirect(url_for(".documents_page", slug=slug, _anchor="print-runs"), 303)
+
+
+@bp.get("/e/<slug>/dokumente/namensschilder/<int:print_run_id>.pdf")
+@login_required
+def badges_run_pdf(slug: str, print_run_id: int):
+    event = access.event_or_404(current_user, slug)
+    pdf = print_runs.run_pdf(event, print_run_id)
+    _logged(event, "document.badges", f"Namensschilder heruntergeladen (Druckauftrag {print_run_id}).")
+    return _pdf(pdf, f"namensschilder-{event.slug}-{print_run_id}.pdf")
+
+
+@bp.post("/e/<slug>/dokumente/namensschilder/<int:print_run_id>/<outcome>")
+@login_required
+def badges_print_outcome(slug: str, print_run_id: int, outcome: str):
+    event = access.event_or_404(current_user, slug)
+    if outcome not in ("gedruckt", "fehlgeschlagen") or not ActionForm().validate_on_submit():
+        abort(404 if outcome not in ("gedruckt", "fehlgeschlagen") else 400)
+    run = print_runs.decide(current_user, event, print_run_id, printed=outcome == "gedruckt")
+    if outcome == "gedruckt":
+        flash(_("%(count)d Namensschilder sind als gedruckt vermerkt.", count=run.count), "success")
+    else:
+        flash(_("Die %(count)d Namensschilder gelten weiter als nicht gedruckt: mit „Nur Namensschilder, die noch "
+                "nicht gedruckt wurden“ drucken Sie sie erneut.", count=run.count), "info")
+    return redirect(url_for(".documents_page", slug=slug))
 
 
 @bp.get("/e/<slug>/dokumente/flyer-<format>.pdf")
@@ -63,9 +90,12 @@ def badges_download(slug: str):
 def flyer_download(slug: str, format: str):
     event = access.event_or_404(current_user, slug)
     try:
-        return _pdf(documents.flyer_pdf(event, format), f"flyer-{event.slug}-{format}.pdf")
+        flyer = documents.flyer(event, format)
     except documents.DocumentError:
         abort(404)
+    for note in flyer.notes:  # shown when the organiser is back on a page
+        flash(note, "info")
+    return _pdf(flyer.pdf, f"flyer-{event.slug}-{format}.pdf")
 
 
 @bp.get("/e/<slug>/dokumente/teilnehmerlisten.pdf")
@@ -93,17 +123,23 @@ def certificates_download(slug: str):
     return _pdf(pdf, f"teilnahmebescheinigungen-{event.slug}.pdf")
 
 
-@bp.post("/e/<slug>/dokumente/logo")
+@bp.post("/e/<slug>/dokumente/unterschrift")
 @login_required
-def logo_upload(slug: str):
+def signer_update(slug: str):
+    """Who signs certificates: a network setting, so for the network's admins only."""
     event = access.event_or_404(current_user, slug)
-    form = LogoForm()
+    if not access.may(current_user, event.network, access.ADMINS):
+        abort(404)
+    form = SignerForm()
     if form.validate_on_submit():
+        upload = form.signature.data
         try:
-            logos.set_logo(event.network, form.logo.data.read(logos.MAX_LOGO_BYTES + 1), actor=current_user)
+            logos.set_signer(event.network, form.signer_name.data or "", form.signer_function.data or "",
+                             upload.read(logos.MAX_LOGO_BYTES + 1) if upload else None,
+                             remove_signature=form.remove_signature.data)
         except logos.LogoError as error:
-            form.logo.errors.append(str(error))
+            form.signature.errors.append(str(error))
         else:
-            flash(_("Das Logo ist gespeichert."), "success")
-            return redirect(url_for(".documents_page", slug=slug))
-    return _page(event, 422, logo_form=form)
+            flash(_("Die Angaben zur Unterschrift sind gespeichert."), "success")
+            return redirect(url_for(".documents_page", slug=slug, _anchor="certificates"))
+    return _page(event, 422, signer_form=form)

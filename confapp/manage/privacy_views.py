@@ -36,6 +36,7 @@ def _page(event, form: PurgeForm, retention_form: RetentionForm, status: int = 2
         retention_form.retention_until.data = event.retention_until if event.retention_explicit else None
     return render_template(
         "manage/privacy.html", event=event, form=form, retention_form=retention_form,
+        is_admin=access.may(current_user, event.network, access.ADMINS),
         state=retention.retention_state(event), preview=retention.purge_preview(event),
         ended=retention.has_ended(event),
         rule_date=retention.default_retention_date(event.network, event.ends_at)), status

@@ -115,6 +115,8 @@ def cancel_registration(slug: str, registration_id: int):
     if ConfirmForm().validate_on_submit():
         promoted = registration_admin.cancel(current_user, reg)
         flash(_("Die Anmeldung ist storniert. Nachgerückt: %(n)d.", n=len(promoted)), "success")
+        if seated := registration_admin.seated_notice(promoted):
+            flash(seated, "success")
     return redirect(url_for("manage.registration_detail", slug=slug, registration_id=registration_id))
 
 
@@ -146,6 +148,8 @@ def promote_waitlist(slug: str):
     if ConfirmForm().validate_on_submit():
         promoted = registration_admin.promote(current_user, event)
         flash(_("Nachgerückt: %(n)d.", n=len(promoted)), "success")
+        if seated := registration_admin.seated_notice(promoted):
+            flash(seated, "success")
     return redirect(url_for("manage.registrations", slug=slug, warteliste=1))
 
 

@@ -10,8 +10,9 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (CheckConstraint, Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint, event,
+                        false, inspect)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from confapp.extensions import db
 from confapp.models.base import utcnow
@@ -105,6 +106,10 @@ class Event(db.Model):
     #: Opening a badge link checks the attendee in at once (no "Einchecken" button press).
     checkin_on_open: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Goes up with every change of what the public pages show but the seat counts (the event,
+    #: its program, rooms, speakers, its network's name): the public pages' cache key, kept by
+    #: ``keep_page_versions``. Seat counts are read with it, so every change reaches the pages.
+    page_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     network: Mapped[Network] = relationship(back_populates="events")
     slots: Mapped[list["Slot"]] = relationship(
@@ -249,3 +254,42 @@ class ProgramItem(db.Model):
         if self.capacity is None:
             return None
         return max(self.capacity - self.seats_taken, 0)
+
+
+#: What an event's public pages do not show, or read live (seat counts): no new page version.
+_NOT_ON_THE_PAGE = frozenset({"seats_taken", "page_version", "purged_at", "attendance_kept_until"})
+
+
+@event.listens_for(Session, "before_flush")
+def keep_page_versions(session: Session, _context, _instances) -> None:
+    """Whatever the organiser changes through the ORM (editor, program editor, event file,
+    status, capacity, rooms, speakers, the network's name) raises the page version of the
+    events it shows on, in the same flush. Seat counts change by conditional UPDATEs and are
+    read with the version; they need none."""
+    events: dict[int, Event] = {}
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        for changed in _events_shown_on(session, instance):
+            events[id(changed)] = changed
+    for changed in events.values():
+        if changed not in session.deleted and changed.id is not None:
+            changed.page_version = Event.page_version + 1  # in the database: concurrent changes both count
+
+
+def _events_shown_on(session: Session, instance) -> list[Event]:
+    if isinstance(instance, Event):
+        state = inspect(instance)
+        if state.pending or any(attribute.history.has_changes() for attribute in state.attrs
+                                if attribute.key not in _NOT_ON_THE_PAGE):
+            return [instance]
+        return []
+    if isinstance(instance, (Slot, Room, Speaker, ProgramItem)):
+        if not session.is_modified(instance) and instance not in session.new and instance not in session.deleted:
+            return []
+        if isinstance(instance, ProgramItem):
+            slot = instance.slot or (session.get(Slot, instance.slot_id) if instance.slot_id else None)
+            return [slot.event] if slot is not None and slot.event is not None else []
+        shown = instance.event or (session.get(Event, instance.event_id) if instance.event_id else None)
+        return [shown] if shown is not None else []
+    if isinstance(instance, Network) and session.is_modified(instance):
+        return list(instance.events)
+    return []

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from confapp.extensions import db
 from confapp.models.base import utcnow
@@ -27,6 +27,8 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    #: The network whose name and Reply-To the e-mail carries (an event's, or the network's own mail).
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("network.id", ondelete="CASCADE"), index=True)
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="SET NULL"), index=True)
     to_address: Mapped[str] = mapped_column(String(254))
@@ -45,3 +47,6 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+    # One way only: a message queued with a new registration is written in the same flush.
+    registration: Mapped["Registration | None"] = relationship()

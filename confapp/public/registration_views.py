@@ -14,6 +14,7 @@ from confapp.services.registration import register as registering
 from confapp.services.registration import change as registrations
 from confapp.services.registration import lookup as registration_lookup
 from confapp.services.mail.calendar import FILENAME, event_calendar
+from confapp.services.materials import library as material_library
 from confapp.services.partners import directory as partner_directory
 from confapp.services.partners import invitations as partner_invitations
 from confapp.services.registration.choices import ranks_in
@@ -91,6 +92,7 @@ def manage(slug: str, token: str):
         "public/manage.html", event=registration.event, registration=registration, token=token,
         slots=registration_lookup.slot_choices(registration),
         waitlist_position=registration_lookup.waitlist_position(registration),
+        materials=material_library.for_attendee(registration),
         can_change=registration_lookup.can_change(registration), can_cancel=registration_lookup.can_cancel(registration)))
 
 

@@ -2,10 +2,12 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
 from confapp.models import LegalKind
-from confapp.public import bp
+from confapp.public import bp, page_cache
 from confapp.services.events import lookup as events
+from confapp.services.networks import access
 from confapp.services.privacy import legal
 
 
@@ -18,7 +20,10 @@ def index():
 
 @bp.get("/e/<slug>", strict_slashes=False)
 def event(slug: str):
-    return render_template("public/event.html", event=events.published_or_404(slug))
+    def render():
+        shown = events.published_or_404(slug)
+        return render_template("public/event.html", event=shown), shown
+    return page_cache.serve("event", slug, render)
 
 
 @bp.get("/sprache/<language>")
@@ -33,38 +38,45 @@ def choose_language(language: str):
     return redirect(target)
 
 
+def _legal(network, kind: LegalKind, event=None, **context):
+    """A legal page; its network's admins also see which settings its default still lacks."""
+    page = legal.legal_page(network, kind, event)
+    missing = [] if page.custom or not access.may(current_user, network, access.ADMINS) \
+        else legal.missing_settings(network, kind)
+    return render_template("public/legal.html", network=network, event=event, page=page, missing=missing,
+                           **context)
+
+
 @bp.get("/e/<slug>/datenschutz")
 def privacy_notice(slug: str):
     event = events.published_or_404(slug)
-    return render_template("public/legal.html", page=legal.legal_page(event.network, LegalKind.privacy, event),
-                           network=event.network, event=event)
+    return _legal(event.network, LegalKind.privacy, event)
 
 
 @bp.get("/e/<slug>/leichte-sprache")
 def easy_language(slug: str):
     event = events.published_or_404(slug)
-    return render_template("public/legal.html", network=event.network, event=event,
-                           page=legal.legal_page(event.network, LegalKind.easy_language, event), lang="de")
+    return _legal(event.network, LegalKind.easy_language, event, lang="de")
 
 
 @bp.get("/n/<network_slug>/impressum")
 def imprint(network_slug: str):
-    network = legal.network_or_404(network_slug)
-    return render_template("public/legal.html", network=network, page=legal.legal_page(network, LegalKind.imprint))
+    return _legal(legal.network_or_404(network_slug), LegalKind.imprint)
 
 
 @bp.get("/n/<network_slug>/barrierefreiheit")
 def accessibility_statement(network_slug: str):
-    network = legal.network_or_404(network_slug)
-    return render_template("public/legal.html", network=network,
-                           page=legal.legal_page(network, LegalKind.accessibility))
+    return _legal(legal.network_or_404(network_slug), LegalKind.accessibility)
 
 
 @bp.get("/e/<slug>/widget")
 def program_widget(slug: str):
     """The program and a registration link for an iframe on a county website (see docs/embedding.md)."""
-    event = events.published_or_404(slug)
     origins = [origin for origin in current_app.config["EMBED_ORIGINS"] if origin.startswith("https://")]
     if origins:
         request.frame_ancestors = " ".join(["'self'", *origins])
-    return render_template("public/widget.html", event=event)
+
+    def render():
+        shown = events.published_or_404(slug)
+        return render_template("public/widget.html", event=shown), shown
+    return page_cache.serve("widget", slug, render)

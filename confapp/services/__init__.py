@@ -9,5 +9,6 @@ mail           the outbox, organisers' messages, calendar files
 documents      who gets a badge, a line on a sign-in sheet, a certificate; workshop leaders' lists
 reports        statistics and exports (CSV, XLSX, JSON)
 privacy        retention and purge, access requests (Art. 15), legal pages
-networks       networks and the people in them: access, accounts, API tokens, audit log, logo
+networks       networks and the people in them: access, accounts, team, sign-in recovery, second factor,
+               API tokens, audit log, logo
 """

@@ -50,6 +50,25 @@ class AssignmentReport:
     #: Objective, proof of optimality, gap and size as the solver reports them.
     solver: SolverFigures
 
+    @property
+    def wish_totals(self) -> tuple[int, ...]:
+        """Over all slots: seats that were the 1st, 2nd, … wish."""
+        return tuple(sum(column) for column in zip(*(slot.wishes for slot in self.slots), strict=True)) \
+            if self.slots else ()
+
+    @property
+    def fallback_total(self) -> int:
+        return sum(slot.fallback for slot in self.slots)
+
+    @property
+    def unplaced_total(self) -> int:
+        return sum(slot.unplaced for slot in self.slots)
+
+    @property
+    def choices_total(self) -> int:
+        """People × slots: every choice the assignment answers."""
+        return sum(slot.people for slot in self.slots)
+
 
 def wish_rank(problem: Problem, person_index: int, slot: int, item: int | None) -> int | None:
     """1 for the first wish …; 0 for an unwished seat; None for no seat."""

@@ -3,23 +3,33 @@
 Variables, all integer:
 - one per wish (person, slot, wished item), costing its rank;
 - the person's current seat if it is no wish (re-optimisation may keep it);
-- a fallback: when no workshop repeats across slots, one variable per person and slot that draws from
-  a pool per slot and sector, and pool counts per item and sector (the pool's members are seated in
-  their items afterwards; which member gets which seat changes no cost, and an optimum never puts a
-  pool member into a workshop they wished, since the wish is cheaper). When workshops repeat (theme
-  table rounds), one variable per person and unwished item instead, so repeats can be forbidden;
-  Without ``Problem.fallback`` (direct mode, unless the organiser opts in) there are no fallbacks;
+- a fallback per person and slot that draws from a pool per slot and sector, and pool counts per item
+  and sector: the program grows with people × wishes, never with people × items, also when workshops
+  repeat across slots. The pool's members are seated in their items afterwards (``seating``): which
+  member takes which seat changes no cost. Without ``Problem.fallback`` (direct mode, unless the
+  organiser opts in) there are no fallbacks;
 - unplaced, per person and slot, so a solution always exists;
 - overflow per item and sector above the sector cap, penalised.
 
 Constraints: exactly one outcome per person and slot; seats per item; sector caps (soft); at most one
-of a repeated topic per person. Without repeats the matrix is a network matrix, so the relaxation is
-already integral and HiGHS proves optimality at the root.
+of a repeated topic per person among the person's own columns.
 
-The objective is lexicographic in one integer program: the primary cost (ranks, fallbacks, unplaced,
-sector overflow, moves) is scaled by K, larger than the whole tie-break term, so the tie-break (earlier
-registrations get the better outcome; in a slot with a ``Problem.queue``, those earlier in it) only
-chooses among solutions with the least primary cost.
+Repeated workshops (theme-table rounds): the pool knows no topics, so the program is a relaxation of
+the full problem (nobody twice in the same topic), and its optimum a lower bound. Seating the pools
+without repeats turns the solution into one of the full problem with the same cost, which proves it
+optimal. Where a pool cannot be seated so, the people left over get explicit columns (one per unwished
+item, inside their topic rows) and the program is solved again; at worst everyone is explicit, which
+is the full problem itself.
+
+Solving: the linear relaxation first (HiGHS dual simplex). Without repeats the matrix is a network
+matrix, so that optimum is integral; with repeats it nearly always is. An integral optimum of the
+relaxation is an optimum of the integer program, and the tie-break is a second linear program on its
+optimal face (or, if that is fractional, an integer program on the face). Only when the relaxation is
+fractional does HiGHS branch and bound the whole program (``scipy.optimize.milp``, gap 0), the primary
+cost scaled by K, larger than the whole tie-break term.
+
+The tie-break: earlier registrations get the better outcome (in a slot with a ``Problem.queue``, those
+earlier in it); it only chooses among solutions with the least primary cost.
 """
 from __future__ import annotations
 
@@ -28,11 +38,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import csr_array
 
 from confapp.services.assignment.model import (MOVE, SECTOR_OVER, TIE_LEVELS, WISH_STEP, AssignmentMode,
                                                Item, Problem, fallback_cost, unplaced_cost)
+from confapp.services.assignment.highs import Program, solve_integer, solve_relaxation
+from confapp.services.assignment.seating import assignment_cost, seat_pools
 
 
 @dataclass(frozen=True)
@@ -58,45 +68,17 @@ class Solution:
     fixed: set[tuple[int, int]] = field(default_factory=set)
 
 
-class _Program:
-    """Columns and rows of the integer program, built incrementally."""
-
-    def __init__(self) -> None:
-        self.primary: list[int] = []
-        self.tie: list[int] = []
-        self.upper: list[float] = []
-        self.entries_row: list[int] = []
-        self.entries_col: list[int] = []
-        self.entries_val: list[float] = []
-        self.row_lower: list[float] = []
-        self.row_upper: list[float] = []
-
-    def row(self, lower: float, upper: float) -> int:
-        self.row_lower.append(lower)
-        self.row_upper.append(upper)
-        return len(self.row_lower) - 1
-
-    def column(self, primary: int, tie: int, rows: list[tuple[int, float]], upper: float = 1) -> int:
-        col = len(self.primary)
-        self.primary.append(primary)
-        self.tie.append(tie)
-        self.upper.append(upper)
-        for row, value in rows:
-            self.entries_row.append(row)
-            self.entries_col.append(col)
-            self.entries_val.append(value)
-        return col
-
-
 class _Builder:
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, explicit: frozenset[int] = frozenset()) -> None:
         self.problem = problem
-        self.program = _Program()
+        #: Person indices with one fallback column per unwished item instead of the pool.
+        self.explicit = explicit
+        self.program = Program()
         self.items = {item.key: item for item in problem.items}
         self.slot_items: dict[int, list[Item]] = defaultdict(list)
         for item in problem.items:
             self.slot_items[item.slot].append(item)
-        #: Workshops held in several slots: fallbacks must be explicit so repeats can be forbidden.
+        #: Workshops held in several slots: pools are seated afterwards, avoiding repeats.
         self.repeats = _repeats(problem)
         self.fixed_count: dict[int, int] = defaultdict(int)
         self.fixed_sector: dict[tuple[int, str], int] = defaultdict(int)
@@ -180,16 +162,18 @@ class _Builder:
                     col = self.add(index, slot, item_key, "wish", WISH_STEP * (rank - 1) + moved(item_key),
                                    rank - 1, [(choice, 1.0), *self.seat_rows(item, person.sector)], priority)
                     topic_columns[item.topic].append((slot, col))
-                if self.repeats and problem.fallback:
-                    others = [item for item in self.slot_items[slot]
-                              if item.key not in offered and item.topic not in blocked]
-                else:  # the pool stands for every unwished item; only the current seat needs its own column
+                pooled = problem.fallback and index not in self.explicit
+                if pooled:  # the pool stands for every unwished item; only the current seat needs its own column
                     others = [self.items[current]] if current is not None and current not in offered else []
+                else:
+                    others = [item for item in self.slot_items[slot] if item.key not in offered and (
+                        problem.fallback or item.key == current)]
+                others = [item for item in others if item.topic not in blocked]
                 for item in others:
                     col = self.add(index, slot, item.key, "fallback", fallback + moved(item.key), ranks,
                                    [(choice, 1.0), *self.seat_rows(item, person.sector)], priority)
                     topic_columns[item.topic].append((slot, col))
-                if not self.repeats and problem.fallback:
+                if pooled:
                     pool = self.pool_row(slot, person.sector)
                     self.add(index, slot, -1, "pool", fallback + moved(-1), ranks, [(choice, 1.0), (pool, 1.0)],
                              priority)
@@ -216,68 +200,6 @@ class _Builder:
             self.pool_rows[key] = self.program.row(0, 0)
         return self.pool_rows[key]
 
-
-def _integral(values: np.ndarray) -> bool:
-    return bool(np.all(np.abs(values - np.rint(values)) < 1e-6))
-
-
-def _solve_network(program: _Program, primary: np.ndarray) -> tuple[np.ndarray, bool, str] | None:
-    """Without repeats the program is a network flow: two linear programs give an integral optimum.
-
-    First the least primary cost. Then, on the optimal face only (complementary slackness with the
-    first program's duals: columns with a positive reduced cost stay at zero, rows with a non-zero
-    dual stay tight), the least tie-break. Integer costs and a totally unimodular matrix give integer
-    duals and integral vertices, so thresholds of 0.5 are exact. None if anything looks otherwise.
-    """
-    lower, upper = np.asarray(program.row_lower), np.asarray(program.row_upper)
-    matrix = csr_array((program.entries_val, (program.entries_row, program.entries_col)),
-                       shape=(len(lower), len(primary)))
-    equal = lower == upper
-    eq_rows, ub_rows = np.flatnonzero(equal), np.flatnonzero(~equal)
-    column_upper = np.asarray(program.upper, dtype=np.float64)
-
-    def run(cost: np.ndarray, bounds: np.ndarray, tight: np.ndarray):
-        rows_eq = np.concatenate([eq_rows, ub_rows[tight]])
-        rows_ub = ub_rows[~tight]
-        return linprog(cost, A_ub=matrix[rows_ub] if len(rows_ub) else None,
-                       b_ub=upper[rows_ub] if len(rows_ub) else None,
-                       A_eq=matrix[rows_eq], b_eq=upper[rows_eq], bounds=bounds, method="highs-ds")
-
-    bounds = np.column_stack([np.zeros(len(primary)), column_upper])
-    first = run(primary.astype(np.float64), bounds, np.zeros(len(ub_rows), dtype=bool))
-    if first.status != 0 or not _integral(first.x):
-        return None
-    best = int(primary @ np.rint(first.x).astype(np.int64))
-    face = bounds.copy()
-    face[first.lower.marginals > 0.5, 1] = 0.0  # a positive reduced cost: at zero in every optimum
-    at_upper = first.upper.marginals < -0.5  # a negative one: at its upper bound in every optimum
-    face[at_upper, 0] = column_upper[at_upper]
-    tight = np.abs(first.ineqlin.marginals) > 0.5
-    second = run(np.asarray(program.tie, dtype=np.float64), face, tight)
-    if second.status == 0 and _integral(second.x):
-        values = np.rint(second.x).astype(np.int64)
-        if int(primary @ values) == best:
-            return values, True, str(second.message)
-    return np.rint(first.x).astype(np.int64), True, str(first.message)
-
-
-def _solve_integer(program: _Program, primary: np.ndarray, scale: int,
-                   time_limit: float | None) -> tuple[np.ndarray, bool, float, str]:
-    """The general case (workshops repeat): one integer program, primary cost scaled above the tie-break."""
-    cost = primary.astype(np.float64) * scale + np.asarray(program.tie, dtype=np.float64)
-    matrix = csr_array((program.entries_val, (program.entries_row, program.entries_col)),
-                       shape=(len(program.row_lower), len(primary)))
-    options = {"presolve": True, "mip_rel_gap": 0.0, "disp": False}
-    if time_limit is not None:
-        options["time_limit"] = time_limit
-    result = milp(cost, integrality=np.ones(len(primary)), bounds=Bounds(0, np.asarray(program.upper)),
-                  constraints=LinearConstraint(matrix, program.row_lower, program.row_upper), options=options)
-    if result.x is None:
-        raise RuntimeError(f"HiGHS found no assignment: {result.message}")
-    gap = float(getattr(result, "mip_gap", 0.0) or 0.0)
-    return np.rint(result.x).astype(np.int64), result.status == 0, gap, str(result.message)
-
-
 def _repeats(problem: Problem) -> bool:
     slots_of_topic: dict[str, set[int]] = defaultdict(set)
     for item in problem.items:
@@ -292,6 +214,10 @@ def _one_slot(problem: Problem, slot: int) -> Problem:
                    for person in problem.people)
     return replace(problem, slots=(slot,), items=tuple(item for item in problem.items if item.slot == slot),
                    people=people, queue={slot: problem.queue[slot]} if slot in problem.queue else {})
+
+
+#: Rounds of explicit columns for people a pool could not seat before everyone gets them.
+EXPLICIT_ROUNDS = 3
 
 
 def solve(problem: Problem, time_limit: float | None = None) -> Solution:
@@ -317,7 +243,24 @@ def solve(problem: Problem, time_limit: float | None = None) -> Solution:
 
 def _solve_whole(problem: Problem, time_limit: float | None) -> Solution:
     started = time.perf_counter()
-    builder = _Builder(problem)
+    explicit: frozenset[int] = frozenset()
+    for attempt in range(EXPLICIT_ROUNDS + 2):
+        solution, unseated = _solve_once(problem, explicit, time_limit)
+        if solution is not None:
+            break
+        # Explicit columns for those a pool could not seat; in the last round for everyone.
+        explicit = explicit | unseated if attempt < EXPLICIT_ROUNDS else frozenset(range(len(problem.people)))
+    else:  # pragma: no cover - with everyone explicit there is no pool left to seat
+        raise RuntimeError("pools could not be seated")
+    solution.figures = replace(solution.figures, seconds=time.perf_counter() - started)
+    return solution
+
+
+def _solve_once(problem: Problem, explicit: frozenset[int],
+                time_limit: float | None) -> tuple[Solution | None, frozenset[int]]:
+    """One program with these people explicit: the solution, or None and the pool members to make
+    explicit where the pools could not be seated at the program's cost."""
+    builder = _Builder(problem, explicit)
     builder.build()
     program = builder.program
     seats: dict[tuple[int, int], int | None] = {}
@@ -328,17 +271,15 @@ def _solve_whole(problem: Problem, time_limit: float | None) -> Solution:
             fixed.add((person.key, slot))
     columns = len(program.primary)
     if columns == 0:
-        return Solution(seats, SolverFigures(0, True, 0.0, time.perf_counter() - started, 0, 0, "nothing to assign"),
-                        fixed)
+        return Solution(seats, SolverFigures(0, True, 0.0, 0.0, 0, 0, "nothing to assign"), fixed), frozenset()
     primary = np.asarray(program.primary, dtype=np.int64)
-    network = None if builder.repeats else _solve_network(program, primary)
-    if network is not None:
-        values, optimal, status = network
-        gap = 0.0
+    relaxed = solve_relaxation(program, primary, time_limit)
+    if relaxed is not None:
+        (values, status), optimal, gap = relaxed, True, 0.0
     else:
-        values, optimal, gap, status = _solve_integer(program, primary, builder.scale, time_limit)
+        values, optimal, gap, status = solve_integer(program, primary, builder.scale, time_limit)
     pools: dict[tuple[int, str], list[int]] = defaultdict(list)
-    pool_seats: dict[tuple[int, str], list[int]] = defaultdict(list)
+    pool_seats: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
     for col in np.flatnonzero(values):
         index, slot, item_key, kind = builder.meta[col]
         if kind in ("wish", "fallback"):
@@ -348,11 +289,13 @@ def _solve_whole(problem: Problem, time_limit: float | None) -> Solution:
         elif kind == "pool":
             pools[(slot, problem.people[index].sector)].append(index)
         elif kind.startswith("pool-seat:"):
-            pool_seats[(slot, kind.partition(":")[2])].extend([item_key] * int(values[col]))
-    for key, members in pools.items():
-        for index, item_key in zip(sorted(members), pool_seats[key], strict=True):
-            seats[(problem.people[index].key, key[0])] = item_key
-    figures = SolverFigures(objective=int(primary @ values), optimal=optimal, gap=gap,
-                            seconds=time.perf_counter() - started, variables=columns,
-                            constraints=len(program.row_lower), status=status)
-    return Solution(seats=seats, figures=figures, fixed=fixed)
+            pool_seats[(slot, kind.partition(":")[2])][item_key] = int(values[col])
+    objective = int(primary @ values)
+    # Seated, the pools' result is a valid assignment; it costs the program's optimum (a lower bound)
+    # exactly when nothing was lost in seating them, and then it is optimal.
+    if pools and not (seat_pools(problem, builder.items, seats, pools, pool_seats)
+                      and assignment_cost(problem, builder.items, seats) == objective):
+        return None, frozenset(index for members in pools.values() for index in members)
+    figures = SolverFigures(objective=objective, optimal=optimal, gap=gap, seconds=0.0,
+                            variables=columns, constraints=len(program.row_lower), status=status)
+    return Solution(seats=seats, figures=figures, fixed=fixed), frozenset()

@@ -35,7 +35,7 @@ from confapp.services.assignment.solver import solve
 from confapp.services.mail.outbox import queue_from_template
 from confapp.services.registration.change import send_to_attendee
 
-__all__ = ["AppliedAssignment", "AssignmentError", "AssignmentMode", "AssignmentPreview", "Change", "apply",
+__all__ = ["AppliedAssignment", "AssignmentError", "AssignmentMode", "AssignmentPreview", "Change", "Unplaced", "apply",
            "assign_by_hand", "notify_assigned", "preview", "set_locked"]
 
 
@@ -61,6 +61,18 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Unplaced:
+    """Someone without a seat in one slot after the assignment, named for the organiser."""
+
+    registration_id: int
+    name: str
+    sector: str
+    slot_label: str
+    #: The workshops they wished in that slot, best first.
+    wishes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AssignmentPreview:
     event_id: int
     mode: AssignmentMode
@@ -74,6 +86,8 @@ class AssignmentPreview:
     fallback: bool = True
     #: Registrations on the event's own waitlist: they have no seat in the event, so none in a workshop.
     waiting_for_event: int = 0
+    #: Everyone without a seat in a slot, by slot then priority.
+    unplaced: tuple[Unplaced, ...] = ()
 
     @property
     def moves_of_notified(self) -> tuple[Change, ...]:
@@ -87,7 +101,7 @@ class AppliedAssignment:
     removed: int
 
 
-def _require_choices(event: Event, mode: AssignmentMode | None = None) -> None:
+def require_choices(event: Event, mode: AssignmentMode | None = None) -> None:
     if not event.choice_slots:
         raise AssignmentError(f"„{event.title}“ hat keine Workshops oder Thementische, die zugeteilt werden können.")
     if mode == AssignmentMode.reoptimize and event.choice_mode == ChoiceMode.direct:
@@ -117,28 +131,41 @@ def _changes(problem: Problem, rows: EventRows, seats: dict[tuple[int, int], int
     return tuple(changes)
 
 
+def _unplaced(problem: Problem, rows: EventRows, seats: dict[tuple[int, int], int | None]) -> tuple[Unplaced, ...]:
+    titles = {item.key: item.title for item in problem.items}
+    names = {registrant.id: registrant.name for registrant in rows.registrants}
+    return tuple(
+        Unplaced(registration_id=person.key, name=names[person.key], sector=person.sector,
+                 slot_label=problem.slot_labels[slot],
+                 wishes=tuple(titles[key] for key in person.wishes.get(slot, ()) if key in titles))
+        for slot in problem.slots for person in problem.people if seats.get((person.key, slot)) is None)
+
+
 def preview(event: Event, mode: AssignmentMode = AssignmentMode.reoptimize,
-            progress: Callable[[int], None] | None = None, fallback: bool = False) -> AssignmentPreview:
+            progress: Callable[[int, str], None] | None = None, fallback: bool = False) -> AssignmentPreview:
     """The optimal assignment of the event's confirmed registrations; nothing is stored.
 
-    ``progress`` is called with 1 after loading and again after solving (for a progress bar).
+    ``progress`` is called with the percent done and what comes next, in German (for a progress bar).
     Direct mode takes only ``AssignmentMode.fill``; ``fallback`` then also offers people whose chosen
     workshop stays full a seat in another one with room (ranked mode always does).
     """
-    _require_choices(event, mode)
+    require_choices(event, mode)
+    if progress:
+        progress(5, "Anmeldungen und Wünsche lesen")
     rows = load_rows(event)
     problem = load_problem(event, mode, rows, fallback=fallback)
     if progress:
-        progress(1)
+        progress(20, f"Beste Zuteilung für {len(problem.people)} Personen berechnen")
     solution = solve(problem)
     if progress:
-        progress(1)
+        progress(90, "Bericht erstellen")
     return AssignmentPreview(
         event_id=event.id, mode=mode, seats=solution.seats,
         changes=_changes(problem, rows, solution.seats),
         report=build_report(problem, solution), fingerprint=problem.fingerprint(), fallback=problem.fallback,
         waiting_for_event=db.session.scalar(select(func.count()).select_from(Registration).where(
             Registration.event_id == event.id, Registration.status == RegistrationStatus.waitlisted)) or 0,
+        unplaced=_unplaced(problem, rows, solution.seats),
     )
 
 
@@ -153,7 +180,7 @@ def apply(event: Event, result: AssignmentPreview, actor: str = "system",
     """
     if result.event_id != event.id:
         raise AssignmentError("Diese Vorschau gehört zu einer anderen Veranstaltung.")
-    _require_choices(event, result.mode)
+    require_choices(event, result.mode)
     event = event_seats.lock_event(event)
     item_ids = [item.id for slot in event.choice_slots for item in slot.choice_items]
     # Seat changes elsewhere wait for this transaction (the event lock; the item rows too, for
@@ -221,7 +248,7 @@ def notify_assigned(event: Event, actor: str = "system") -> int:
     one (with the calendar file and the manage link), naming the new seats. Each e-mail is queued in
     the outbox in the same transaction that marks the seats notified. Returns the number queued.
     """
-    _require_choices(event)
+    require_choices(event)
     slots = {slot.id: slot for slot in event.choice_slots}
     items = {item.id: item for slot in slots.values() for item in slot.choice_items}
     now, queued = utcnow(), 0

@@ -20,6 +20,7 @@ from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.models import (Assignment, Attendance, Event, ProgramItem, Registration, RegistrationHistory,
                             RegistrationStatus, Slot, User, utcnow)
+from confapp.services.checkin.door_codes import door_code, typed_door_code
 from confapp.services.networks import access
 from confapp.services.registration import change as registration_service
 from confapp.services.registration import register as registering
@@ -203,9 +204,16 @@ def open_badge(user: User, code: str) -> CheckinResult:
 
 
 def scan(user: User, event: Event, code: str) -> CheckinResult:
-    """A code scanned at this event's door: check the person in if it is their badge."""
+    """A code scanned at this event's door, or the door code typed from under the QR code:
+    check the person in if it is their badge."""
     _require_door(user, event)
     result = badge(user, code, event)
+    typed = typed_door_code(code) if result.outcome == Outcome.unknown else None
+    if typed:
+        tokens = db.session.scalars(select(Registration.badge_token).where(Registration.event_id == event.id))
+        owners = [token for token in tokens if door_code(token) == typed]
+        if len(owners) == 1:  # two badges sharing a code: the search lists both
+            result = badge(user, owners[0], event)
     return check_in(user, result.registration) if result.registration else result
 
 
@@ -241,21 +249,25 @@ def may_change_settings(user: User, event: Event) -> bool:
 
 
 def search(user: User, event: Event, query: str) -> list[Registration]:
-    """Registrations whose name or organisation contains every word of the query, by last name.
+    """Registrations whose name or organisation contains every word of the query, by last name,
+    and the one whose badge shows the query as its door code (see ``door_codes``).
 
     Matching happens in Python with Unicode case folding ("über" finds "Übermuth"), which neither
     SQLite's nor a C-collated PostgreSQL's ``lower()`` does; an event has hundreds of people, not
     millions. Cancelled registrations are found too, so the desk can say why someone is not admitted.
     """
     _require_door(user, event)
-    words = [word.casefold() for word in (query or "")[:MAX_QUERY_LENGTH].split()][:5]
+    query = (query or "")[:MAX_QUERY_LENGTH]
+    words = [word.casefold() for word in query.split()][:5]
     if not words:
         return []
+    code = typed_door_code(query)
     rows = db.session.execute(select(Registration.id, Registration.first_name, Registration.last_name,
-                                     Registration.organisation).where(Registration.event_id == event.id))
+                                     Registration.organisation, Registration.badge_token)
+                              .where(Registration.event_id == event.id))
     matches = sorted((row.last_name.casefold(), row.first_name.casefold(), row.id) for row in rows
                      if all(word in f"{row.first_name} {row.last_name} {row.organisation}".casefold()
-                            for word in words))[:SEARCH_LIMIT]
+                            for word in words) or (code and door_code(row.badge_token) == code))[:SEARCH_LIMIT]
     if not matches:
         return []
     found = {r.id: r for r in db.session.scalars(select(Registration).where(

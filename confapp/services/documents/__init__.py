@@ -1,5 +1,6 @@
 """Printed documents and lists: who is on them (the PDFs themselves are ``confapp.documents``).
 
 printing         who gets a badge, a line on a sign-in sheet or a certificate, and the PDFs
+print_runs       badge downloads, counted as printed only when the organiser confirms the print
 workshop_lists   workshop leaders' lists of their own workshops
 """

@@ -17,10 +17,12 @@ from sqlalchemy.orm import selectinload
 from confapp.documents.badges import BadgeData, render_badges
 from confapp.documents.layouts import DEFAULT_LAYOUT, LAYOUTS
 from confapp.documents.lists import render_certificates, render_sign_in_sheets
-from confapp.documents.flyer import FORMATS, render_flyer
+from confapp.services.feedback import answering, questionnaire
+from confapp.documents.flyer import FORMATS, Flyer, render_flyer
 from confapp.extensions import db
 from confapp.formatting import format_wallclock
 from confapp.services.checkin import attendance
+from confapp.services.checkin.door_codes import door_code
 from confapp.models import Assignment, Attendance, Event, ItemKind, Registration, RegistrationStatus, utcnow
 
 
@@ -70,6 +72,17 @@ def event_logo(event: Event) -> tuple[bytes, str] | None:
     return (network.logo, network.logo_mime) if network.logo and network.logo_mime else None
 
 
+def badge_date(event: Event) -> str:
+    """The event's date as a badge's head line shows it: without the weekday ("5. Juni 2024")."""
+    return format_wallclock(event.starts_at, "date").split(", ", 1)[-1]
+
+
+def signature_of(event: Event) -> tuple[bytes, str] | None:
+    """The scanned signature printed on certificates, if the network has one."""
+    network = event.network
+    return (network.signature, network.signature_mime) if network.signature and network.signature_mime else None
+
+
 def workshops_of(registration: Registration) -> list[tuple[str, str, str]]:
     """(start time, title, room) of each assigned workshop or theme table, in program order."""
     assignments = sorted(registration.assignments,
@@ -100,14 +113,8 @@ def badge_recipients(event: Event, *, only_new: bool = False, email: str | None 
     return registrations
 
 
-def badges_pdf(event: Event, *, layout: str = DEFAULT_LAYOUT, only_new: bool = False, email: str | None = None,
-               skip: int = 0, offset: tuple[float, float] = (0, 0), show_sector: bool = True,
-               progress: Callable[[int], None] | None = None) -> BadgeRun:
-    """Badges sorted by surname on the chosen label sheet.
-
-    ``skip`` leaves labels of a partly used first sheet empty; ``offset`` (mm, right and down)
-    corrects a printer that misses the labels.
-    """
+def check_badge_settings(layout: str, skip: int, offset: tuple[float, float]) -> None:
+    """Raise ``DocumentError`` (German, saying what to do) for a sheet, skip or offset that cannot be."""
     sheet = LAYOUTS.get(layout)
     if sheet is None:
         raise DocumentError(f"Das Etikettenformat „{layout}“ gibt es nicht. Möglich sind: {', '.join(LAYOUTS)}.")
@@ -116,12 +123,27 @@ def badges_pdf(event: Event, *, layout: str = DEFAULT_LAYOUT, only_new: bool = F
                             f"{sheet.per_page - 1}.")
     if any(abs(value) > 20 for value in offset):
         raise DocumentError("Der Druckerversatz darf höchstens 20 mm betragen.")
-    registrations = badge_recipients(event, only_new=only_new, email=email)
+
+
+def badges_pdf(event: Event, *, layout: str = DEFAULT_LAYOUT, only_new: bool = False, email: str | None = None,
+               skip: int = 0, offset: tuple[float, float] = (0, 0), show_sector: bool = True,
+               progress: Callable[[int], None] | None = None,
+               registrations: list[Registration] | None = None) -> BadgeRun:
+    """Badges sorted by surname on the chosen label sheet (or of exactly ``registrations``, in their order).
+
+    ``skip`` leaves labels of a partly used first sheet empty; ``offset`` (mm, right and down)
+    corrects a printer that misses the labels.
+    """
+    check_badge_settings(layout, skip, offset)
+    sheet = LAYOUTS[layout]
+    if registrations is None:
+        registrations = badge_recipients(event, only_new=only_new, email=email)
     badges = [BadgeData(name=r.full_name, organisation=r.organisation, sector=r.sector if show_sector else "",
-                        workshops=workshops_of(r), checkin_url=checkin_url(r), no_photos=not r.photo_consent)
+                        workshops=workshops_of(r), checkin_url=checkin_url(r), no_photos=not r.photo_consent,
+                        door_code=door_code(r.badge_token))
               for r in registrations]
     pdf = render_badges(badges, sheet, event_title=event.title,
-                        event_date=format_wallclock(event.starts_at, "date"), logo=event_logo(event),
+                        event_date=badge_date(event), logo=event_logo(event),
                         skip=skip, offset=offset, progress=progress)
     return BadgeRun(pdf, registrations)
 
@@ -136,11 +158,17 @@ def mark_badges_printed(registrations: list[Registration]) -> None:
 
 # --- Flyer --------------------------------------------------------------------------------------
 
-def flyer_pdf(event: Event, format: str = "a4") -> bytes:
-    """The event's flyer with program, contact and a QR code of the registration page."""
+def flyer(event: Event, format: str = "a4") -> Flyer:
+    """The event's flyer with program, deadline, contact and a QR code of the registration page,
+    with notes for the organiser when the program had to be shortened to fit."""
     if format not in FORMATS:
         raise DocumentError(f"Das Flyerformat „{format}“ gibt es nicht. Möglich sind: {', '.join(FORMATS)}.")
     return render_flyer(event, format, registration_url=registration_url(event), logo=event_logo(event))
+
+
+def flyer_pdf(event: Event, format: str = "a4") -> bytes:
+    """The flyer's PDF alone (see ``flyer``)."""
+    return flyer(event, format).pdf
 
 
 # --- Sign-in sheets -----------------------------------------------------------------------------
@@ -199,8 +227,12 @@ def certificates_pdf(event: Event, basis: CertificateBasis = CertificateBasis.ch
                             + ("es ist noch niemand eingecheckt. Wählen Sie „alle bestätigten Anmeldungen“."
                                if basis == CertificateBasis.checked_in else "es gibt keine bestätigten Anmeldungen."))
     marked = attendance_taken(event)
-    people = [(r.full_name, attended_items(event, r, marked)) for r in recipients]
-    return render_certificates(event, people, logo=event_logo(event), progress=progress)
+    asking = bool(questionnaire.questions_of(event))
+    people = [(r.full_name, attended_items(event, r, marked), answering.personal_url(r) if asking else None)
+              for r in recipients]
+    db.session.commit()  # the feedback links printed are noted, so they work
+    return render_certificates(event, people, logo=event_logo(event), signature=signature_of(event),
+                               progress=progress)
 
 
 def attendee_certificate_pdf(registration: Registration) -> bytes:
@@ -210,5 +242,7 @@ def attendee_certificate_pdf(registration: Registration) -> bytes:
         raise DocumentError("Die Teilnahmebescheinigung gibt es nach dem Ende der Veranstaltung.")
     if registration.status != RegistrationStatus.confirmed:
         raise DocumentError("Für diese Anmeldung gibt es keine Teilnahmebescheinigung.")
-    return render_certificates(event, [(registration.full_name, attended_items(event, registration))],
-                               logo=event_logo(event))
+    feedback_url = answering.personal_url(registration) if questionnaire.questions_of(event) else None
+    db.session.commit()
+    return render_certificates(event, [(registration.full_name, attended_items(event, registration), feedback_url)],
+                               logo=event_logo(event), signature=signature_of(event))

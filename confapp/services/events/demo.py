@@ -24,12 +24,25 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 NETWORKS = (
     {"slug": "anhalt-bitterfeld", "name": "Lokales Netzwerk Kinderschutz Anhalt-Bitterfeld",
-     "contact": "Landkreis Anhalt-Bitterfeld, Jugendamt, Netzwerkkoordination Kinderschutz\n"
-                "Beispielstraße 1, 06366 Köthen (Anhalt)\nTelefon 03496 00000-0",
-     "contact_email": "netzwerk-kinderschutz@example.org"},
+     "short_name": "Netzwerk Kinderschutz ABI",
+     "responsible_body": "Landkreis Anhalt-Bitterfeld, Jugendamt, Netzwerkkoordination Kinderschutz",
+     "representative": "Landrätin oder Landrat des Landkreises Anhalt-Bitterfeld (Beispiel)",
+     "postal_address": "Beispielstraße 1\n06366 Köthen (Anhalt)", "phone": "03496 00000-0",
+     "contact_email": "netzwerk-kinderschutz@example.org", "accent_color": "#005a8c",
+     "data_protection_officer": "Behördlicher Datenschutzbeauftragter des Landkreises Anhalt-Bitterfeld, "
+                                "Beispielstraße 1, 06366 Köthen (Anhalt), datenschutz@example.org",
+     "supervisory_authority": "Landesbeauftragter für den Datenschutz Sachsen-Anhalt, Otto-von-Guericke-Straße 34a, "
+                              "39104 Magdeburg",
+     "accessibility_date": date(2024, 3, 1), "enforcement_body": "st"},
     {"slug": "magdeburg", "name": "Netzwerk Kinderschutz und Frühe Hilfen Magdeburg",
-     "contact": "Landeshauptstadt Magdeburg, Jugendamt, Netzwerkkoordination\n"
-                "Beispielplatz 2, 39104 Magdeburg", "contact_email": "netzwerk@example.org"},
+     "responsible_body": "Landeshauptstadt Magdeburg, Jugendamt, Netzwerkkoordination",
+     "representative": "Oberbürgermeisterin der Landeshauptstadt Magdeburg (Beispiel)",
+     "postal_address": "Beispielplatz 2\n39104 Magdeburg", "contact_email": "netzwerk@example.org",
+     "data_protection_officer": "Datenschutzbeauftragte der Landeshauptstadt Magdeburg, Beispielplatz 2, "
+                                "39104 Magdeburg",
+     "supervisory_authority": "Landesbeauftragter für den Datenschutz Sachsen-Anhalt, Otto-von-Guericke-Straße 34a, "
+                              "39104 Magdeburg",
+     "accessibility_date": date(2024, 3, 1), "enforcement_body": "st"},
 )
 
 #: Sign-in for trying the back office locally: one organiser account per demo network.

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,7 +32,7 @@ from sqlalchemy import inspect as sa_inspect, or_, select, update
 
 from confapp.database import begin_write
 from confapp.extensions import db
-from confapp.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
+from confapp.models import Event, Network, OutboxMessage, OutboxStatus, Registration, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +67,18 @@ def _one_line(value: str, limit: int) -> str:
 
 def queue_email(to: str, subject: str, text: str, html: str | None = None,
                 attachments: Sequence[Attachment] = (), event: Event | None = None,
-                registration: Registration | None = None) -> OutboxMessage:
-    """Add an e-mail to the outbox in the caller's transaction; it is sent after the commit."""
-    if (event is not None and event.id is None) or (registration is not None and registration.id is None):
-        db.session.flush()
-    message = OutboxMessage(**outbox_values(
-        RenderedEmail(to, subject, text, html, tuple(attachments)),
-        event.id if event is not None else None, registration.id if registration is not None else None))
+                registration: Registration | None = None, network: Network | None = None) -> OutboxMessage:
+    """Add an e-mail to the outbox in the caller's transaction; it is sent after the commit.
+
+    It goes out in the name of ``network`` (or the event's): see ``sender_headers``.
+    """
+    network_id = network.id if network is not None else event.network_id if event is not None else None
+    message = OutboxMessage(
+        to_address=_one_line(to, 254), subject=_one_line(subject, 300), text_body=text, html_body=html,
+        attachments=[{"filename": _one_line(a.filename, 100), "content_type": a.content_type,
+                      "data": base64.b64encode(a.data).decode("ascii")} for a in attachments],
+        event_id=event.id if event is not None else None, registration=registration, network_id=network_id,
+        status=OutboxStatus.queued, next_attempt_at=utcnow())
     db.session.add(message)
     remember_for_inline_delivery(message)
     return message
@@ -81,7 +86,7 @@ def queue_email(to: str, subject: str, text: str, html: str | None = None,
 
 @dataclass(frozen=True)
 class RenderedEmail:
-    """An e-mail written out, not yet queued (callers that render before their transaction)."""
+    """An e-mail written out, not yet queued."""
 
     to: str
     subject: str
@@ -107,29 +112,17 @@ def render_email(name: str, to: str, attachments: Sequence[Attachment] = (), **c
 
 
 def queue_rendered(email: RenderedEmail, event: Event | None = None,
-                   registration: Registration | None = None) -> OutboxMessage:
-    return queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, registration)
-
-
-def outbox_values(email: RenderedEmail, event_id: int | None, registration_id: int | None = None) -> dict:
-    """An outbox row's columns, for callers that write their rows without the ORM's unit of work
-    (``registering``: the busiest request there is); after the INSERT they call
-    ``remember_for_inline_delivery`` with the row's id."""
-    return dict(
-        to_address=_one_line(email.to, 254), subject=_one_line(email.subject, 300), text_body=email.text,
-        html_body=email.html,
-        attachments=[{"filename": _one_line(a.filename, 100), "content_type": a.content_type,
-                      "data": base64.b64encode(a.data).decode("ascii")} for a in email.attachments],
-        event_id=event_id, registration_id=registration_id, status=OutboxStatus.queued, next_attempt_at=utcnow(),
-    )
+                   registration: Registration | None = None, network: Network | None = None) -> OutboxMessage:
+    return queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, registration,
+                       network)
 
 
 def queue_from_template(name: str, to: str, attachments: Sequence[Attachment] = (),
                         event: Event | None = None, registration: Registration | None = None,
-                        **context) -> OutboxMessage:
+                        network: Network | None = None, **context) -> OutboxMessage:
     """Render the e-mail ``name`` (see ``render_email``) and queue it."""
-    email = render_email(name, to, attachments, event=event, registration=registration, **context)
-    return queue_rendered(email, event, registration)
+    email = render_email(name, to, attachments, event=event, registration=registration, network=network, **context)
+    return queue_rendered(email, event, registration, network)
 
 
 def remember_for_inline_delivery(message: OutboxMessage | int) -> None:
@@ -139,11 +132,34 @@ def remember_for_inline_delivery(message: OutboxMessage | int) -> None:
         pass
 
 
-def build_message(row: OutboxMessage, sender: str, base_url: str) -> EmailMessage:
+def sender_headers(default_sender: str, network: Network | None) -> dict[str, str]:
+    """From (and Reply-To) of a network's e-mail: the network's name with the server's own address
+    (``MAIL_DEFAULT_SENDER``: the address the mail server may send from), replies to the network."""
+    if network is None:
+        return {"From": default_sender}
+    address = parseaddr(default_sender)[1] or default_sender
+    headers = {"From": formataddr((_one_line(network.sender_name, 100), address))}
+    if network.reply_address:
+        headers["Reply-To"] = _one_line(network.reply_address, 254)
+    return headers
+
+
+def network_of(row: OutboxMessage) -> Network | None:
+    """The network an e-mail speaks for: its own, or its event's (rows written without the ORM)."""
+    if row.network_id is not None:
+        return db.session.get(Network, row.network_id)
+    if row.event_id is not None:
+        event = db.session.get(Event, row.event_id)
+        return event.network if event is not None else None
+    return None
+
+
+def build_message(row: OutboxMessage, sender: str, base_url: str, network: Network | None = None) -> EmailMessage:
     """The MIME message of an outbox row: plain text, optional HTML alternative, attachments."""
     message = EmailMessage()
     message["Subject"] = row.subject
-    message["From"] = sender
+    for header, value in sender_headers(sender, network).items():
+        message[header] = value
     message["To"] = row.to_address
     message["Date"] = format_datetime(datetime.now().astimezone())
     message["Message-ID"] = make_msgid(f"outbox{row.id}", domain=urlsplit(base_url).hostname or "localhost")
@@ -306,7 +322,8 @@ def deliver_pending(limit: int = 500, now: datetime | None = None, only: Sequenc
             try:
                 if address.endswith(ERASED_DOMAIN):
                     raise ErasedAddress("the registration was erased; nothing is sent to it")
-                transport.send(row, build_message(row, app.config["MAIL_DEFAULT_SENDER"], app.config["BASE_URL"]))
+                transport.send(row, build_message(row, app.config["MAIL_DEFAULT_SENDER"], app.config["BASE_URL"],
+                                                  network_of(row)))
             except Exception as error:  # noqa: BLE001 - any transport failure means: try again later
                 last_error = f"{type(error).__name__}: {error}"[:2000]
                 given_up = attempts >= MAX_ATTEMPTS or isinstance(error, ErasedAddress)
@@ -351,7 +368,7 @@ def deliver_after_request(response):
 
 
 def _queued_id(message: OutboxMessage | int) -> int | None:
-    if isinstance(message, int):  # written by ``insert_rendered``
+    if isinstance(message, int):  # a row written without the ORM (``mail.tracking``)
         return message
     identity = sa_inspect(message).identity
     return identity[0] if identity else None

@@ -12,8 +12,12 @@ from sqlalchemy.orm import selectinload
 from confapp.extensions import db
 from confapp.models import Event, Membership, Network, Role, User
 
+#: Those who manage the network itself: its settings, legal pages, tokens, audit log.
+ADMINS = frozenset({Role.admin})
 #: Roles that may run a network's events; admins also manage the network and its users.
 ORGANISERS = frozenset({Role.admin, Role.organiser})
+#: The role that manages the network itself: its team, settings, log and API tokens.
+ADMINS = frozenset({Role.admin})
 #: Roles that may check people in at the door.
 DOOR = frozenset({Role.admin, Role.organiser, Role.checkin})
 EVERYONE = frozenset(Role)

@@ -1,13 +1,13 @@
-"""Accounts of people who sign in: creating users, checking passwords, changing them."""
+"""Accounts of people who sign in: creating users, checking passwords, changing them, ending sessions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from confapp.extensions import db
-from confapp.models import Membership, Network, Role, User
+from confapp.models import Membership, Network, Role, User, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
@@ -35,7 +35,10 @@ def normalise_email(email: str) -> str:
 
 
 def by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    email = normalise_email(email)
+    if not email or len(email) > 254 or "\x00" in email:  # PostgreSQL refuses NUL in text: no account has one
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email))
 
 
 @dataclass(frozen=True)
@@ -89,16 +92,50 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
         return None
-    if not check_password_hash(user.password_hash, password[:MAX_PASSWORD_LENGTH]):
+    if not password_matches(user, password):
         return None
     return user
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    if not check_password_hash(user.password_hash, current[:MAX_PASSWORD_LENGTH]):
+    """A new password chosen by its owner; every other session of theirs ends."""
+    if not password_matches(user, current):
         raise AccountError("Das bisherige Passwort stimmt nicht.")
+    set_password(user, new)
+    db.session.commit()
+
+
+def set_password(user: User, new: str) -> None:
+    """Check and store a new password and end the user's sessions, in the caller's transaction."""
     check_new_password(new)
     user.password_hash = hash_password(new)
+    end_sessions(user)
+
+
+def password_matches(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password[:MAX_PASSWORD_LENGTH])
+
+
+def end_sessions(user: User) -> None:
+    """End every open session of ``user`` on its next request (in the caller's transaction).
+
+    The epoch is part of the session id: raising it makes every session cookie and "remember me"
+    cookie issued before refer to an id the user no longer has.
+    """
+    db.session.execute(update(User).where(User.id == user.id)
+                       .values(session_epoch=User.session_epoch + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(user, ["session_epoch"])
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Signing out ends every session of the account, a copied cookie's included."""
+    end_sessions(user)
+    db.session.commit()
+
+
+def record_sign_in(user: User) -> None:
+    user.last_sign_in_at = utcnow()
     db.session.commit()
 
 

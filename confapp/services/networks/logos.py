@@ -62,8 +62,25 @@ def set_logo(network: Network, data: bytes, actor: User | None = None) -> None:
         network.logo, network.logo_mime = clean_svg(data), "image/svg+xml"
     else:
         network.logo, network.logo_mime = _clean_raster(data)
-    audit.record(actor, "network.logo", f"Logo geändert ({network.logo_mime}, {len(network.logo) // 1024} KB).",
+    audit.record(actor, "network.logo", f"Logo hochgeladen ({network.logo_mime}, {len(network.logo) // 1024} KB).",
                  network=network)
+    db.session.commit()
+
+
+def set_signer(network: Network, name: str, function: str, signature: bytes | None = None,
+               remove_signature: bool = False) -> None:
+    """Who signs certificates, and optionally their scanned signature (PNG or JPEG, checked as a
+    logo is); raises ``LogoError`` for an image that is none."""
+    network.signer_name, network.signer_function = name.strip()[:200], function.strip()[:200]
+    if remove_signature:
+        network.signature = network.signature_mime = None
+    elif signature:
+        if len(signature) > MAX_LOGO_BYTES or signature.lstrip().startswith(b"<"):
+            raise LogoError("Die Unterschrift muss ein PNG- oder JPEG-Bild bis 1 MB sein.")
+        try:
+            network.signature, network.signature_mime = _clean_raster(signature)
+        except LogoError as error:
+            raise LogoError("Die Unterschrift muss ein lesbares PNG- oder JPEG-Bild sein.") from error
     db.session.commit()
 
 

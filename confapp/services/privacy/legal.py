@@ -1,14 +1,18 @@
 """Legal pages: Impressum, privacy notice (Art. 13 DSGVO), accessibility statement, Leichte Sprache.
 
-Each page has a German default built from the network's and event's data; organisers may replace
-it with their own wording (``LegalText``). Both are plain text: a blank line starts a paragraph,
-a line starting with "## " is a heading. Consent records keep the fingerprint of the exact
-wording an attendee agreed to.
+Each page has a German default built from the network's settings and the event's data; a
+network's admins may replace it with their own wording (``LegalText``), see it first, and go
+back to the default. Both are plain text with a little Markdown: a blank line starts a
+paragraph, a line starting with "## " is a heading, lines starting with "- " are a list. Nothing
+else is markup: every character is escaped when shown. A default page that lacks a required
+setting leaves that part out, and ``missing_settings`` tells the admin which. Consent records
+keep the fingerprint of the exact wording an attendee agreed to.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
@@ -17,7 +21,9 @@ from flask import abort, render_template
 from sqlalchemy import JSON, LargeBinary, bindparam, select
 
 from confapp.extensions import db
-from confapp.models import ConsentRecord, Event, LegalKind, LegalText, Network, Registration, utcnow
+from confapp.models import ConsentRecord, Event, LegalKind, LegalText, Network, Registration, User, utcnow
+from confapp.services.networks import audit
+from confapp.services.privacy import bodies
 
 TITLES = {
     LegalKind.imprint: "Impressum",
@@ -28,12 +34,32 @@ TITLES = {
 MAX_BODY = 50_000
 
 
+#: Settings a default page cannot do without: (network attribute, German name of the setting).
+REQUIRED_SETTINGS: dict[LegalKind, tuple[tuple[str, str], ...]] = {
+    LegalKind.imprint: (("responsible_body", "Verantwortliche Stelle"),
+                        ("representative", "Vertretungsberechtigte Person"),
+                        ("postal_address", "Anschrift"), ("contact_email", "Kontakt-E-Mail")),
+    LegalKind.privacy: (("responsible_body", "Verantwortliche Stelle"), ("postal_address", "Anschrift"),
+                        ("contact_email", "Kontakt-E-Mail"),
+                        ("data_protection_officer", "Datenschutzbeauftragte Person"),
+                        ("supervisory_authority", "Datenschutz-Aufsichtsbehörde")),
+    LegalKind.accessibility: (("accessibility_date", "Datum der Erklärung zur Barrierefreiheit"),
+                              ("enforcement_body", "Schlichtungsstelle (Land)"),
+                              ("barrier_contact", "Kontakt für gemeldete Barrieren")),
+    LegalKind.easy_language: (("contact_email", "Kontakt-E-Mail"),),
+}
+#: Characters kept in a page's wording besides printable ones.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 @dataclass(frozen=True)
 class Block:
-    """One heading or paragraph of a legal page."""
+    """One heading, paragraph or list of a legal page."""
 
     heading: bool
     text: str
+    #: The items, for a list ("- " lines); then ``text`` is empty.
+    items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,7 +79,10 @@ class LegalPage:
                 heading, _, rest = chunk.partition("\n")
                 blocks.append(Block(True, heading[3:].strip()))
                 chunk = rest.strip()
-            if chunk:
+            lines = chunk.split("\n") if chunk else []
+            if lines and all(line.lstrip().startswith("- ") for line in lines):
+                blocks.append(Block(False, "", tuple(line.lstrip()[2:].strip() for line in lines)))
+            elif chunk:
                 blocks.append(Block(False, chunk))
         return blocks
 
@@ -100,10 +129,36 @@ def legal_page(network: Network, kind: LegalKind, event: Event | None = None) ->
     text = _stored(network, kind, event if kind.per_event else None, LegalText.body)
     if text is not None:
         return LegalPage(kind, TITLES[kind], text, custom=True)
+    return LegalPage(kind, TITLES[kind], _render_default(network, kind, event), custom=False)
+
+
+def default_page(network: Network, kind: LegalKind, event: Event | None = None) -> LegalPage:
+    """The German default, whatever the admin saved (to start their own wording from)."""
+    return LegalPage(kind, TITLES[kind], _render_default(network, kind, event), custom=False)
+
+
+def preview_page(kind: LegalKind, body: str) -> LegalPage:
+    """How ``body`` would show, without saving it."""
+    return LegalPage(kind, TITLES[kind], _clean(body), custom=True)
+
+
+def _render_default(network: Network, kind: LegalKind, event: Event | None) -> str:
     if kind == LegalKind.privacy:
-        return LegalPage(kind, TITLES[kind], _default_privacy_text(network, event), custom=False)
-    text = render_template(f"legal/{kind.value}.txt", network=network, event=event).strip()
-    return LegalPage(kind, TITLES[kind], text, custom=False)
+        return _default_privacy_text(network, event)
+    text = render_template(f"legal/{kind.value}.txt", network=network, event=event,
+                           enforcement=bodies.enforcement_body(network.enforcement_body),
+                           overview=bodies.LAENDER_OVERVIEW)
+    # A left-out setting leaves blank lines behind: at most one between blocks.
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def missing_settings(network: Network, kind: LegalKind) -> list[str]:
+    """German names of the settings the default ``kind`` page needs and the network lacks."""
+    return [label for attribute, label in REQUIRED_SETTINGS[kind] if not getattr(network, attribute)]
+
+
+def has_own_wording(network: Network, kind: LegalKind, event: Event | None = None) -> bool:
+    return _stored(network, kind, event if kind.per_event else None, LegalText.id) is not None
 
 
 #: The default privacy notice by what it is made from. Every registration needs its version,
@@ -119,7 +174,8 @@ def _default_privacy_text(network: Network, event: Event) -> str:
     if text is None:
         if len(_privacy_texts) >= 256:
             _privacy_texts.clear()
-        text = _privacy_texts[key] = render_template("legal/privacy.txt", network=network, event=event).strip()
+        text = render_template("legal/privacy.txt", network=network, event=event)
+        text = _privacy_texts[key] = re.sub(r"\n{3,}", "\n\n", text).strip()
     return text
 
 
@@ -147,7 +203,7 @@ def _key_columns(model: type) -> tuple[tuple[str, ...], tuple[int, ...]]:
 def save_legal_text(network: Network, kind: LegalKind, body: str, actor: str,
                     event: Event | None = None) -> LegalText | None:
     """Replace a page's wording; an empty body goes back to the default. The caller commits."""
-    body = body.strip()
+    body = _clean(body)
     if len(body) > MAX_BODY:
         raise ValueError(f"Der Text ist zu lang (höchstens {MAX_BODY} Zeichen).")
     stored = _stored(network, kind, event if kind.per_event else None)
@@ -162,6 +218,11 @@ def save_legal_text(network: Network, kind: LegalKind, body: str, actor: str,
     return stored
 
 
+def _clean(body: str) -> str:
+    """Line ends unified, control characters gone, no blank space around."""
+    return _CONTROL.sub("", body.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
 def privacy_version(event: Event) -> str:
     """The version of the privacy notice attendees of ``event`` see now (what consents refer to)."""
     return legal_page(event.network, LegalKind.privacy, event).version
@@ -174,11 +235,21 @@ def record_consent(registration: Registration, kind: str, given: bool = True,
     ``version`` is ``privacy_version`` when the caller has it already (read before a lock).
     """
     version = version or privacy_version(registration.event)
-    record = ConsentRecord(registration=registration, **consent_values(kind, version, given))
+    record = ConsentRecord(registration=registration, kind=kind, text_version=version, given=given, at=utcnow())
     db.session.add(record)
     return record
 
 
-def consent_values(kind: str, version: str, given: bool = True) -> dict:
-    """One consent row's columns but the registration's (``registering`` inserts them itself)."""
-    return dict(kind=kind, text_version=version, given=given, at=utcnow())
+def replace_wording(network: Network, kind: LegalKind, body: str, actor: User,
+                    event: Event | None = None) -> LegalText | None:
+    """An admin's own wording of a page (or, empty, back to the default), logged and committed.
+
+    Raises ``ValueError`` with a German message when the text is too long; nothing changes then.
+    """
+    saved = save_legal_text(network, kind, body, actor.email, event)
+    where = f" ({event.title})" if event is not None and kind.per_event else ""
+    summary = (f"Eigener Text für „{TITLES[kind]}“{where} gespeichert." if saved is not None
+               else f"„{TITLES[kind]}“{where} zeigt wieder den Standardtext.")
+    audit.record(actor, "legal.wording", summary, network=network, event=event if kind.per_event else None)
+    db.session.commit()
+    return saved

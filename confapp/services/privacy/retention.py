@@ -22,9 +22,10 @@ from flask import current_app
 from sqlalchemy import delete, exists, func, or_, select, update
 
 from confapp.extensions import db
-from confapp.models import (Attendance, AuditEntry, ConsentRecord, Event, Network, OutboxMessage, Registration,
-                            RegistrationHistory, User, new_token, utcnow)
+from confapp.models import (AssignmentRun, Attendance, AuditEntry, ConsentRecord, Event, FeedbackInvite, Invitation,
+                            Network, OutboxMessage, Registration, RegistrationHistory, User, new_token, utcnow)
 from confapp.services.mail.outbox import delete_delivered_files
+from confapp.services.materials.library import forget_uploaders
 from confapp.services.networks import audit
 from confapp.services.registration import seats
 from confapp.services.registration.lookup import can_cancel
@@ -167,8 +168,14 @@ def purge_event(event: Event, today: date | None = None, actor: User | None = No
         names_kept += keep
         erase_registration(registration, keep_name=keep)
     redact_audit(event)
+    # Feedback answers stay (they name nobody); who had a link and who uploaded material go.
+    db.session.execute(delete(FeedbackInvite).where(FeedbackInvite.event_id == event.id))
+    db.session.execute(update(Invitation).where(Invitation.event_id == event.id).values(email=""))
+    forget_uploaders(event)
     message_ids = _delete_outbox(or_(OutboxMessage.event_id == event.id, OutboxMessage.registration_id.in_(
         select(Registration.id).where(Registration.event_id == event.id))))
+    # Assignment previews and reports name people (who moved, who has no seat).
+    db.session.execute(delete(AssignmentRun).where(AssignmentRun.event_id == event.id))
     if first:
         event.purged_at = utcnow()
         event.attendance_kept_until = (add_months(today, 12 * event.keep_attendance_years)

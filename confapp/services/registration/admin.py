@@ -65,14 +65,16 @@ def cancel(actor: User, reg: Registration) -> list[Registration]:
     """Cancel for the attendee; the next on the waitlist moves up. Returns who was promoted."""
     promoted = registration.cancel(reg, by=actor.email)
     _logged(actor, reg.event, "registration.cancelled",
-            f"Anmeldung von {reg.full_name} storniert; nachgerückt: {len(promoted)}.", reg)
+            f"Anmeldung von {reg.full_name} storniert; nachgerückt: {len(promoted)}. {seated_notice(promoted)}".strip(),
+            reg)
     return promoted
 
 
 def promote(actor: User, event: Event) -> list[Registration]:
     """Fill free seats from the waitlist in order."""
     promoted = registration.promote_from_waitlist(event, by=actor.email)
-    _logged(actor, event, "waitlist.promoted", f"Warteliste: {len(promoted)} Person(en) nachgerückt.")
+    _logged(actor, event, "waitlist.promoted", f"Warteliste: {len(promoted)} Person(en) nachgerückt. "
+                                               f"{seated_notice(promoted)}".strip())
     return promoted
 
 
@@ -98,8 +100,18 @@ def fill_after_capacity_change(actor: User, event: Event) -> list[Registration]:
 def promoted_notice(promoted: list[Registration]) -> str:
     """What the organiser is told after a change that moved people up."""
     if len(promoted) == 1:
-        return f"{promoted[0].full_name} ist von der Warteliste nachgerückt und wurde per E-Mail benachrichtigt."
-    return f"{len(promoted)} Personen sind von der Warteliste nachgerückt und wurden per E-Mail benachrichtigt."
+        notice = f"{promoted[0].full_name} ist von der Warteliste nachgerückt und wurde per E-Mail benachrichtigt."
+    else:
+        notice = f"{len(promoted)} Personen sind von der Warteliste nachgerückt und wurden per E-Mail benachrichtigt."
+    seated = seated_notice(promoted)
+    return f"{notice} {seated}" if seated else notice
+
+
+def seated_notice(promoted: list[Registration]) -> str:
+    """Who of those moved up got workshop seats, and which ("" if nobody): the organiser sees it at once."""
+    seated = [f"{registration.full_name} ({', '.join(a.program_item.title for a in registration.assignments)})"
+              for registration in promoted if registration.assignments]
+    return f"Einen Workshopplatz nach ihren Wünschen haben: {'; '.join(seated)}." if seated else ""
 
 
 def move(actor: User, reg: Registration, item: ProgramItem, override_capacity: bool = False) -> None:
@@ -122,4 +134,4 @@ def move(actor: User, reg: Registration, item: ProgramItem, override_capacity: b
 
 
 __all__ = ["EDITABLE", "PersonDetails", "RegistrationError", "SeatUnavailable", "add_by_hand", "cancel",
-           "edit_person", "move", "promote"]
+           "edit_person", "move", "promote", "promoted_notice", "seated_notice"]

@@ -1,5 +1,5 @@
 """Registration (Anmeldung) changes: change choices, cancel, promote from the waitlist, move.
-Registering itself is in ``registering``.
+Registering itself is in ``register``.
 
 Every function here that changes seats runs in one transaction started by ``seats.lock_event``
 and commits it together with the history rows and the e-mails it queues (outbox), so an attendee
@@ -18,10 +18,11 @@ from sqlalchemy import exists, select
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Preference, ProgramItem,
                             Registration, RegistrationHistory, RegistrationStatus, utcnow)
+from confapp.services.assignment.fill import seat_promoted
 from confapp.services.registration import seats
 from confapp.services.mail.calendar import calendar_attachment
 from confapp.services.registration.choices import Choices, choice_problems, normalised
-from confapp.services.mail.outbox import RenderedEmail, queue_rendered, render_email
+from confapp.services.mail.outbox import queue_from_template
 from confapp.services.registration.lookup import current_choices, manage_url, slot_choices, waitlist_position
 # The rules and errors live in registration_rules; callers may import them from here as well.
 from confapp.services.registration.rules import (LIMITS, InvalidRegistration, RegistrationClosed,  # noqa: F401
@@ -165,7 +166,7 @@ def add_wishes(registration: Registration, choices: dict[int, list[int]]) -> Non
     for slot_id, item_ids in choices.items():
         for rank, item_id in enumerate(item_ids, start=1):
             # The item itself (from the loaded program), so e-mails can name it before any flush.
-            registration.preferences.append(Preference(slot_id=slot_id, rank=rank, program_item_id=item_id,
+            registration.preferences.append(Preference(slot_id=slot_id, rank=rank,
                                                        program_item=db.session.get(ProgramItem, item_id)))
 
 
@@ -191,9 +192,8 @@ def _take_workshop_seats(registration: Registration, actor: str) -> list[Program
 
 
 def give_seat(registration: Registration, item: ProgramItem) -> None:
-    # The ids as well as the objects: ``registering`` writes new rows without the ORM's flush.
-    registration.assignments.append(Assignment(slot_id=item.slot_id, slot=item.slot, program_item_id=item.id,
-                                               program_item=item, source=AssignmentSource.direct))
+    # The objects, so the e-mail and its calendar file can name the workshop before any flush.
+    registration.assignments.append(Assignment(slot=item.slot, program_item=item, source=AssignmentSource.direct))
 
 
 def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:
@@ -213,6 +213,9 @@ def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:
         db.session.flush()
         _take_workshop_seats(registration, by)
         gains[registration.id] = [assignment.program_item for assignment in registration.assignments]
+    # Ranked events whose assignment has begun: free seats of their wishes, named in their e-mail.
+    for registration_id, items in seat_promoted(event, list(moved_up.values()), by).items():
+        gains[registration_id].extend(items)
     if event.choice_mode == ChoiceMode.direct:
         for slot in event.choice_slots:
             for item in slot.choice_items:
@@ -253,15 +256,8 @@ def _waiting_for(registration: Registration) -> list[ProgramItem]:
 def record_history(registration: Registration, action: str, from_status: str | None = None,
           to_status: str | None = None, actor: str = SYSTEM, note: str = "") -> None:
     # Through the back reference: appending to an unloaded ``history`` would read it all first.
-    db.session.add(RegistrationHistory(registration=registration,
-                                       **history_values(action, from_status, to_status, actor, note)))
-
-
-def history_values(action: str, from_status: str | None = None, to_status: str | None = None,
-                   actor: str = SYSTEM, note: str = "") -> dict:
-    """One history row's columns but the registration's (``registering`` inserts them itself)."""
-    return dict(action=action, from_status=from_status, to_status=to_status, actor=actor[:254], note=note,
-                at=utcnow())
+    db.session.add(RegistrationHistory(registration=registration, action=action, from_status=from_status,
+                                       to_status=to_status, actor=actor[:254], note=note, at=utcnow()))
 
 
 def _describe(registration: Registration) -> str:
@@ -274,17 +270,9 @@ def send_to_attendee(registration: Registration, template: str, **context) -> No
     Nothing goes to an erased registration: its address is one we promised to forget."""
     if registration.erased_at is not None:
         return
-    queue_rendered(attendee_email(registration, template, **context), registration.event, registration)
-
-
-def attendee_email(registration: Registration, template: str, *, waitlist_place: int | str | None = None,
-                   **context) -> RenderedEmail:
-    """One of the attendee e-mails, written out; confirmed attendees get the calendar file with it.
-
-    ``waitlist_place`` when the caller has counted it already (else it is counted here)."""
     event = registration.event
     attachments = ([calendar_attachment(event, registration)]
                    if registration.status == RegistrationStatus.confirmed and template != "cancelled" else [])
-    return render_email(template, registration.email, attachments, event=event, registration=registration,
+    queue_from_template(template, registration.email, attachments, event=event, registration=registration,
                         manage_url=manage_url(registration), slots=slot_choices(registration),
-                        waitlist_position=waitlist_place or waitlist_position(registration), **context)
+                        waitlist_position=waitlist_position(registration), **context)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, exists, func, select
@@ -69,35 +68,31 @@ def current_choices(registration: Registration) -> Choices:
 
 
 def waitlist_position(registration: Registration) -> int | None:
-    """1 for the next to move up; None unless the registration is on the event's waitlist."""
+    """1 for the next to move up; None unless the registration is on the event's waitlist.
+
+    Counts what the database holds, so it is right too for a registration whose new state is
+    not written yet (registering, under the event's lock: the others on the waitlist are ahead).
+    """
     if registration.status != RegistrationStatus.waitlisted:
         return None
-    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.event_id == registration.event_id,
-        Registration.status == RegistrationStatus.waitlisted,
-        Registration.id != registration.id,  # its stored time may be older than the one about to be written
-        (Registration.created_at < registration.created_at)
-        | ((Registration.created_at == registration.created_at) & (Registration.id < registration.id))))
+    ahead = db.session.scalar(_WAITING_AHEAD, {
+        "event_id": registration.event_id, "created_at": registration.created_at,
+        "registration_id": registration.id or 0})  # 0: not written yet, no row's id
     return (ahead or 0) + 1
 
 
-def waitlist_place_of_newest(registration: Registration) -> int:
-    """The place of a waitlisted registration about to be written, under the event's lock: behind
-    every other on the waitlist (they are all older), so the same as ``waitlist_position`` once it
-    is written, one round trip before the INSERT instead of after it."""
-    ahead = db.session.scalar(_waiting_before(), {"event_id": registration.event_id,
-                                                  "created_at": registration.created_at})
-    return (ahead or 0) + 1
-
-
-@cache
-def _waiting_before():
-    """Built once: every registration that goes on the waitlist asks (its e-mail names the place)."""
+def _waiting_ahead():
     table = Registration.__table__
+    created_at = bindparam("created_at", type_=table.c.created_at.type)
     return select(func.count()).select_from(table).where(
-        table.c.event_id == bindparam("event_id"),
-        table.c.status == RegistrationStatus.waitlisted,
-        table.c.created_at <= bindparam("created_at", type_=table.c.created_at.type))
+        table.c.event_id == bindparam("event_id"), table.c.status == RegistrationStatus.waitlisted,
+        table.c.id != bindparam("registration_id"),  # its stored time may be older than the one about to be written
+        (table.c.created_at < created_at) | ((table.c.created_at == created_at) & (table.c.id < bindparam("registration_id"))))
+
+
+#: Built once: every registration on the waitlist asks (its e-mail names the place), under the
+#: event's lock, and building it cost more than running it.
+_WAITING_AHEAD = _waiting_ahead()
 
 
 def can_change(registration: Registration) -> bool:

@@ -1,32 +1,36 @@
 """Registering: a new registration, with its seats, history and confirmation e-mail.
 
-What the likely outcome writes is prepared before the transaction, e-mail included, while no lock
-is held: on SQLite the whole write transaction holds the database's write lock, on PostgreSQL the
-seat decisions hold the event's row lock, and either bounds registrations per second. Under the
-lock the seats are taken and the rows written without the ORM (``registration.rows``); if the
-seats went meanwhile, the e-mail is made again for what was taken. ``benchmarks/registration.py``
-measures it.
+One transaction through the ORM's unit of work. Before the lock, while nothing is held, the
+form's values are checked and the new registration with its wishes is built from the program
+read with the event. Then ``seats.lock_event`` (on SQLite the database's write lock, on
+PostgreSQL the event's row lock; either bounds registrations per second) and under it only what
+depends on the seats: the seats themselves, the status, the registration time (the waitlist's
+order is the lock's), the history and the e-mail for the outcome decided; the commit writes it
+all. ``benchmarks/registration.py`` measures it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from confapp.extensions import db
-from confapp.models import (Assignment, ConsentRecord, Event, Preference, ProgramItem, Registration,
-                            RegistrationHistory, RegistrationStatus, new_token, utcnow)
+from confapp.models import (Event, ProgramItem, Registration, RegistrationHistory, RegistrationStatus, new_token,
+                            utcnow)
+from confapp.services.mail.outbox import queue_from_template
 from confapp.services.privacy import legal
 from confapp.services.registration import seats
+from confapp.services.registration.change import (ATTENDEE, add_wishes, chosen_workshops, give_seat, record_history,
+                                                  send_to_attendee)
 from confapp.services.registration.choices import normalised
-from confapp.services.mail.outbox import RenderedEmail, outbox_values, queue_from_template, remember_for_inline_delivery
-from confapp.services.registration.change import (ATTENDEE, add_wishes, attendee_email, chosen_workshops, give_seat,
-                                           history_values, record_history, send_to_attendee)
-from confapp.services.registration.lookup import manage_url, waitlist_place_of_newest
-from confapp.services.registration.rows import NewRows, insert_rows
+from confapp.services.registration.lookup import manage_url
 from confapp.services.registration.rules import RegistrationClosed, RegistrationData, registration_problems
+
+
+#: Why a purged event takes no registrations.
+PURGED = "Die personenbezogenen Daten dieser Veranstaltung sind gelöscht; Anmeldungen sind nicht mehr möglich."
 
 
 @dataclass
@@ -58,8 +62,7 @@ def register(event: Event, data: RegistrationData, *, by_organiser: bool = False
     ``RegistrationClosed`` or ``InvalidRegistration``; commits.
     """
     if event.purged_at is not None:
-        raise RegistrationClosed("Die personenbezogenen Daten dieser Veranstaltung sind gelöscht; "
-                                 "Anmeldungen sind nicht mehr möglich.")
+        raise RegistrationClosed(PURGED)
     if not by_organiser and not event.registration_open():
         raise RegistrationClosed("Die Anmeldung für diese Veranstaltung ist geschlossen.")
     invalid = registration_problems(event, data, by_organiser)
@@ -68,17 +71,17 @@ def register(event: Event, data: RegistrationData, *, by_organiser: bool = False
     new = _NewRegistration(data, normalised(event, data.choices), data.email.strip().lower(),
                            legal.privacy_version(event), actor)
     try:
-        return _register(event, new)
+        return _register_new(event, new)
     except IntegrityError:
         # The address is registered already (or someone registered it at the same moment and
         # committed first): nothing was written. Once more, as an existing registration.
         db.session.rollback()
-        return _register(event, new, look_first=True)
+        return _register_existing(event, new)
 
 
 @dataclass(frozen=True)
 class _NewRegistration:
-    """What ``register`` has checked and prepared before its transaction starts."""
+    """What ``register`` has checked and prepared before its transaction takes the lock."""
 
     data: RegistrationData
     choices: dict[int, list[int]]
@@ -87,61 +90,63 @@ class _NewRegistration:
     actor: str
 
 
-def _register(event: Event, new: _NewRegistration, look_first: bool = False) -> RegistrationResult:
-    draft = _Draft.for_likely_outcome(event, new)  # before any lock (see the module's docstring)
+def _register_new(event: Event, new: _NewRegistration) -> RegistrationResult:
     # Most addresses are new: the unique constraint finds the others (``register`` then comes
-    # back with ``look_first``), which saves every new registration a query.
-    existing = None
-    if look_first:
-        existing = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
-                                                                Registration.email == new.email))
-    seats.begin_before_lock()  # the program read so far stays loaded
-    if existing is not None:
-        seats.lock_loaded_event(event)
-        return _register_existing(event, new, existing)
-    if not draft.seats.event:  # likely full: lock first, and read whether a cancellation freed a seat
-        seats.lock_loaded_event(event)
-    # Else a seat is likely: the statement that takes it locks the event too.
-    taken = _Seats(*seats.take_seats(event, draft.items, locked=not draft.seats.event))
-    if taken != draft.seats:
-        draft = draft.for_seats(taken)
-    registration_id = draft.insert()
-    db.session.commit()
-    return RegistrationResult(registration_id, created=True, workshop_waitlists=draft.waiting)
+    # back through ``_register_existing``), which saves every new registration a query.
+    registration = Registration(event=event, event_id=event.id, email=new.email, manage_token=new_token(),
+                                status=RegistrationStatus.waitlisted)  # until a seat is taken
+    _fill(registration, new)  # before the lock: the wishes come from the program read with the event
+    event = _lock_open(event)
+    db.session.add(registration)
+    _record_consents(registration, new)
+    return _decide(event, registration, None, new.actor)
 
 
-def _register_existing(event: Event, new: _NewRegistration, existing: Registration) -> RegistrationResult:
+def _register_existing(event: Event, new: _NewRegistration) -> RegistrationResult:
     """The address is registered already: the manage link again, or, if that registration was
-    cancelled, the same row with the new wishes at the back of the queue. Under the lock."""
-    db.session.refresh(existing)  # as it is now that the lock is held, not as read before
-    if existing.status != RegistrationStatus.cancelled:
-        if _resent_recently(existing) < MAX_RESENT_PER_DAY:
-            queue_from_template("already_registered", existing.email, event=event, registration=existing,
-                                manage_url=manage_url(existing))
-            record_history(existing, "link_resent", actor=new.actor, note="Erneute Anmeldung mit derselben Adresse")
+    cancelled, the same row with the new wishes at the back of the queue."""
+    event = _lock_open(event)
+    # Read under the lock: two posts of a cancelled address at once cannot both take seats.
+    registration = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
+                                                                Registration.email == new.email)
+                                     .execution_options(populate_existing=True))
+    if registration.status != RegistrationStatus.cancelled:
+        if _resent_recently(registration) < MAX_RESENT_PER_DAY:
+            queue_from_template("already_registered", registration.email, event=event, registration=registration,
+                                manage_url=manage_url(registration))
+            record_history(registration, "link_resent", actor=new.actor,
+                           note="Erneute Anmeldung mit derselben Adresse")
         # Past the limit nothing is sent, and the page says the same: it must not tell who is registered.
         db.session.commit()
-        return RegistrationResult(existing.id, created=False)
-    registration = existing
+        return RegistrationResult(registration.id, created=False)
     previous = registration.status.value
     registration.preferences.clear()
-    db.session.flush()
+    db.session.flush()  # the old wishes gone before the new ones take their ranks
     _fill(registration, new)
-    for kind in _consents_given(new):
-        legal.record_consent(registration, kind, version=new.consent_version)
-    db.session.flush()
-    # Seats are decided by conditional UPDATEs that need nothing pending: what changes from here
-    # on is written in one go at the commit, not flushed before every statement.
+    _record_consents(registration, new)
+    return _decide(event, registration, previous, new.actor)
+
+
+def _decide(event: Event, registration: Registration, previous: str | None, actor: str) -> RegistrationResult:
+    """Under the event's lock: the seats, then what follows from them; commits.
+
+    Nothing is flushed before the commit: the seats are taken by conditional UPDATEs on the
+    connection, and the waitlist place the e-mail names is counted among the rows written
+    before (every other registration on the waitlist is ahead of this one, stamped now). The
+    commit writes the registration and all that goes with it in one flush.
+    """
     with db.session.no_autoflush:
         items = chosen_workshops(registration)
-        # The waitlist is in order of registration: the order of this lock.
-        registration.created_at = utcnow()
-        waiting = _apply_outcome(registration, items, _Seats(*seats.take_seats(event, items, locked=True)))
-        db.session.add_all(RegistrationHistory(registration=registration, **values)
-                           for values in _outcome_history(registration, waiting, previous, new.actor))
+        registration.created_at = utcnow()  # the waitlist is in the order of this lock
+        waiting = _take_seats(event, registration, items)
+        for item in waiting:
+            record_history(registration, "workshop_waitlisted", actor=actor, note=item.title)
+        record_history(registration, "registered", previous, registration.status.value, actor)
         send_to_attendee(registration, "registered", waiting=waiting)
+    db.session.flush()
+    registration_id = registration.id  # the commit expires it
     db.session.commit()
-    return RegistrationResult(registration.id, created=True, workshop_waitlists=waiting)
+    return RegistrationResult(registration_id, created=True, workshop_waitlists=waiting)
 
 
 #: Manage links resent to one address in a day: anyone can ask for them, so an address cannot be flooded.
@@ -154,93 +159,30 @@ def _resent_recently(registration: Registration) -> int:
         RegistrationHistory.at > utcnow() - timedelta(days=1))) or 0
 
 
-@dataclass
-class _Draft:
-    """A new registration as an outcome will write it: made before any lock for the likely outcome.
+def _lock_open(event: Event) -> Event:
+    """``seats.lock_event``, then refuse an event purged meanwhile (the purge holds the same lock)."""
+    event = seats.lock_event(event, keep_loaded=True)
+    if event.purged_at is not None:
+        db.session.rollback()
+        raise RegistrationClosed(PURGED)
+    return event
 
-    ``registration`` and its wishes and seats are ORM objects the session never sees: the e-mail
-    is rendered from them, and ``insert`` writes their columns through ``registration.rows``.
-    The ORM's unit of work (dependency sort, events, identity bookkeeping) cost more than
-    everything else a registration does together.
-    """
 
-    new: _NewRegistration
-    registration: Registration
-    items: list[ProgramItem]
-    seats: _Seats
-    waiting: list[ProgramItem]
-    email: RenderedEmail
-
-    @classmethod
-    def for_likely_outcome(cls, event: Event, new: _NewRegistration) -> _Draft:
-        """From the seat counts read with the event (and the waitlist's length, if it is full)."""
-        registration = _new_registration(event, new)
-        items = chosen_workshops(registration)
-        if seats.event_has_room(event):
-            likely = _Seats(True, tuple(seats.item_has_room(item) for item in items))
+def _take_seats(event: Event, registration: Registration, items: list[ProgramItem]) -> list[ProgramItem]:
+    """The event's seat and then, with it, each chosen workshop's (direct mode); sets the status.
+    Returns the full workshops the registration waits for."""
+    # The lock read the event's seat count: a full event is not tried.
+    if not seats.event_has_room(event) or not seats.take_event_seat(event):
+        registration.status = RegistrationStatus.waitlisted
+        return []
+    registration.status = RegistrationStatus.confirmed
+    waiting = []
+    for item in items:
+        if seats.take_item_seat(item):
+            give_seat(registration, item)
         else:
-            likely = _Seats(False, tuple(False for _ in items))
-        return cls._made(new, registration, items, likely)
-
-    def for_seats(self, taken: _Seats) -> _Draft:
-        """The same registration for the seats that were taken (others took the likely ones)."""
-        registration = _new_registration(self.registration.event, self.new)
-        return self._made(self.new, registration, chosen_workshops(registration), taken)
-
-    @classmethod
-    def _made(cls, new: _NewRegistration, registration: Registration, items: list[ProgramItem],
-              taken: _Seats) -> _Draft:
-        waiting = _apply_outcome(registration, items, taken)
-        # On the waitlist, the place is counted when the row is written and put in where the mark is.
-        email = attendee_email(registration, "registered", waiting=waiting,
-                               waitlist_place=None if taken.event else _PLACE_MARK)
-        return cls(new, registration, items, taken, waiting, email)
-
-    def insert(self) -> int:
-        """Write the registration, its wishes, seats, consents, history and e-mail; its id.
-
-        Runs under the lock: the registration time is stamped now, so the waitlist's order is
-        the order of the lock, and a waitlisted registration's e-mail gets the place that makes.
-        """
-        registration, new = self.registration, self.new
-        registration.created_at = utcnow()
-        rows = NewRows(_columns(registration), (
-            (Preference.__table__, [_columns(wish) for wish in registration.preferences]),
-            (Assignment.__table__, [_columns(seat) for seat in registration.assignments]),
-            (ConsentRecord.__table__, [legal.consent_values(kind, new.consent_version)
-                                       for kind in _consents_given(new)]),
-            (RegistrationHistory.__table__, _outcome_history(registration, self.waiting, None, new.actor))),
-            outbox_values(self._email_with_place(), registration.event_id))
-        registration_id, message_id = insert_rows(db.session.connection(), rows)
-        remember_for_inline_delivery(message_id)
-        return registration_id
-
-    def _email_with_place(self) -> RenderedEmail:
-        if self.seats.event:
-            return self.email
-        place = str(waitlist_place_of_newest(self.registration))
-        return replace(self.email, subject=self.email.subject.replace(_PLACE_MARK, place),
-                       text=self.email.text.replace(_PLACE_MARK, place),
-                       html=self.email.html and self.email.html.replace(_PLACE_MARK, place))
-
-
-#: Stands for the waitlist place in an e-mail made before the lock (no e-mail has it otherwise).
-_PLACE_MARK = "\u2063WARTELISTENPLATZ\u2063"
-
-
-def _columns(instance) -> dict:
-    """The columns set on a new ORM object (the table's defaults fill in the rest)."""
-    values = instance.__dict__
-    return {column.key: values[column.key] for column in instance.__table__.columns if column.key in values}
-
-
-def _new_registration(event: Event, new: _NewRegistration) -> Registration:
-    """Not yet in the session; empty collections, so nothing is read back for them later."""
-    registration = Registration(event=event, event_id=event.id, email=new.email, preferences=[], assignments=[],
-                                manage_token=new_token(), created_at=utcnow(),
-                                status=RegistrationStatus.waitlisted)  # until a seat is taken
-    _fill(registration, new)
-    return registration
+            waiting.append(item)
+    return waiting
 
 
 def _fill(registration: Registration, new: _NewRegistration) -> None:
@@ -255,32 +197,9 @@ def _fill(registration: Registration, new: _NewRegistration) -> None:
     add_wishes(registration, new.choices)
 
 
-def _consents_given(new: _NewRegistration) -> list[str]:
+def _record_consents(registration: Registration, new: _NewRegistration) -> None:
     data = new.data
-    return [kind for kind, given in (("privacy", data.privacy_consent), ("photo", data.photo_consent),
-                                     ("needs", data.needs_consent)) if given]
-
-
-@dataclass(frozen=True)
-class _Seats:
-    """A new registration's seats: the event's, and one per chosen workshop (direct mode)."""
-
-    event: bool
-    workshops: tuple[bool, ...]
-
-
-def _apply_outcome(registration: Registration, items: list[ProgramItem], taken: _Seats) -> list[ProgramItem]:
-    """Status and workshop seats of a new registration; returns the full workshops it waits for."""
-    registration.status = RegistrationStatus.confirmed if taken.event else RegistrationStatus.waitlisted
-    if not taken.event:
-        return []
-    for item, seated in zip(items, taken.workshops):
-        if seated:
-            give_seat(registration, item)
-    return [item for item, seated in zip(items, taken.workshops) if not seated]
-
-
-def _outcome_history(registration: Registration, waiting: list[ProgramItem], previous: str | None,
-                     actor: str) -> list[dict]:
-    return [*(history_values("workshop_waitlisted", actor=actor, note=item.title) for item in waiting),
-            history_values("registered", previous, registration.status.value, actor)]
+    for kind, given in (("privacy", data.privacy_consent), ("photo", data.photo_consent),
+                        ("needs", data.needs_consent)):
+        if given:
+            legal.record_consent(registration, kind, version=new.consent_version)

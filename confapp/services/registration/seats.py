@@ -1,19 +1,17 @@
 """Seats of an event and of its workshops: the one way to lock, take and free them.
 
-Every change of seats happens inside a transaction that holds the event's lock: on PostgreSQL its
-row lock (``SELECT … FOR NO KEY UPDATE``, or the seat UPDATE itself), on SQLite the database's
-write lock (``BEGIN IMMEDIATE``). Most callers start it with ``lock_event``; registering, the
-busiest, with ``begin_before_lock``, then ``lock_loaded_event`` or ``take_seats`` (which locks as it takes).
-Seats are then taken with a conditional ``UPDATE … WHERE seats_taken < capacity``, so the
-database decides, and the check constraints on both tables are the last guard.
-Callers (registration, assignment, check-in) keep waitlist order right because only one of them
-at a time works on an event's seats.
+Every change of seats happens inside a transaction that holds the event's lock, taken by
+``lock_event``: on PostgreSQL its row lock (``SELECT … FOR NO KEY UPDATE``), on SQLite the
+database's write lock (``BEGIN IMMEDIATE``). Seats are then taken with a conditional
+``UPDATE … WHERE seats_taken < capacity``, so the database decides, and the check constraints on
+both tables are the last guard. Callers (registration, assignment, check-in) keep waitlist order
+right because only one of them at a time works on an event's seats.
 """
 from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import TextClause, Update, bindparam, or_, select, text, update
+from sqlalchemy import Update, bindparam, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from confapp.database import begin_write
@@ -21,13 +19,24 @@ from confapp.extensions import db
 from confapp.models import Event, ProgramItem
 
 
-def lock_event(event: Event | int) -> Event:
+def lock_event(event: Event | int, *, keep_loaded: bool = False) -> Event:
     """Start a new transaction that owns the event's seats until it commits; the event, re-read.
 
-    Commits what the session had pending first (see ``database.begin_write``).
+    Commits what the session had pending first (see ``database.begin_write``). With
+    ``keep_loaded`` the objects read before keep what they loaded (registering: the program read
+    with the event) and only the event's seat count, capacity, status and purge time are read again, so
+    nothing else is read under the lock; seats are taken by conditional UPDATEs, which never
+    trust a loaded count.
     """
     event_id = event if isinstance(event, int) else event.id
-    begin_write()
+    begin_write(keep_loaded=keep_loaded)
+    if keep_loaded and isinstance(event, Event):
+        row = db.session.connection().execute(_row_lock(_SEAT_COUNT), {"event_id": event_id}).one_or_none()
+        if row is None:
+            raise LookupError(f"event {event_id} does not exist")
+        for key, value in row._mapping.items():
+            set_committed_value(event, key, value)
+        return event
     locked = db.session.scalar(_row_lock(select(Event).where(Event.id == event_id)
                                          .execution_options(populate_existing=True)))
     if locked is None:
@@ -35,33 +44,11 @@ def lock_event(event: Event | int) -> Event:
     return locked
 
 
-def begin_before_lock() -> None:
-    """Make the session's transaction one that takes seats later, after ``lock_loaded_event``.
-
-    Objects read before keep what they loaded. On SQLite the read transaction ends and a write
-    transaction begins (``begin_write(keep_loaded=True)``): the database's write lock is held
-    from here on. On PostgreSQL the transaction goes on (at READ COMMITTED every statement sees
-    what others committed) and nothing is locked until ``lock_loaded_event``, so the event's row
-    lock is held only for the seat decisions, the rows that go with them and the commit.
-    """
-    if not _on_postgresql():
-        begin_write(keep_loaded=True)
-
-
-def lock_loaded_event(event: Event) -> None:
-    """Lock ``event``'s row in a transaction from ``begin_before_lock``; its seat count, capacity
-    and status are read afresh (on PostgreSQL by the lock's own query, on SQLite when next used).
-
-    On SQLite the transaction holds the database's write lock already.
-    """
-    if not _on_postgresql():
-        db.session.expire(event, ["seats_taken", "capacity", "status"])
-        return
-    row = db.session.connection().execute(_EVENT_ROW_LOCK, {"event_id": event.id}).one_or_none()
-    if row is None:
-        raise LookupError(f"event {event.id} does not exist")
-    for key, value in row._mapping.items():
-        set_committed_value(event, key, value)
+#: What ``lock_event`` reads of a loaded event: built once, run as Core on the session's
+#: connection (a refresh through the ORM's loading cost a registration more than its INSERTs).
+_SEAT_COUNT = select(*(Event.__table__.c[key] for key in ("seats_taken", "capacity", "status",
+                                                                    "purged_at"))).where(
+    Event.__table__.c.id == bindparam("event_id"))
 
 
 def _row_lock(query):
@@ -74,11 +61,6 @@ def _row_lock(query):
 
 def _on_postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
-
-
-#: ``lock_loaded_event``'s lock (see ``_row_lock``), built once: every registration takes it.
-_EVENT_ROW_LOCK = (select(*(Event.__table__.c[key] for key in ("seats_taken", "capacity", "status")))
-                   .where(Event.__table__.c.id == bindparam("event_id")).with_for_update(key_share=True))
 
 
 @cache
@@ -112,58 +94,6 @@ def take_event_seat(event: Event) -> bool:
     taken = _take(Event, event.id)
     _reload(event)
     return taken
-
-
-def take_seats(event: Event, items: list[ProgramItem], *, locked: bool) -> tuple[bool, tuple[bool, ...]]:
-    """The event's seat and, with it, each item's, in a transaction from ``begin_before_lock``:
-    whether the event's was free, and each item's.
-
-    ``locked`` when the caller holds the event's lock (``lock_loaded_event``, which read the seat
-    count: a full event is not tried). Otherwise, on PostgreSQL, the statement that takes a free
-    seat takes the event's row lock as it does; if the event was full it locks nothing, so the
-    row is locked on its own and the seat tried once more (a cancellation may have freed one).
-    """
-    full = (False, tuple(False for _ in items))
-    if locked and not event_has_room(event):
-        return full
-    if _on_postgresql():
-        taken = _take_in_one_statement(event, items)
-        if taken is None and not locked:
-            lock_loaded_event(event)
-            return take_seats(event, items, locked=True)
-        return taken or full
-    if not take_event_seat(event):  # SQLite holds the write lock already: full is full
-        return full
-    return True, tuple(take_item_seat(item) for item in items)
-
-
-def _take_in_one_statement(event: Event, items: list[ProgramItem]) -> tuple[bool, tuple[bool, ...]] | None:
-    """PostgreSQL: the event's seat and, if it was free, the items' in one round trip; None if
-    the event was full."""
-    event_taken, taken_ids = db.session.connection().execute(
-        _seats_statement(len(items)), {"event_id": event.id, **{f"item_{n}": item.id for n, item in enumerate(items)}}
-    ).one()
-    _reload(event)
-    for item in items:
-        _reload(item)
-    if not event_taken:
-        return None
-    return True, tuple(item.id in taken_ids for item in items)
-
-
-@cache
-def _seats_statement(items: int) -> TextClause:
-    """Built once per number of items. The items' UPDATE sees the event's through its RETURNING:
-    without the event's seat no item's is taken."""
-    has_room = "(capacity IS NULL OR seats_taken < capacity)"
-    event_seat = (f"event_seat AS (UPDATE event SET seats_taken = seats_taken + 1 "
-                  f"WHERE id = :event_id AND {has_room} RETURNING id)")
-    if not items:
-        return text(f"WITH {event_seat} SELECT EXISTS (SELECT FROM event_seat), ARRAY[]::integer[]")
-    ids = ", ".join(f":item_{number}" for number in range(items))
-    return text(f"WITH {event_seat}, item_seats AS (UPDATE program_item SET seats_taken = seats_taken + 1 "
-                f"WHERE id IN ({ids}) AND {has_room} AND EXISTS (SELECT FROM event_seat) RETURNING id) "
-                f"SELECT EXISTS (SELECT FROM event_seat), ARRAY(SELECT id FROM item_seats)")
 
 
 def free_event_seat(event: Event) -> None:
