@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import has_request_context, request, session
 
-from confapp import cli, database, errors, formatting, input_checks, log_privacy, security
+from confapp import cli, database, errors, formatting, input_checks, labels, log_privacy, plaintext, security
 from confapp.templating import ConfApp
 from confapp.api import bp as api_bp
 from confapp.checkin import bp as checkin_bp
@@ -18,10 +18,17 @@ from confapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+LANGUAGES = ("de", "en")
+
+
 def select_locale() -> str:
-    """German unless the visitor chose English with the language switch."""
-    chosen = session.get("lang") if has_request_context() else None
-    return chosen if chosen in ("de", "en") else "de"
+    """The language the visitor chose with the switch; else the browser's preference (German first)."""
+    if not has_request_context() or request.blueprint == "api":
+        return "de"  # the API answers in the caller's language itself (confapp.api.problems)
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, default="de")
 
 
 def create_app(config: dict | None = None) -> ConfApp:
@@ -63,6 +70,8 @@ def create_app(config: dict | None = None) -> ConfApp:
     security.init_app(app)
     errors.register(app)
     formatting.register(app)
+    labels.register(app)
+    plaintext.register(app)
     cli.register(app)
 
     @app.context_processor

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 
 _PATTERNS = {
     "de": {"datetime": "EEEE, d. MMMM y, H:mm 'Uhr'", "date": "EEEE, d. MMMM y", "time": "H:mm",
-           "short": "dd.MM.y, HH:mm"},
+           "short": "dd.MM.y, HH:mm", "day": "dd.MM.y"},
     "en": {"datetime": "EEEE, d MMMM y, h:mm a", "date": "EEEE, d MMMM y", "time": "h:mm a",
-           "short": "y-MM-dd HH:mm"},
+           "short": "y-MM-dd HH:mm", "day": "y-MM-dd"},
 }
 
 
@@ -68,27 +68,49 @@ def format_time_range(start: datetime, end: datetime, language: str | None = Non
     return f"{start_text}–{end_text}{suffix}"
 
 
-def role_label(role) -> str:
-    labels = {"admin": _("Administration"), "organiser": _("Organisation"), "checkin": _("Einlass"),
-              "workshop_leader": _("Workshopleitung")}
-    return labels.get(getattr(role, "value", role), str(role))
+#: Back-office times (sign-ups, audit log, statistics) are shown in this zone unless the network
+#: names its own; the event's pages use the event's zone.
+DEFAULT_ZONE = "Europe/Berlin"
 
 
-def status_label(status) -> str:
-    labels = {"draft": _("Entwurf"), "published": _("Veröffentlicht"), "closed": _("Anmeldung geschlossen"),
-              "archived": _("Archiviert")}
-    return labels.get(getattr(status, "value", status), str(status))
+def zone_of(owner=None) -> ZoneInfo:
+    """The zone an owner's times are read in: an event's own, a network's (Europe/Berlin unless set)."""
+    if isinstance(owner, ZoneInfo):
+        return owner
+    name = getattr(owner, "timezone", None) if owner is not None else None
+    try:
+        return ZoneInfo(name or DEFAULT_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_ZONE)
 
 
-def registration_status_label(status) -> str:
-    labels = {"confirmed": _("bestätigt"), "waitlisted": _("Warteliste"), "cancelled": _("storniert")}
-    return labels.get(getattr(status, "value", status), str(status))
+def backoffice_zone(network=None) -> ZoneInfo:
+    return zone_of(network)
+
+
+def local_moment(moment: datetime | None, owner=None) -> datetime | None:
+    """A stored moment (naive UTC, or aware) as naive wall-clock time at the owner's place.
+    Exports and pages call this; ``owner`` is an event, a network, a ZoneInfo or None (Europe/Berlin)."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(zone_of(owner)).replace(tzinfo=None)
+
+
+def format_moment(moment: datetime | None, owner=None, kind: str = "short") -> str:
+    """A stored moment as local time: "05.06.2024, 09:12" (``kind`` "short") or "Mittwoch, …, 9:12 Uhr"."""
+    return format_wallclock(local_moment(moment, owner), kind)
+
+
+def zone_label(owner=None) -> str:
+    """The zone in words for a note such as "Zeiten in deutscher Zeit"."""
+    key = zone_of(owner).key
+    return _("deutscher Zeit") if key == DEFAULT_ZONE else _("Ortszeit %(zone)s", zone=key)
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals["role_label"] = role_label
-    app.jinja_env.globals["registration_status_label"] = registration_status_label
-    app.jinja_env.globals["status_label"] = status_label
+    app.jinja_env.filters["local"] = format_moment
+    app.jinja_env.globals["zone_label"] = zone_label
     app.jinja_env.filters["wallclock"] = format_wallclock
     app.jinja_env.filters["date_long"] = lambda value: format_wallclock(value, "date")
     app.jinja_env.filters["short"] = lambda value: format_wallclock(value, "short")

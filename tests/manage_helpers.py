@@ -45,3 +45,16 @@ def move_into_past(event: Event, days_ago: int = 2) -> Event:
                 item.starts_at, item.ends_at = item.starts_at + shift, item.ends_at + shift
     db.session.commit()
     return event
+
+
+def send_confirmed(client, url: str, page_url: str, **kwargs):
+    """A mass e-mail action as an organiser does it: press the button, read the confirmation page
+    (how many, one e-mail), then confirm. Returns the confirmation's response."""
+    import re
+
+    from tests.conftest import csrf_token, post_form
+    page = post_form(client, url, {}, page_url=page_url)
+    html = page.get_data(as_text=True)
+    match = re.search(r'name="confirmed" value="([0-9a-f]+)"', html)
+    assert match, f"no confirmation step on {url}: {html[:500]}"
+    return client.post(url, data={"csrf_token": csrf_token(html), "confirmed": match.group(1)}, **kwargs)

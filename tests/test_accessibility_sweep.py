@@ -5,6 +5,7 @@ with a URL parameter the sweep does not know fails loudly instead of being skipp
 """
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import axe_violations
@@ -45,7 +46,7 @@ def _values() -> dict[str, str]:
             "token": person.manage_token, "status": "published", "format": "a4", "fmt": "csv",
             "partner_id": str(db.session.scalar(select(Partner.id).where(Partner.network_id == event.network_id))),
             "year": str(event.starts_at.year), "kind_slug": "impressum", "feedback_path": feedback_path,
-            "run_id": str(run.id)}
+            "run_id": str(run.id), "kind": "barrierefreiheit"}
 
 
 def _pages(app, prefixes: tuple[str, ...]) -> list[str]:
@@ -68,21 +69,24 @@ def _pages(app, prefixes: tuple[str, ...]) -> list[str]:
     return sorted(urls)
 
 
-def _sweep(page, base: str, urls: list[str]) -> dict[str, list[str]]:
+def _sweep(page, base: str, urls: list[str], language: str = "de") -> dict[str, list[str]]:
     found = {}
     for url in urls:
         response = page.goto(base + url)
         assert response is not None and response.status < 400, f"{url}: {response and response.status}"
+        assert page.locator("html").get_attribute("lang") == language, url
         violations = axe_violations(page)
         if violations:
             found[url] = violations
     return found
 
 
-def test_public_and_manage_link_pages_pass_axe(app, page, demo, live_server):
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_public_and_manage_link_pages_pass_axe(app, page, demo, live_server, language):
     urls = _pages(app, ("/e/", "/n/")) + ["/"]
     assert any("/anmeldung/" in url for url in urls) and any(url.endswith("/anmelden") for url in urls)
-    assert _sweep(page, live_server.url, urls) == {}
+    page.goto(f"{live_server.url}/sprache/{language}")
+    assert _sweep(page, live_server.url, urls, language) == {}
 
 
 def _sign_in(page, base: str, email: str) -> None:
@@ -93,9 +97,11 @@ def _sign_in(page, base: str, email: str) -> None:
     page.wait_for_url(base + "/manage/")
 
 
-def test_back_office_and_door_pages_pass_axe(app, page, demo, live_server):
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_back_office_and_door_pages_pass_axe(app, page, demo, live_server, language):
     urls = _pages(app, ("/manage", "/checkin"))
     assert len(urls) >= 25
     _sign_in(page, live_server.url, ANHALT)
+    page.goto(f"{live_server.url}/sprache/{language}")
     person = next(r for r in registrations_of() if r.status == RegistrationStatus.confirmed)
-    assert _sweep(page, live_server.url, urls + [f"/c/{person.badge_token}"]) == {}
+    assert _sweep(page, live_server.url, urls + [f"/c/{person.badge_token}"], language) == {}

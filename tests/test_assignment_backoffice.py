@@ -5,7 +5,7 @@ import time
 from sqlalchemy import delete, func, select
 
 from tests.conftest import axe_violations, csrf_token, post_form, sign_in
-from tests.manage_helpers import ANHALT, BASE, EVENT, registrations_of, workshops
+from tests.manage_helpers import send_confirmed, ANHALT, BASE, EVENT, registrations_of, workshops
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, AuditEntry, OutboxMessage, Preference, Registration,
                             RegistrationStatus)
@@ -106,7 +106,7 @@ def test_a_preview_gone_stale_is_refused_in_german(client, demo):
 def test_a_notified_attendee_moved_by_reoptimising_is_listed_prominently_and_fill_moves_nobody(client, demo):
     sign_in(client, ANHALT)
     apply(client, preview(client))
-    post_form(client, f"{PAGE}/benachrichtigen", {}, page_url=PAGE)
+    send_confirmed(client, f"{PAGE}/benachrichtigen", PAGE)
     moved = confirmed()[0]
     seat = next(s for s in seats() if s.registration_id == moved.id)
     elsewhere = next(item for item in workshops() if item.id != seat.program_item_id
@@ -184,13 +184,13 @@ def test_notify_queues_one_email_per_seated_attendee_once(client, demo):
     apply(client, preview(client))
     before = outbox_count()
 
-    response = post_form(client, f"{PAGE}/benachrichtigen", {}, page_url=PAGE, follow_redirects=True)
+    response = send_confirmed(client, f"{PAGE}/benachrichtigen", PAGE, follow_redirects=True)
 
     people = len(confirmed())
     assert f"{people} E-Mails mit der Zuteilung sind im Postausgang." in response.get_data(as_text=True)
     assert outbox_count() == before + people
-    response = post_form(client, f"{PAGE}/benachrichtigen", {}, page_url=PAGE, follow_redirects=True)
-    assert "0 E-Mails mit der Zuteilung" in response.get_data(as_text=True)
+    response = post_form(client, f"{PAGE}/benachrichtigen", {}, page_url=PAGE)
+    assert "Niemand bekommt jetzt eine E-Mail" in response.get_data(as_text=True)
     assert outbox_count() == before + people
 
 
@@ -211,3 +211,18 @@ def test_the_assignment_pages_pass_axe(page, demo, live_server):
     page.get_by_role("button", name="Zuteilung übernehmen").click()
     page.get_by_text("Die Zuteilung ist gespeichert").wait_for()
     assert axe_violations(page) == []
+
+
+def test_notifying_shows_how_many_and_one_email_and_sends_only_when_confirmed(client, demo):
+    sign_in(client, ANHALT)
+    apply(client, preview(client))
+    before = outbox_count()
+    people = len(confirmed())
+
+    step = post_form(client, f"{PAGE}/benachrichtigen", {}, page_url=PAGE).get_data(as_text=True)
+    assert f"Diese E-Mail geht an {people} Personen." in step and "haben wir Ihnen diese Plätze zugeteilt" in step
+    assert f"Ja, {people} E-Mails senden" in step
+    assert outbox_count() == before
+    stale = post_form(client, f"{PAGE}/benachrichtigen", {"confirmed": "0" * 32}, page_url=PAGE,
+                      follow_redirects=True)
+    assert "Seit der Vorschau haben sich" in stale.get_data(as_text=True) and outbox_count() == before

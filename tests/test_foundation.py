@@ -47,7 +47,9 @@ def test_demo_event_page_shows_three_talks_and_seven_workshops(client, demo):
     assert html.count('class="item item-talk"') == 3
     assert html.count('class="item item-workshop"') == 7
     assert "Berufsbildende Schule Bitterfeld" in html
-    assert "Raum: Raum 101" in html and "Plätze: 25" in html
+    assert "Ort: Raum 101" in html and "Raum: Raum 101" not in html and "Plätze: 25" in html
+    # Ranked: seats are given later, so the page shows how wished each workshop is, not "frei".
+    assert "frei:" not in html and "Personen gewünscht" in html
 
 
 def test_demo_event_is_on_a_wednesday_about_eight_weeks_ahead_with_registration_open(demo):

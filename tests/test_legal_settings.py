@@ -41,7 +41,7 @@ def test_the_pages_show_the_networks_settings(client, demo):
         assert not [trace for trace in TEMPLATE_TRACES if trace in text]
 
 
-REQUIRED = [(kind, attribute, label) for kind, settings in REQUIRED_SETTINGS.items()
+REQUIRED = [(kind, attribute, str(label)) for kind, settings in REQUIRED_SETTINGS.items()
             for attribute, label in settings]
 
 

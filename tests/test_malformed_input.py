@@ -64,7 +64,7 @@ def _urls(app, ids: dict[str, int], token: str, badge: str) -> list[tuple[str, s
               "status": "closed", "action": "anwesend", "language": "de", "year": 2026, "filename": "app.css",
               # Pages added on main since (feedback, materials, team, print runs, assignment runs,
               # legal texts): any value that routes; a 404 is an answer too, only a 5xx is not.
-              "kind_slug": "datenschutz", "outcome": "gedruckt", "secret": "x" * 20,
+              "kind_slug": "datenschutz", "kind": "verpflegung", "outcome": "gedruckt", "secret": "x" * 20,
               "invitation_id": 1, "material_id": 1, "message_id": 1, "print_run_id": 1, "question_id": 1,
               "run_id": 1, "user_id": 1, **ids}
     routes = []

@@ -49,7 +49,8 @@ def _values() -> dict[str, str]:
             "partner_id": str(partner.id), "contact_id": str(partner.contacts[0].id),
             "year": str(event.starts_at.year), "kind_slug": "impressum", "message_id": "1",
             "question_id": "1", "material_id": "1", "action": "loeschen",
-            "run_id": str(run.id), "print_run_id": str(print_run.id), "outcome": "gedruckt"}
+            "run_id": str(run.id), "print_run_id": str(print_run.id), "outcome": "gedruckt",
+            "kind": "verpflegung"}
 
 
 def management_urls(app, method: str) -> list[str]:

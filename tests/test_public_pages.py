@@ -22,7 +22,7 @@ def test_an_organisers_changes_show_on_the_event_page_and_widget_at_once(client,
 
     post_form(client, f"{BASE}/programm/raum/{workshop.room_id}",
               {"name": "Aula im Neubau", "capacity": "", "access_notes": ""})
-    assert "Raum: Aula im Neubau" in other_client.get(f"/e/{EVENT}").get_data(as_text=True)
+    assert "Aula im Neubau" in other_client.get(f"/e/{EVENT}").get_data(as_text=True)
 
     post_form(client, f"{BASE}/status/closed", {}, page_url=f"{BASE}/")
     assert "Die Anmeldung ist geschlossen." in other_client.get(f"/e/{EVENT}").get_data(as_text=True)
@@ -33,11 +33,11 @@ def test_an_organisers_changes_show_on_the_event_page_and_widget_at_once(client,
 def test_free_seats_on_the_page_follow_registrations(client, other_client, app_context):
     event = make_event(capacity=2, workshop_capacity=3)
     workshop = item(event, "Gespräche mit Eltern")
-    assert "frei: 3" in client.get("/e/fachtag").get_data(as_text=True)
+    assert "noch 3 Plätze frei" in client.get("/e/fachtag").get_data(as_text=True)
 
     choice = {f"choice_{workshop.slot_id}_1": str(workshop.id)}
     post_form(other_client, "/e/fachtag/anmelden", form_data(event, 1, choices=choice))
-    assert "frei: 2" in client.get("/e/fachtag").get_data(as_text=True)
+    assert "noch 2 Plätze frei" in client.get("/e/fachtag").get_data(as_text=True)
 
     post_form(other_client, "/e/fachtag/anmelden", form_data(event, 2))
     assert "neue Anmeldungen kommen auf die Warteliste" in client.get("/e/fachtag").get_data(as_text=True)

@@ -156,7 +156,9 @@ def test_after_a_purge_nothing_is_sent_to_erased_addresses(app, client, app_cont
     purge_event(event)
     organiser = organiser_of(event.network)
 
-    sent = messages.send(organiser, db.session.get(Event, event.id), messages.Audience(), "Danke", "Danke fürs Kommen")
+    purged = db.session.get(Event, event.id)
+    shown = messages.preview(purged, messages.Audience(), "Danke", "Danke fürs Kommen")  # the confirmed preview
+    sent = messages.send(organiser, purged, messages.Audience(), "Danke", "Danke fürs Kommen", shown.fingerprint)
     erased = db.session.get(Registration, person.id)
     queue_email(erased.email, "Alt", "noch in der Warteschlange", event=event)  # queued by older code
     db.session.commit()

@@ -1,6 +1,6 @@
 """Organisers' registration actions through the back office, on the registration service's seat rules."""
 from tests.conftest import outbox_messages, post_form, sign_in
-from tests.manage_helpers import ANHALT, BASE, event_named, registrations_of, workshops
+from tests.manage_helpers import send_confirmed, ANHALT, BASE, event_named, registrations_of, workshops
 from confapp.extensions import db
 from confapp.models import AuditEntry, RegistrationStatus
 
@@ -50,7 +50,8 @@ def test_edit_corrects_the_name_and_notes_it(client, demo, app_context):
               {"first_name": "Korrigiert", "last_name": registration.last_name,
                "organisation": registration.organisation, "sector": registration.sector})
     changed = next(r for r in registrations_of() if r.id == registration.id)
-    assert changed.first_name == "Korrigiert" and changed.history[-1].action == "edited"
+    assert changed.first_name == "Korrigiert" and changed.history[-1].action == "details_changed"
+    assert "Vorname" in changed.history[-1].note and changed.email  # an address not posted stays
 
 
 def test_move_respects_capacity_unless_overridden_and_logged(client, demo, app_context):
@@ -92,6 +93,9 @@ def test_promote_fills_seats_freed_by_a_larger_capacity(client, demo, app_contex
     event.capacity += 1
     db.session.commit()
     page = f"{BASE}/anmeldungen?warteliste=1"
-    response = post_form(client, f"{BASE}/warteliste/nachruecken", {}, page_url=page, follow_redirects=True)
+    step = post_form(client, f"{BASE}/warteliste/nachruecken", {}, page_url=page).get_data(as_text=True)
+    assert "Diese E-Mail geht an 1 Person." in step and "von der Warteliste nachgerückt" in step
+    assert next(r for r in registrations_of() if r.email == "warte@example.org").status == RegistrationStatus.waitlisted
+    response = send_confirmed(client, f"{BASE}/warteliste/nachruecken", page, follow_redirects=True)
     assert "Nachgerückt: 1" in response.get_data(as_text=True)
     assert next(r for r in registrations_of() if r.email == "warte@example.org").status == RegistrationStatus.confirmed

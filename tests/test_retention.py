@@ -2,7 +2,7 @@
 from collections import Counter
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentRun, RunState, Attendance, AuditEntry, ConsentRecord, Event, OutboxMessage, Preference,
@@ -74,6 +74,11 @@ def prepare(demo):
 
 def test_purge_leaves_nothing_personal_and_keeps_the_counts(demo, app_context, cli):
     event = prepare(demo)
+    # The other demo event's attendees name diets and needs too; they must stay, but not be mistaken
+    # for what this purge left behind.
+    db.session.execute(update(Registration).where(Registration.event_id == demo[1].id)
+                       .values(diet="", access_needs=""))
+    db.session.commit()
     personal = personal_snapshot(event.id)
     before = statistics(event.id)
     other_event_names = personal_snapshot(demo[1].id)

@@ -1,4 +1,5 @@
 """Statistics (numbers and SVG charts) and messages to attendees through the outbox."""
+import re
 from datetime import timedelta
 
 from tests.conftest import outbox_messages, post_form, sign_in
@@ -32,6 +33,14 @@ def test_statistics_show_sectors_workshops_and_check_in_rate(client, demo, app_c
     assert (utcnow() - timedelta(days=30)).strftime("%d.%m.%Y") in html
 
 
+def confirmed_fingerprint(html: str) -> str:
+    """The fingerprint of the preview shown, which the send button confirms."""
+    match = re.search(r'name="confirmed" type="hidden" value="([0-9a-f]+)"|value="([0-9a-f]+)"[^>]*name="confirmed"',
+                      html) or re.search(r'id="confirmed" name="confirmed" type="hidden" value="([0-9a-f]+)"', html)
+    assert match, "no confirmed preview on the page"
+    return next(group for group in match.groups() if group)
+
+
 def _message(client, **changes):
     data = {"status": "confirmed", "item_id": "0", "sector": "", "subject": "Ihre Zuteilung, {name}",
             "body": "Hallo {vorname},\nIhre Workshops:\n{workshops}\nRaum: {raeume}\nLink: {link}"}
@@ -50,12 +59,12 @@ def test_message_preview_then_send_to_one_workshop(client, app, demo, app_contex
 
     preview = _message(client, item_id=str(workshop.id), preview="Vorschau")
     html = preview.get_data(as_text=True)
-    assert "Diese Nachricht geht an 2 Personen" in html and workshop.title in html
+    assert "Diese E-Mail geht an 2 Personen" in html and workshop.title in html
     assert f"/e/{first.event.slug}/anmeldung/{first.manage_token}" in html
     assert "&lt;b&gt;" in html or "=Greta" not in first.first_name
     assert db.session.query(OutboxMessage).count() == 0
 
-    sent = _message(client, item_id=str(workshop.id), send="Jetzt senden")
+    sent = _message(client, item_id=str(workshop.id), send="1", confirmed=confirmed_fingerprint(html))
     assert sent.status_code == 302
     mails = outbox_messages(app)
     assert sorted(m["To"] for m in mails) == sorted(r.email for r in confirmed[:2])
@@ -74,8 +83,25 @@ def test_unknown_placeholders_and_empty_audiences_are_explained(client, demo, ap
     assert bad.status_code == 422
     assert "Unbekannter Platzhalter {foo}" in bad.get_data(as_text=True)
     nobody = _message(client, status="waitlisted", sector="Jobcenter", preview="Vorschau")
-    assert "Niemand passt zu dieser Auswahl" in nobody.get_data(as_text=True)
+    assert "niemand passt zu dieser Auswahl" in nobody.get_data(as_text=True)
     empty = _message(client, subject="", send="Jetzt senden")
     assert "Bitte geben Sie einen Betreff an." in empty.get_data(as_text=True)
     assert db.session.query(OutboxMessage).count() == 0
     assert event_named() is not None
+
+
+def test_a_message_cannot_go_out_unpreviewed_or_changed_since_the_preview(client, app, demo, app_context):
+    sign_in(client, ANHALT)
+    unseen = _message(client, send="1")
+    assert "Bitte sehen Sie sich zuerst die Vorschau an" in unseen.get_data(as_text=True)
+    assert outbox_messages(app) == [] and db.session.query(OutboxMessage).count() == 0
+    preview = _message(client, preview="1").get_data(as_text=True)
+    assert "Jetzt an" in preview and "Personen senden" in preview
+    edited = _message(client, body="Ein anderer Text", send="1", confirmed=confirmed_fingerprint(preview))
+    html = edited.get_data(as_text=True)
+    assert "Seit der Vorschau haben sich Empfänger*innen oder Text geändert" in html and "Ein anderer Text" in html
+    assert db.session.query(OutboxMessage).count() == 0
+    sent = _message(client, body="Ein anderer Text", send="1", confirmed=confirmed_fingerprint(html))
+    assert sent.status_code == 302
+    confirmed = [r for r in registrations_of() if r.status == RegistrationStatus.confirmed]
+    assert len(outbox_messages(app)) == len(confirmed)

@@ -269,3 +269,16 @@ def test_two_admins_removing_each_other_at_once_leave_one_admin(app, app_context
     assert sorted(outcomes) == [False, True]
     assert db.session.scalar(select(func.count()).select_from(Membership).where(
         Membership.network_id == network_id, Membership.role == Role.admin)) == 1
+
+
+def test_network_create_can_invite_its_first_admin_instead_of_asking_a_password(app, cli, client, app_context):
+    result = cli.invoke(args=["network", "create", "landkreis-wittenberg", "--name", "Netzwerk Kinderschutz Wittenberg",
+                              "--admin", "Koordination@Wittenberg.example", "--invite"])
+    assert result.exit_code == 0, result.output
+    assert "Die Einladung als Administration ist an koordination@wittenberg.example unterwegs" in result.output
+    outbox.deliver_pending()
+    link = invitation_link(app, "koordination@wittenberg.example")
+    accepted = post_form(client, link, {"name": "Kim Koordination", "new": PASSWORD, "repeat": PASSWORD})
+    assert accepted.status_code == 302
+    sign_in(client, "koordination@wittenberg.example", PASSWORD)
+    assert client.get("/manage/n/landkreis-wittenberg/einstellungen").status_code == 200

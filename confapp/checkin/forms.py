@@ -11,7 +11,7 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Name oder Organisation"), validators=[
+    q = SearchField(_l("Name oder Organisation (oder Code vom Namensschild)"), validators=[
         Length(max=MAX_QUERY_LENGTH, message=_l("Bitte höchstens %(max)d Zeichen eingeben.", max=MAX_QUERY_LENGTH))],
         render_kw={"autocomplete": "off", "maxlength": MAX_QUERY_LENGTH})
 
@@ -42,8 +42,8 @@ class WalkInForm(FlaskForm):
         DataRequired(_l("Bitte geben Sie den Vornamen an.")), Length(max=100)], render_kw=_NO_AUTOFILL)
     last_name = StringField(_l("Nachname"), validators=[
         DataRequired(_l("Bitte geben Sie den Nachnamen an.")), Length(max=100)], render_kw=_NO_AUTOFILL)
-    email = EmailField(_l("E-Mail-Adresse"), validators=[
-        DataRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")), Length(max=254)], render_kw=_NO_AUTOFILL)
+    #: Optional: without one the person gets no e-mails (the desk is told so).
+    email = EmailField(_l("E-Mail-Adresse (freiwillig)"), validators=[Length(max=254)], render_kw=_NO_AUTOFILL)
     organisation = StringField(_l("Einrichtung oder Träger"), validators=[
         DataRequired(_l("Bitte geben Sie die Einrichtung oder den Träger an.")), Length(max=200)],
         render_kw=_NO_AUTOFILL)

@@ -12,6 +12,7 @@ from confapp.models import Event, RegistrationStatus
 from confapp.services.networks import access
 from confapp.services.checkin import door as checkin
 from confapp.services.checkin.door import CheckinResult, Outcome
+from confapp.services.checkin.door_codes import door_code
 
 ICONS = {"ok": "✓", "warn": "!", "bad": "✕"}
 
@@ -77,7 +78,7 @@ def badge_link(token: str):
 @bp.get("/checkin/")
 @login_required
 def index():
-    return render_template("checkin/index.html", events=access.events_for(current_user, access.DOOR))
+    return render_template("checkin/index.html", events=checkin.door_events(current_user))
 
 
 @bp.get("/checkin/<slug>/")
@@ -164,6 +165,12 @@ def settings(slug: str):
         checkin.set_checkin_on_open(current_user, event, form.checkin_on_open.data)
         flash(_("Einstellung gespeichert."), "success")
     return redirect(url_for(".overview", slug=slug))
+
+
+@bp.app_template_global("door_code")
+def door_code_global(registration) -> str:
+    """The registration's door code in templates: ``door_code(registration)``."""
+    return door_code(registration.badge_token)
 
 
 @bp.app_template_filter("event_local")

@@ -21,7 +21,7 @@ def walk_in(slug: str):
     form = WalkInForm.for_event(event)
     if form.validate_on_submit():
         data = RegistrationData(first_name=form.first_name.data, last_name=form.last_name.data,
-                                email=form.email.data, organisation=form.organisation.data,
+                                email=form.email.data or "", organisation=form.organisation.data,
                                 sector=form.sector.data, privacy_consent=form.privacy_consent.data)
         try:
             walk_in = checkin.register_walk_in(current_user, event, data)
@@ -36,6 +36,8 @@ def walk_in(slug: str):
             if walk_in.checkin is None:
                 return person_page(CheckinResult(Outcome.not_admitted, result.registration))
             notice = None if result.created else _("Diese E-Mail-Adresse war schon angemeldet.")
+            if not result.registration.email:
+                notice = _("Ohne E-Mail-Adresse bekommt die Person keine E-Mails (keine Bestätigung, keinen Link).")
             return person_page(walk_in.checkin, notice=notice)
     status = 422 if form.errors else 200
     return render_template("checkin/walk_in.html", event=event, form=form,

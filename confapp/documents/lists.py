@@ -33,3 +33,8 @@ def render_certificates(event: Event, people: Sequence[tuple[str, list[str], str
                       on_part_done=lambda index: progress(len(people)) if progress else None,
                       event=event, network=event.network, has_logo=logo is not None,
                       has_signature=signature is not None, accent=accent_of(event.network))
+
+
+def render_needs_list(event: Event, kind: str, title: str, **lists) -> bytes:
+    """A printable list for the caterer, the venue or the photographer (``services.reports.needs``)."""
+    return render_pdf("needs_list.html", event=event, kind=kind, title=title, **lists)

@@ -24,10 +24,15 @@ class LockForm(FlaskForm):
     locked = HiddenField(validators=[AnyOf(["0", "1"], message=_l("Bitte sperren oder entsperren."))])
 
 
+def _chosen_id(value) -> int | None:
+    """A select's value as an id; None for its empty first option ("Bitte wählen")."""
+    return None if value in ("", None) else int(value)
+
+
 class HandForm(FlaskForm):
-    registration_id = SelectField(_l("Person"), coerce=int,
+    registration_id = SelectField(_l("Person"), coerce=_chosen_id,
                                   validators=[InputRequired(_l("Bitte wählen Sie eine Person."))])
-    item_id = SelectField(_l("Workshop"), coerce=int,
+    item_id = SelectField(_l("Workshop"), coerce=_chosen_id,
                           validators=[InputRequired(_l("Bitte wählen Sie einen Workshop."))])
 
 

@@ -15,6 +15,7 @@ from confapp.extensions import db
 from confapp.manage import bp
 from confapp.manage.assignment_forms import HandForm, LockForm, PreviewForm
 from confapp.manage.event_forms import ConfirmForm
+from confapp.manage.forms import BulkConfirmForm
 from confapp.models import ChoiceMode, Event, Registration
 from confapp.services.networks import access
 from confapp.services.assignment import runs
@@ -23,6 +24,7 @@ from confapp.services.networks import audit
 from confapp.services.assignment.workflow import AssignmentError, AssignmentMode
 from confapp.services.assignment.model import confirmed_registrations
 from confapp.services.registration.lookup import workshop_waitlists
+from confapp.services.mail.bulk import NotConfirmed
 
 
 def _people(event: Event) -> list[Registration]:
@@ -31,9 +33,12 @@ def _people(event: Event) -> list[Registration]:
 
 def _hand_form(event: Event, people: list[Registration]) -> HandForm:
     form = HandForm(prefix="hand")
-    form.registration_id.choices = [(r.id, f"{r.last_name}, {r.first_name}") for r in people]
-    form.item_id.choices = [(item.id, f"{slot.label}: {item.title} ({item.seats_taken}/{item.capacity or '∞'})")
-                            for slot in event.choice_slots for item in slot.choice_items]
+    # A required select starts with an empty option, so nobody is chosen by accident.
+    form.registration_id.choices = [("", _("Bitte wählen"))] + [
+        (r.id, f"{r.last_name}, {r.first_name}") for r in people]
+    form.item_id.choices = [("", _("Bitte wählen"))] + [
+        (item.id, f"{slot.label}: {item.title} ({item.seats_taken}/{item.capacity or '∞'})")
+        for slot in event.choice_slots for item in slot.choice_items]
     return form
 
 
@@ -129,14 +134,23 @@ def assignment_by_hand(slug: str):
 @bp.post("/e/<slug>/zuteilung/benachrichtigen")
 @login_required
 def assignment_notify(slug: str):
+    """First the confirmation page (how many, one e-mail as it reads); its button sends."""
     event = access.event_or_404(current_user, slug)
-    if ConfirmForm().validate_on_submit():
-        try:
-            audit.record(current_user, "assignment.notified", "Zuteilungen per E-Mail mitgeteilt.", event=event)
-            sent = assignment.notify_assigned(event, actor=current_user.email)
-        except AssignmentError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            flash(_("%(n)d E-Mails mit der Zuteilung sind im Postausgang.", n=sent), "success")
+    form = BulkConfirmForm()
+    if not form.validate_on_submit():
+        return _back(event)
+    try:
+        if not form.confirmed.data:
+            return render_template(
+                "manage/mail_confirm.html", event=event, form=form, shown=assignment.notify_preview(event),
+                heading=_("Zuteilung per E-Mail mitteilen"),
+                explanation=_("Jede Person mit einem noch nicht mitgeteilten Platz bekommt eine E-Mail mit ihren Workshops."),
+                action=url_for("manage.assignment_notify", slug=slug), back=url_for("manage.assignment_page", slug=slug))
+        audit.record(current_user, "assignment.notified", "Zuteilungen per E-Mail mitgeteilt.", event=event)
+        sent = assignment.notify_assigned(event, actor=current_user.email, confirmed=form.confirmed.data)
+    except (AssignmentError, NotConfirmed) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(_("%(n)d E-Mails mit der Zuteilung sind im Postausgang.", n=sent), "success")
     return _back(event)

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from confapp.extensions import limiter, login_manager
 from confapp.manage import bp
 from confapp.manage.forms import CodeForm, LoginForm, PasswordChangeForm
+from confapp.services.checkin import door
 from confapp.services.networks import accounts, second_factor
 
 #: Per address (IP): every POST counts.
@@ -63,6 +64,9 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             target = _safe_next(request.args.get("next"))
+            if not request.args.get("next") and door.only_at_the_door(user):
+                start = door.door_start(user)  # door staff start at the scanner
+                target = url_for("checkin.scanner", slug=start.slug) if start else url_for("checkin.index")
             if user.has_second_factor:
                 session[PENDING] = {"user": user.get_id(), "remember": bool(form.remember.data),
                                     "next": target, "until": int(time.time()) + PENDING_SECONDS}

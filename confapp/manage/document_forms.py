@@ -21,7 +21,7 @@ class BadgeForm(FlaskForm):
     offset_y = DecimalField(_l("Druckerversatz nach unten (mm)"), default=0, places=1, validators=[
         InputRequired(_l("Bitte geben Sie eine Zahl an (0 ohne Versatz).")),
         NumberRange(-20, 20, _l("Bitte eine Zahl von −20 bis 20."))])
-    only_new = BooleanField(_l("Nur Namensschilder, die noch nicht gedruckt wurden"))
+    only_new = BooleanField(_l("Nur Namensschilder, die noch nicht gedruckt oder zum Nachdruck markiert wurden"))
     show_sector = BooleanField(_l("Arbeitsfeld aufdrucken"), default=True)
 
 

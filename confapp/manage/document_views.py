@@ -19,7 +19,7 @@ def _page(event, status: int = 200, **forms):
     return render_template("manage/documents.html", event=event, network=event.network,
                            is_admin=access.may(current_user, event.network, access.ADMINS),
                            print_runs=print_runs.pending(event), downloaded_at=print_runs.downloaded_at,
-                           **forms), status
+                           reprints=documents.badges_to_reprint(event), **forms), status
 
 
 def _pdf(pdf: bytes, name: str):

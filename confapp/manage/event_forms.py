@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DateTimeLocalField, EmailField, IntegerField, SelectField,
+from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -99,6 +99,7 @@ class ItemForm(GermanParseErrors, FlaskForm):
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Bitte geben Sie einen Titel an.")), Length(max=200)])
     abstract = TextAreaField(_l("Beschreibung"), validators=[Length(max=5_000)])
     room_id = SelectField(_l("Raum"), coerce=int)
+    shares_room = BooleanField(_l("Teilt sich den Raum mit anderen Programmpunkten zur selben Zeit"))
     capacity = _seats(_l("Plätze"))
     starts_at = TimeField(_l("Eigener Beginn"), validators=[Optional()])
     ends_at = TimeField(_l("Eigenes Ende"), validators=[Optional()])

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from confapp.formatting import status_label
+from confapp.labels import status_label
 from confapp.manage import bp
 from confapp.manage.event_forms import ConfirmForm, DuplicateForm, EventForm
 from confapp.manage.helpers import attach_errors

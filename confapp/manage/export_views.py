@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from confapp.manage import bp
 from confapp.services.networks import access
 from confapp.services.networks import audit
-from confapp.services.reports import exports
+from confapp.services.reports import exports, needs
 from confapp.services.documents import workshop_lists
 from confapp.extensions import db
 
@@ -33,7 +33,7 @@ def _format_or_404(fmt: str) -> str:
 def exports_page(slug: str):
     event = access.event_or_404(current_user, slug)
     items = [item for slot in event.choice_slots for item in slot.choice_items]
-    return render_template("manage/exports.html", event=event, items=items)
+    return render_template("manage/exports.html", event=event, items=items, lists=needs.LISTS)
 
 
 @bp.get("/e/<slug>/export/anmeldungen.<fmt>")
@@ -63,3 +63,34 @@ def export_workshop(slug: str, item_id: int, fmt: str):
                  event=event)
     db.session.commit()
     return _download(data, mime, f"workshop-{item.title}", fmt)
+
+
+def _list_kind_or_404(kind: str) -> str:
+    if kind not in needs.LISTS:
+        abort(404)
+    return kind
+
+
+@bp.get("/e/<slug>/listen/<kind>")
+@login_required
+def needs_list(slug: str, kind: str):
+    event = access.event_or_404(current_user, slug)
+    kind = _list_kind_or_404(kind)
+    return render_template("manage/needs_list.html", event=event, kind=kind, lists=needs.LISTS,
+                           catering=needs.catering_list(event) if kind == "verpflegung" else None,
+                           people=needs.access_list(event) if kind == "barrierefreiheit" else needs.photo_list(event))
+
+
+@bp.get("/e/<slug>/listen/<kind>.<fmt>")
+@login_required
+def needs_list_download(slug: str, kind: str, fmt: str):
+    event = access.event_or_404(current_user, slug)
+    kind = _list_kind_or_404(kind)
+    if fmt == "pdf":
+        data, mime = needs.list_pdf(event, kind), "application/pdf"
+    else:
+        data, mime = exports.render(needs.list_table(event, kind), _format_or_404(fmt))
+    audit.record(current_user, "export.list", f"Liste „{needs.LISTS[kind]}“ als {fmt.upper()} heruntergeladen.",
+                 event=event)
+    db.session.commit()
+    return _download(data, mime, f"{kind}-{event.slug}", fmt)

@@ -1,7 +1,7 @@
 """Back-office forms (Flask-WTF, CSRF on)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from confapp.services.networks.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -81,3 +81,7 @@ class AcceptInvitationForm(FlaskForm):
     name = StringField(_l("Ihr Name (wie ihn Ihr Team sehen soll, freiwillig)"), validators=[
         Length(max=200, message=_l("Höchstens 200 Zeichen."))], render_kw={"autocomplete": "name"})
     new, repeat = _new_password_fields()
+class BulkConfirmForm(FlaskForm):
+    """The confirmation of a mass e-mail: the fingerprint of the preview the organiser saw."""
+
+    confirmed = HiddenField(validators=[Length(max=64)])

@@ -1,7 +1,7 @@
 """The form for writing to attendees."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from confapp.services.mail.messages import MAX_BODY, MAX_SUBJECT
@@ -16,5 +16,7 @@ class MessageForm(FlaskForm):
                                                      Length(max=MAX_SUBJECT)])
     body = TextAreaField(_l("Text"), validators=[DataRequired(_l("Bitte schreiben Sie einen Text.")),
                                                  Length(max=MAX_BODY)], render_kw={"rows": 12})
-    preview = SubmitField(_l("Vorschau"))
+    preview = SubmitField(_l("Vorschau anzeigen"))
+    #: The fingerprint of the preview the organiser confirms by pressing "send" (``services.mail.bulk``).
+    confirmed = HiddenField(validators=[Length(max=64)])
     send = SubmitField(_l("Jetzt senden"))

@@ -1,7 +1,7 @@
 """The program editor: slots, rooms and program items of one event."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,15 +20,22 @@ def _back(event: Event):
     return redirect(url_for("manage.program", slug=event.slug))
 
 
-def _delete(event: Event, remove, thing, done: str):
-    """A delete button's POST: remove ``thing`` through the service, say how it went, back to the program."""
-    if ConfirmForm().validate_on_submit():
-        try:
-            remove(current_user, event, thing)
-        except EditorError as error:
-            flash(str(error), "error")
-        else:
-            flash(done, "success")
+def _delete(event: Event, remove, thing, done: str, heading: str):
+    """A delete button's POST: remove ``thing`` through the service, say how it went, back to the program.
+    When content would go with it, first a page that says what and asks again (``confirmed``)."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _back(event)
+    consequences = program_editor.deletion_consequences(event, thing)
+    if consequences and request.form.get("confirmed") != "1":
+        return render_template("manage/delete_confirm.html", event=event, form=form, heading=heading,
+                               consequences=consequences, action=request.path)
+    try:
+        remove(current_user, event, thing)
+    except EditorError as error:
+        flash(str(error), "error")
+    else:
+        flash(done, "success")
     return _back(event)
 
 
@@ -87,7 +94,8 @@ def edit_slot(slug: str, slot_id: int | None):
 def delete_slot(slug: str, slot_id: int):
     event = access.event_or_404(current_user, slug)
     slot = _found(program_editor.slot_of(event, slot_id))
-    return _delete(event, program_editor.delete_slot, slot, _("Das Zeitfenster ist gelöscht."))
+    return _delete(event, program_editor.delete_slot, slot, _("Das Zeitfenster ist gelöscht."),
+                   _("Zeitfenster „%(label)s“ löschen?", label=slot.label))
 
 
 @bp.route("/e/<slug>/programm/raum/neu", methods=["GET", "POST"], defaults={"room_id": None})
@@ -111,7 +119,8 @@ def edit_room(slug: str, room_id: int | None):
 def delete_room(slug: str, room_id: int):
     event = access.event_or_404(current_user, slug)
     room = _found(program_editor.room_of(event, room_id))
-    return _delete(event, program_editor.delete_room, room, _("Der Raum ist gelöscht."))
+    return _delete(event, program_editor.delete_room, room, _("Der Raum ist gelöscht."),
+                   _("Raum „%(name)s“ löschen?", name=room.name))
 
 
 def _item_form(event: Event, item) -> ItemForm:
@@ -144,7 +153,8 @@ def edit_item(slug: str, item_id: int | None):
             slot_id=form.slot_id.data, kind=ItemKind(form.kind.data), title=form.title.data,
             abstract=form.abstract.data or "", room_id=form.room_id.data or None, capacity=form.capacity.data,
             starts_at=form.starts_at.data, ends_at=form.ends_at.data,
-            speakers=(form.speakers.data or "").splitlines(), leader_ids=form.leader_ids.data or [])
+            speakers=(form.speakers.data or "").splitlines(), leader_ids=form.leader_ids.data or [],
+            shares_room=form.shares_room.data)
         promoted = []
 
         def save():
@@ -165,4 +175,5 @@ def edit_item(slug: str, item_id: int | None):
 def delete_item(slug: str, item_id: int):
     event = access.event_or_404(current_user, slug)
     item = _found(program_editor.item_of(event, item_id))
-    return _delete(event, program_editor.delete_item, item, _("Der Programmpunkt ist gelöscht."))
+    return _delete(event, program_editor.delete_item, item, _("Der Programmpunkt ist gelöscht."),
+                   _("Programmpunkt „%(title)s“ löschen?", title=item.title))

@@ -6,7 +6,7 @@ from wtforms import SelectChoice
 
 from confapp.errors import render_error
 from confapp.extensions import limiter
-from confapp.formatting import role_label
+from confapp.labels import role_label
 from confapp.manage import bp
 from confapp.manage.forms import AcceptInvitationForm
 from confapp.manage.team_forms import InviteForm, RoleForm, SecondFactorRuleForm

@@ -17,4 +17,5 @@ def dashboard():
                            events=access.events_for(current_user),
                            memberships=sorted(current_user.memberships, key=lambda m: m.network.name),
                            led=workshop_lists.led_by(current_user),
-                           organised={n.id for n in access.networks_of(current_user, access.ORGANISERS)})
+                           organised={n.id for n in access.networks_of(current_user, access.ORGANISERS)},
+                           at_the_door=bool(access.networks_of(current_user, access.DOOR)))

@@ -10,8 +10,8 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (CheckConstraint, Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint, event,
-                        false, inspect)
+from sqlalchemy import (CheckConstraint, Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint, event, false,
+                        inspect)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from confapp.extensions import db
@@ -134,6 +134,11 @@ class Event(db.Model):
     def is_public(self) -> bool:
         return self.status in (EventStatus.published, EventStatus.closed)
 
+    def registration_opens_later(self, at: datetime | None = None) -> bool:
+        """Published, and registration has not begun yet (it opens at ``registration_opens_at``)."""
+        opens = self.registration_opens_at
+        return self.status == EventStatus.published and opens is not None and (at or self.local_now()) < opens
+
     def registration_open(self, at: datetime | None = None) -> bool:
         """Published, not purged, and now (wall-clock at the venue) inside the registration window."""
         if self.status != EventStatus.published or self.purged_at is not None:
@@ -233,6 +238,9 @@ class ProgramItem(db.Model):
     seats_taken: Mapped[int] = mapped_column(default=0)
     #: Order within the slot, as printed.
     position: Mapped[int] = mapped_column(default=0)
+    #: May use its room at the same time as other items (theme tables always may; a workshop
+    #: marked so is allowed with a warning), e.g. several tables in one hall.
+    shares_room: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Own start and end inside the slot (a short talk in a long morning); None means the whole slot.
     starts_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]

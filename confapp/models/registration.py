@@ -5,7 +5,7 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from confapp.extensions import db
@@ -41,15 +41,19 @@ class Registration(db.Model):
     """One attendee's registration for one event."""
 
     __table_args__ = (
-        UniqueConstraint("event_id", "email", name="uq_registration_event_email"),
+        # One registration per address and event; registrations by phone or on paper may have none ("").
+        Index("uq_registration_event_email", "event_id", "email", unique=True,
+              postgresql_where=text("email <> ''"), sqlite_where=text("email <> ''")),
         Index("ix_registration_event_status_created", "event_id", "status", "created_at"),
+        CheckConstraint("language IN ('de', 'en')", name="language_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
-    #: Lower-cased, so one address registers once per event.
+    #: Lower-cased, so one address registers once per event; "" for a registration by phone or
+    #: on paper without one (it gets no e-mails).
     email: Mapped[str] = mapped_column(String(254))
     organisation: Mapped[str] = mapped_column(String(200), default="")
     #: Arbeitsfeld, one of the network's sectors.
@@ -78,6 +82,10 @@ class Registration(db.Model):
     #: The partner institution the attendee belongs to (picked from the directory, or invited);
     #: kept after a purge, since an institution is no personal data.
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"), index=True)
+    #: The name, organisation or sector on a printed badge was corrected: print it again.
+    badge_reprint: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The language the attendee registered in ("de" or "en"): their e-mails are written in it.
+    language: Mapped[str] = mapped_column(String(2), default="de", server_default="de")
 
     event: Mapped[Event] = relationship()
     preferences: Mapped[list["Preference"]] = relationship(

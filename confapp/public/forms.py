@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
@@ -127,7 +128,8 @@ class RegistrationForm(ChoiceForm):
             email=self.email.data or "", organisation=self.organisation.data or "", sector=self.sector.data or "",
             choices=self.choices, privacy_consent=self.privacy_consent.data,
             photo_consent=self.photo_consent.data, needs_consent=self.needs_consent.data,
-            diet=self.diet.data or "", access_needs=self.access_needs.data or "")
+            diet=self.diet.data or "", access_needs=self.access_needs.data or "",
+            language=get_locale().language)
 
     def validate(self, extra_validators=None) -> bool:
         """The field checks; if one fails, every rule of the registration service too, so that
@@ -139,6 +141,31 @@ class RegistrationForm(ChoiceForm):
         if invalid:
             self.show(invalid)
         return False
+
+
+class DetailsForm(ChoiceForm):
+    """What an attendee corrects through the private link: the registration form's own fields."""
+
+    first_name = RegistrationForm.first_name
+    last_name = RegistrationForm.last_name
+    organisation = RegistrationForm.organisation
+    sector = RegistrationForm.sector
+    needs_consent = RegistrationForm.needs_consent
+    diet = RegistrationForm.diet
+    access_needs = RegistrationForm.access_needs
+
+    @classmethod
+    def for_registration(cls, registration, **kwargs) -> "DetailsForm":
+        form = cls(**kwargs)
+        form.event = registration.event
+        form.sector.choices = [("", _l("Bitte wählen …"))] + [(s, s) for s in registration.event.network.sectors]
+        return form
+
+    def corrections(self) -> dict[str, object]:
+        return {"first_name": self.first_name.data or "", "last_name": self.last_name.data or "",
+                "organisation": self.organisation.data or "", "sector": self.sector.data or "",
+                "needs_consent": bool(self.needs_consent.data), "diet": self.diet.data or "",
+                "access_needs": self.access_needs.data or ""}
 
 
 @lru_cache(maxsize=256)

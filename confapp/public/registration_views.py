@@ -8,19 +8,21 @@ from confapp.errors import render_error
 from confapp.extensions import limiter
 from confapp.models import Registration
 from confapp.public import bp
-from confapp.public.forms import ChoiceForm, ConfirmForm, RegistrationForm
+from confapp.public.forms import ChoiceForm, ConfirmForm, DetailsForm, RegistrationForm
 from confapp.services.events import lookup as events
 from confapp.services.registration import register as registering
 from confapp.services.registration import change as registrations
+from confapp.services.registration import details as registration_details
 from confapp.services.registration import lookup as registration_lookup
 from confapp.services.mail.calendar import FILENAME, event_calendar
 from confapp.services.materials import library as material_library
 from confapp.services.partners import directory as partner_directory
 from confapp.services.partners import invitations as partner_invitations
-from confapp.services.registration.choices import ranks_in
+from confapp.services.registration.choices import noun, ranks_in
 from confapp.services.registration.change import InvalidRegistration, RegistrationClosed, RegistrationError
 
 bp.add_app_template_global(ranks_in, "ranks_in")
+bp.add_app_template_global(noun, "choice_noun")
 
 #: Per visitor address: enough for colleagues registering one after another on one office network.
 POST_LIMIT = "20 per minute;200 per hour"
@@ -93,7 +95,9 @@ def manage(slug: str, token: str):
         slots=registration_lookup.slot_choices(registration),
         waitlist_position=registration_lookup.waitlist_position(registration),
         materials=material_library.for_attendee(registration),
-        can_change=registration_lookup.can_change(registration), can_cancel=registration_lookup.can_cancel(registration)))
+        can_change=registration_lookup.can_change(registration), can_cancel=registration_lookup.can_cancel(registration),
+        can_correct=registration_lookup.can_correct(registration),
+        assigned=registration_lookup.seats_assigned_from_wishes(registration)))
 
 
 @bp.route("/e/<slug>/anmeldung/<token>/aendern", methods=["GET", "POST"])
@@ -102,7 +106,9 @@ def change(slug: str, token: str):
     registration = _registration_or_404(slug, token)
     event = registration.event
     if not registration_lookup.can_change(registration):
-        flash(_("Ihre Wahl lässt sich nicht mehr ändern: die Anmeldung ist geschlossen."), "error")
+        flash(_("Ihre Wahl lässt sich nicht mehr ändern: die Plätze sind schon zugeteilt.")
+              if registration_lookup.seats_assigned_from_wishes(registration)
+              else _("Ihre Wahl lässt sich nicht mehr ändern: die Anmeldung ist geschlossen."), "error")
         return redirect(url_for(".manage", slug=slug, token=token))
     form = ChoiceForm.for_event(event)
     if not form.is_submitted():
@@ -123,6 +129,32 @@ def change(slug: str, token: str):
     status = 422 if form.is_submitted() else 200
     return _private(render_template("public/change.html", event=event, registration=registration, form=form,
                                     token=token)), status
+
+
+@bp.route("/e/<slug>/anmeldung/<token>/angaben", methods=["GET", "POST"])
+@limiter.limit(POST_LIMIT, methods=["POST"])
+def correct(slug: str, token: str):
+    """The attendee corrects name, organisation, sector, diet and access needs."""
+    registration = _registration_or_404(slug, token)
+    if not registration_lookup.can_correct(registration):
+        return redirect(url_for(".manage", slug=slug, token=token))
+    form = DetailsForm.for_registration(registration)
+    if not form.is_submitted():
+        form.process(data=registration_details.current_details(registration))
+    elif form.validate_on_submit():
+        try:
+            registration_details.correct_details(registration, form.corrections(), by="attendee")
+        except InvalidRegistration as invalid:
+            form.show(invalid)
+        except RegistrationError as error:
+            flash(str(error), "error")
+            return redirect(url_for(".manage", slug=slug, token=token))
+        else:
+            flash(_("Ihre Angaben sind gespeichert."), "success")
+            return redirect(url_for(".manage", slug=slug, token=token))
+    status = 422 if form.is_submitted() else 200
+    return _private(render_template("public/details.html", event=registration.event, registration=registration,
+                                    form=form, token=token)), status
 
 
 @bp.route("/e/<slug>/anmeldung/<token>/stornieren", methods=["GET", "POST"])

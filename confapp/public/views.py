@@ -3,12 +3,15 @@ from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
-from confapp.models import LegalKind
+from confapp.extensions import db
+from confapp.models import ChoiceMode, LegalKind
 from confapp.public import bp, page_cache
 from confapp.services.events import lookup as events
 from confapp.services.networks import access
 from confapp.services.privacy import legal
+from confapp.services.registration import lookup as registration_lookup
 
 
 @bp.get("/")
@@ -22,7 +25,9 @@ def index():
 def event(slug: str):
     def render():
         shown = events.published_or_404(slug)
-        return render_template("public/event.html", event=shown), shown
+        # Ranked mode: seats are given after registration closes, so "free" would mislead; show demand.
+        wishes = registration_lookup.wish_counts(shown) if shown.choice_mode == ChoiceMode.ranked else None
+        return render_template("public/event.html", event=shown, wishes=wishes), shown
     return page_cache.serve("event", slug, render)
 
 
@@ -45,6 +50,31 @@ def _legal(network, kind: LegalKind, event=None, **context):
         else legal.missing_settings(network, kind)
     return render_template("public/legal.html", network=network, event=event, page=page, missing=missing,
                            **context)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and feed readers ask for /favicon.ico whatever the page links; a PNG serves them."""
+    return current_app.send_static_file("favicon.png")
+
+
+@bp.get("/rechtliches")
+def legal_overview():
+    """Every network's legal pages and every public event's privacy notice, for pages of no network."""
+    listed = events.public_events()
+    return render_template("public/legal_overview.html", sections=[
+        (network, [event for event in listed if event.network_id == network.id]) for network in access.all_networks()])
+
+
+@bp.app_template_global()
+def footer_networks() -> list:
+    """The networks whose legal pages a page without its own network links in its footer.
+    An error page must still render when the database is what failed: then it links the overview."""
+    try:
+        return access.all_networks()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return []
 
 
 @bp.get("/e/<slug>/datenschutz")

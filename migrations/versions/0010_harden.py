@@ -2,7 +2,7 @@
 audit entries linked to the registration they name (so erasure can redact them)
 
 Revision ID: 0010_harden
-Revises: 0010_print
+Revises: 0012_english
 Create Date: 2026-12-02 13:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_harden'
-down_revision = '0010_print'
+down_revision = '0012_english'
 branch_labels = None
 depends_on = None
 

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, ProgramItem, Registration,
@@ -32,11 +33,12 @@ from confapp.services.assignment.model import (AssignmentMode, EventRows, Proble
                                                load_problem, load_rows, priority_key, topic_of)
 from confapp.services.assignment.report import AssignmentReport, build_report
 from confapp.services.assignment.solver import solve
-from confapp.services.mail.outbox import queue_from_template
-from confapp.services.registration.change import send_to_attendee
+from confapp.services.mail.bulk import BulkMail, bulk_mail, require_confirmed
+from confapp.services.mail.outbox import RenderedEmail, queue_email, render_email
+from confapp.services.registration.change import attendee_email
 
 __all__ = ["AppliedAssignment", "AssignmentError", "AssignmentMode", "AssignmentPreview", "Change", "Unplaced", "apply",
-           "assign_by_hand", "notify_assigned", "preview", "set_locked"]
+           "assign_by_hand", "notify_assigned", "notify_preview", "preview", "set_locked"]
 
 
 class AssignmentError(Exception):
@@ -103,10 +105,11 @@ class AppliedAssignment:
 
 def require_choices(event: Event, mode: AssignmentMode | None = None) -> None:
     if not event.choice_slots:
-        raise AssignmentError(f"„{event.title}“ hat keine Workshops oder Thementische, die zugeteilt werden können.")
+        raise AssignmentError(_("„%(title)s“ hat keine Workshops oder Thementische, die zugeteilt werden können.",
+                                title=event.title))
     if mode == AssignmentMode.reoptimize and event.choice_mode == ChoiceMode.direct:
-        raise AssignmentError(f"Bei „{event.title}“ wählen die Teilnehmenden ihren Workshop selbst; niemand wird "
-                              "verschoben. Bitte wählen Sie „Freie Plätze füllen“.")
+        raise AssignmentError(_("Bei „%(title)s“ wählen die Teilnehmenden ihren Workshop selbst; niemand wird "
+                                "verschoben. Bitte wählen Sie „Freie Plätze füllen“.", title=event.title))
 
 
 def _changes(problem: Problem, rows: EventRows, seats: dict[tuple[int, int], int | None]) -> tuple[Change, ...]:
@@ -179,7 +182,7 @@ def apply(event: Event, result: AssignmentPreview, actor: str = "system",
     in the audit log so that it commits with the seats.
     """
     if result.event_id != event.id:
-        raise AssignmentError("Diese Vorschau gehört zu einer anderen Veranstaltung.")
+        raise AssignmentError(_("Diese Vorschau gehört zu einer anderen Veranstaltung."))
     require_choices(event, result.mode)
     event = event_seats.lock_event(event)
     item_ids = [item.id for slot in event.choice_slots for item in slot.choice_items]
@@ -190,8 +193,8 @@ def apply(event: Event, result: AssignmentPreview, actor: str = "system",
     problem = load_problem(event, result.mode, rows, fallback=result.fallback)
     if problem.fingerprint() != result.fingerprint:
         db.session.rollback()
-        raise AssignmentError("Anmeldungen, Wünsche oder Zuteilungen haben sich seit der Vorschau geändert. "
-                              "Bitte berechnen Sie die Vorschau neu.")
+        raise AssignmentError(_("Anmeldungen, Wünsche oder Zuteilungen haben sich seit der Vorschau geändert. "
+                              "Bitte berechnen Sie die Vorschau neu."))
     titles = {item.key: item.title for item in problem.items}
     stored = {(seat.registration_id, seat.slot_id): seat for seat in rows.seats}
     created, moved, removed, history = [], [], [], []
@@ -240,33 +243,68 @@ def _recount_seats(item_ids: list[int]) -> None:
                                              for item_id in item_ids])
 
 
-def notify_assigned(event: Event, actor: str = "system") -> int:
+@dataclass(frozen=True)
+class _Notice:
+    registration: Registration
+    #: Every seat of the registration in program order; ``untold`` those it was not told yet.
+    seats: list[Assignment]
+    untold: list[Assignment]
+
+
+def _pending_notices(event: Event, with_email_only: bool = True) -> list[_Notice]:
+    """Confirmed attendees with a seat not yet told, in the order they are e-mailed (those
+    registered without an address only with ``with_email_only`` False: they are told by hand)."""
+    slots = {slot.id: slot for slot in event.choice_slots}
+    notices = []
+    for registration in sorted(confirmed_registrations(event), key=lambda r: priority_key(event.slug, r)):
+        seats = [a for a in registration.assignments if a.slot_id in slots]
+        seats.sort(key=lambda a: (slots[a.slot_id].starts_at, a.slot_id))
+        untold = [a for a in seats if a.notified_at is None and a.source != AssignmentSource.direct]
+        if untold and (registration.email or not with_email_only):
+            notices.append(_Notice(registration, seats, untold))
+    return notices
+
+
+def _notice_email(event: Event, notice: _Notice) -> RenderedEmail:
+    slots = {slot.id: slot for slot in event.choice_slots}
+    items = {item.id: item for slot in slots.values() for item in slot.choice_items}
+    if event.choice_mode == ChoiceMode.direct:
+        return attendee_email(notice.registration, "promoted",
+                              items=[items[a.program_item_id] for a in notice.untold])
+    return render_email("assignment", notice.registration.email, event=event, registration=notice.registration,
+                        seats=[(slots[a.slot_id], items[a.program_item_id]) for a in notice.seats])
+
+
+def notify_preview(event: Event) -> BulkMail:
+    """Who ``notify_assigned`` would e-mail now, and the first e-mail written out (changes nothing)."""
+    require_choices(event)
+    everyone = _pending_notices(event, with_email_only=False)
+    notices = [n for n in everyone if n.registration.email]
+    return bulk_mail(((n.registration.id, *(a.id for a in n.untold)) for n in notices),
+                     _notice_email(event, notices[0]) if notices else None, without_email=len(everyone) - len(notices))
+
+
+def notify_assigned(event: Event, actor: str = "system", confirmed: str | None = None) -> int:
     """E-mail every confirmed attendee with a seat not yet told, listing all their workshops.
 
     Seats attendees took themselves (direct mode, at registration or when their waitlist moved up)
     were confirmed by that e-mail already. In direct mode the e-mail is the waitlist's "promoted"
     one (with the calendar file and the manage link), naming the new seats. Each e-mail is queued in
     the outbox in the same transaction that marks the seats notified. Returns the number queued.
+    With ``confirmed`` (the back office), only if it is the fingerprint of the current
+    ``notify_preview``, else ``bulk.NotConfirmed``; ``flask assign --notify`` is a script and sends.
     """
     require_choices(event)
-    slots = {slot.id: slot for slot in event.choice_slots}
-    items = {item.id: item for slot in slots.values() for item in slot.choice_items}
+    if confirmed is not None:
+        require_confirmed(notify_preview(event), confirmed)
     now, queued = utcnow(), 0
-    for registration in sorted(confirmed_registrations(event), key=lambda r: priority_key(event.slug, r)):
-        seats = [a for a in registration.assignments if a.slot_id in slots]
-        seats.sort(key=lambda a: (slots[a.slot_id].starts_at, a.slot_id))
-        untold = [a for a in seats if a.notified_at is None and a.source != AssignmentSource.direct]
-        if not untold:
-            continue
-        if event.choice_mode == ChoiceMode.direct:
-            send_to_attendee(registration, "promoted", items=[items[a.program_item_id] for a in untold])
-        else:
-            queue_from_template("assignment", to=registration.email, event=event, registration=registration,
-                                seats=[(slots[a.slot_id], items[a.program_item_id]) for a in seats])
-        for assignment in seats:
+    for notice in _pending_notices(event):
+        email = _notice_email(event, notice)
+        queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, notice.registration)
+        for assignment in notice.seats:
             assignment.notified_at = now
-        registration.history.append(RegistrationHistory(action="notified", actor=actor,
-                                                        note="Zuteilung per E-Mail mitgeteilt"))
+        notice.registration.history.append(RegistrationHistory(action="notified", actor=actor,
+                                                               note="Zuteilung per E-Mail mitgeteilt"))
         queued += 1
     db.session.commit()
     return queued
@@ -282,7 +320,7 @@ def set_locked(event: Event, assignment_id: int, locked: bool, actor: str = "sys
                                    .where(Assignment.id == assignment_id, Registration.event_id == event.id,
                                           Registration.status == RegistrationStatus.confirmed))
     if assignment is None:
-        raise AssignmentError("Diese Zuteilung gibt es in dieser Veranstaltung nicht.")
+        raise AssignmentError(_("Diese Zuteilung gibt es in dieser Veranstaltung nicht."))
     if assignment.locked != locked:
         assignment.locked = locked
         assignment.registration.history.append(RegistrationHistory(
@@ -304,11 +342,11 @@ def assign_by_hand(event: Event, registration_id: int, item_id: int, actor: str 
         Registration.id == registration_id, Registration.event_id == event.id,
         Registration.status == RegistrationStatus.confirmed))
     if registration is None:
-        raise AssignmentError("Diese bestätigte Anmeldung gibt es in dieser Veranstaltung nicht.")
+        raise AssignmentError(_("Diese bestätigte Anmeldung gibt es in dieser Veranstaltung nicht."))
     items = {item.id: item for slot in event.choice_slots for item in slot.choice_items}
     item = items.get(item_id)
     if item is None:
-        raise AssignmentError("Diesen Workshop oder Thementisch gibt es in dieser Veranstaltung nicht.")
+        raise AssignmentError(_("Diesen Workshop oder Thementisch gibt es in dieser Veranstaltung nicht."))
     seat = next((a for a in registration.assignments if a.slot_id == item.slot_id), None)
     elsewhere = {topic_of(items[a.program_item_id].title) for a in registration.assignments
                  if a.slot_id != item.slot_id and a.program_item_id in items}
@@ -320,8 +358,8 @@ def assign_by_hand(event: Event, registration_id: int, item_id: int, actor: str 
         return seat
     if not event_seats.take_item_seat(item):
         db.session.rollback()
-        raise AssignmentError(f"„{item.title}“ ist voll. Geben Sie zuerst einen Platz frei "
-                              "oder erhöhen Sie die Kapazität.")
+        raise AssignmentError(_("„%(title)s“ ist voll. Geben Sie zuerst einen Platz frei "
+                                "oder erhöhen Sie die Kapazität.", title=item.title))
     if seat is None:
         seat = Assignment(registration=registration, slot_id=item.slot_id, program_item_id=item.id)
         db.session.add(seat)

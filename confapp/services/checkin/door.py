@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import abort
 from sqlalchemy import and_, func, select, update
@@ -18,8 +18,9 @@ from sqlalchemy.orm import selectinload
 
 from confapp.database import begin_write
 from confapp.extensions import db
+from confapp.formatting import local_moment
 from confapp.models import (Assignment, Attendance, Event, ProgramItem, Registration, RegistrationHistory,
-                            RegistrationStatus, Slot, User, utcnow)
+                            RegistrationStatus, Role, Slot, User, utcnow)
 from confapp.services.checkin.door_codes import door_code, typed_door_code
 from confapp.services.networks import access
 from confapp.services.registration import change as registration_service
@@ -89,6 +90,37 @@ class EventCounts:
         return {"expected": self.expected, "checked_in": self.checked_in,
                 "items": {str(c.item.id): {"assigned": c.assigned, "checked_in": c.checked_in,
                                            "present": c.present} for c in self.items}}
+
+
+def door_events(user: User) -> list[Event]:
+    """The events the user may work the door of: today's first, then upcoming ones (soonest
+    first), then past ones (latest first). "Today" is the date at each event's own place."""
+    events = access.events_for(user, access.DOOR)
+
+    def today(event: Event) -> bool:
+        day = event.local_now().date()
+        return event.starts_at.date() <= day <= event.ends_at.date()
+
+    running = [e for e in events if today(e)]
+    upcoming = sorted((e for e in events if not today(e) and e.starts_at > e.local_now()), key=lambda e: e.starts_at)
+    past = [e for e in events if e not in running and e not in upcoming]  # events_for: newest first
+    return sorted(running, key=lambda e: e.starts_at) + upcoming + past
+
+
+def only_at_the_door(user: User) -> bool:
+    """The user's only role, in every network, is door staff (checkin)."""
+    return bool(user.memberships) and all(m.role == Role.checkin for m in user.memberships)
+
+
+def door_start(user: User) -> Event | None:
+    """Where door staff start after signing in: the scanner of today's event, or of the next one
+    if none is today; None when that is not clear (several today, or none ahead): the list then."""
+    events = door_events(user)
+    ahead = [e for e in events if e.ends_at.date() >= e.local_now().date()]
+    today = [e for e in ahead if e.starts_at.date() <= e.local_now().date()]
+    if len(today) == 1 or (not today and ahead):
+        return (today or ahead)[0]
+    return None
 
 
 def door_event_or_404(user: User, slug: str) -> Event:
@@ -187,7 +219,9 @@ def undo_check_in(user: User, registration: Registration) -> CheckinResult:
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     if changed:
-        note = f"checked in {before_at:%Y-%m-%d %H:%M} UTC by {before_by}" if before_at else ""
+        # Stored in German like every history note; the time as the door saw it (the event's zone).
+        note = (f"war eingecheckt am {local_time(registration.event, before_at):%d.%m.%Y um %H:%M} Uhr "
+                f"von {before_by}") if before_at else ""
         db.session.add(RegistrationHistory(registration_id=registration.id, action="checkin_undone",
                                            actor=user.email, note=note))
     db.session.commit()
@@ -326,7 +360,5 @@ def counts(user: User, event: Event) -> EventCounts:
 
 def local_time(event: Event, moment: datetime | None) -> datetime | None:
     """A stored UTC timestamp as wall-clock time at the event's place."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=timezone.utc).astimezone(event.zone).replace(tzinfo=None)
+    return local_moment(moment, event)
 

@@ -80,7 +80,7 @@ def decide(user: User, event: Event, run_id: int, printed: bool) -> BadgePrintRu
     if printed:
         db.session.execute(update(Registration)
                            .where(Registration.event_id == event.id, Registration.id.in_(run.registration_ids))
-                           .values(badge_printed_at=now))
+                           .values(badge_printed_at=now, badge_reprint=False))
     audit.record(user, "badges.printed" if printed else "badges.print_failed",
                  (f"{run.count} Namensschilder als gedruckt bestätigt" if printed
                   else f"Druck von {run.count} Namensschildern fehlgeschlagen; sie bleiben ungedruckt"), event=event)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from flask_babel import gettext as _
 
 from confapp.documents.badges import BadgeData, render_badges
 from confapp.documents.layouts import DEFAULT_LAYOUT, LAYOUTS
@@ -102,14 +103,15 @@ class BadgeRun:
 
 
 def badge_recipients(event: Event, *, only_new: bool = False, email: str | None = None) -> list[Registration]:
-    """Confirmed attendees who get a badge: all, those never printed (``only_new``), or one by e-mail."""
+    """Confirmed attendees who get a badge: all, those never printed or marked for reprint after a
+    correction (``only_new``), or one by e-mail."""
     registrations = confirmed_registrations(event)
     if only_new:
-        registrations = [r for r in registrations if r.badge_printed_at is None]
+        registrations = [r for r in registrations if r.badge_printed_at is None or r.badge_reprint]
     if email is not None:
         registrations = [r for r in registrations if r.email == email.strip().lower()]
         if not registrations:
-            raise DocumentError(f"Zu „{email}“ gibt es keine bestätigte Anmeldung für diese Veranstaltung.")
+            raise DocumentError(_("Zu „%(email)s“ gibt es keine bestätigte Anmeldung für diese Veranstaltung.", email=email))
     return registrations
 
 
@@ -117,12 +119,13 @@ def check_badge_settings(layout: str, skip: int, offset: tuple[float, float]) ->
     """Raise ``DocumentError`` (German, saying what to do) for a sheet, skip or offset that cannot be."""
     sheet = LAYOUTS.get(layout)
     if sheet is None:
-        raise DocumentError(f"Das Etikettenformat „{layout}“ gibt es nicht. Möglich sind: {', '.join(LAYOUTS)}.")
+        raise DocumentError(_("Das Etikettenformat „%(layout)s“ gibt es nicht. Möglich sind: %(known)s.",
+                              layout=layout, known=", ".join(LAYOUTS)))
     if not 0 <= skip < sheet.per_page:
-        raise DocumentError(f"Auf einem Bogen sind {sheet.per_page} Etiketten: überspringen Sie 0 bis "
-                            f"{sheet.per_page - 1}.")
+        raise DocumentError(_("Auf einem Bogen sind %(count)s Etiketten: überspringen Sie 0 bis %(last)s.",
+                              count=sheet.per_page, last=sheet.per_page - 1))
     if any(abs(value) > 20 for value in offset):
-        raise DocumentError("Der Druckerversatz darf höchstens 20 mm betragen.")
+        raise DocumentError(_("Der Druckerversatz darf höchstens 20 mm betragen."))
 
 
 def badges_pdf(event: Event, *, layout: str = DEFAULT_LAYOUT, only_new: bool = False, email: str | None = None,
@@ -153,7 +156,13 @@ def mark_badges_printed(registrations: list[Registration]) -> None:
     now = utcnow()
     for registration in registrations:
         registration.badge_printed_at = now
+        registration.badge_reprint = False
     db.session.commit()
+
+
+def badges_to_reprint(event: Event) -> list[Registration]:
+    """Confirmed attendees whose printed badge shows details corrected since."""
+    return [r for r in confirmed_registrations(event) if r.badge_reprint]
 
 
 # --- Flyer --------------------------------------------------------------------------------------
@@ -162,7 +171,8 @@ def flyer(event: Event, format: str = "a4") -> Flyer:
     """The event's flyer with program, deadline, contact and a QR code of the registration page,
     with notes for the organiser when the program had to be shortened to fit."""
     if format not in FORMATS:
-        raise DocumentError(f"Das Flyerformat „{format}“ gibt es nicht. Möglich sind: {', '.join(FORMATS)}.")
+        raise DocumentError(_("Das Flyerformat „%(format)s“ gibt es nicht. Möglich sind: %(known)s.",
+                              format=format, known=", ".join(FORMATS)))
     return render_flyer(event, format, registration_url=registration_url(event), logo=event_logo(event))
 
 
@@ -223,9 +233,9 @@ def certificates_pdf(event: Event, basis: CertificateBasis = CertificateBasis.ch
     """One certificate (Teilnahmebescheinigung) per recipient, sorted by surname, in one PDF."""
     recipients = certificate_recipients(event, basis)
     if not recipients:
-        raise DocumentError("Niemand erhält eine Teilnahmebescheinigung: "
-                            + ("es ist noch niemand eingecheckt. Wählen Sie „alle bestätigten Anmeldungen“."
-                               if basis == CertificateBasis.checked_in else "es gibt keine bestätigten Anmeldungen."))
+        raise DocumentError(_("Niemand erhält eine Teilnahmebescheinigung:") + " "
+                            + (_("es ist noch niemand eingecheckt. Wählen Sie „alle bestätigten Anmeldungen“.")
+                               if basis == CertificateBasis.checked_in else _("es gibt keine bestätigten Anmeldungen.")))
     marked = attendance_taken(event)
     asking = bool(questionnaire.questions_of(event))
     people = [(r.full_name, attended_items(event, r, marked), answering.personal_url(r) if asking else None)
@@ -239,7 +249,7 @@ def attendee_certificate_pdf(registration: Registration) -> bytes:
     """An attendee's own certificate (from the manage link), once the event is over."""
     event = registration.event
     if event.local_now() < event.ends_at:
-        raise DocumentError("Die Teilnahmebescheinigung gibt es nach dem Ende der Veranstaltung.")
+        raise DocumentError(_("Die Teilnahmebescheinigung gibt es nach dem Ende der Veranstaltung."))
     if registration.status != RegistrationStatus.confirmed:
         raise DocumentError("Für diese Anmeldung gibt es keine Teilnahmebescheinigung.")
     feedback_url = answering.personal_url(registration) if questionnaire.questions_of(event) else None

@@ -81,6 +81,10 @@ ORGANISATIONS = {
     "Sonstiges": ("Stadtverwaltung Sandersdorf-Brehna",),
 }
 #: How often each sector registers, roughly as at a real Fachtagung.
+DIETS = ("vegetarisch", "vegetarisch", "vegan", "Vegetarisch, keine Nüsse", "glutenfrei", "laktosefrei",
+         "vegan (Sojaallergie)", "kein Schweinefleisch", "")
+ACCESS_NEEDS = ("Rollstuhl: stufenloser Zugang und Platz am Tisch", "Induktionsschleife im Plenum",
+                "Gebärdensprachdolmetschung", "Sitzplatz nahe dem Ausgang")
 SECTOR_WEIGHTS = (22, 20, 16, 8, 3, 5, 3, 12, 5, 4, 2, 2, 2, 2)
 
 
@@ -186,6 +190,8 @@ def _add_fake_registrations(event: Event, wanted: int, progress: Callable[[int],
     rng = random.Random(f"{event.slug}-{existing}")
     sectors = event.network.sectors
     choice_slots = event.choice_slots
+    # Its own generator, so the names and wishes of the demo stay as they were.
+    needs_rng = random.Random(f"{event.slug}-needs-{existing}")
     popularity = {item.id: rng.choice((1, 2, 3, 5, 8)) for slot in choice_slots for item in slot.choice_items}
     for number in range(existing, wanted):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -199,6 +205,7 @@ def _add_fake_registrations(event: Event, wanted: int, progress: Callable[[int],
             created_at=utcnow() - timedelta(minutes=rng.randint(60, 60 * 24 * 14)),
             privacy_consent_at=utcnow(), photo_consent=rng.random() < 0.8,
         )
+        _add_needs(needs_rng, registration)
         if confirmed:
             event.seats_taken += 1
         _add_wishes(rng, registration, choice_slots, event.ranks, popularity)
@@ -208,6 +215,16 @@ def _add_fake_registrations(event: Event, wanted: int, progress: Callable[[int],
         if progress:
             progress(1)
     db.session.commit()
+
+
+def _add_needs(rng: random.Random, registration: Registration) -> None:
+    """Diet and access needs for about one in four, with consent, as people write them."""
+    if rng.random() >= 0.25:
+        return
+    registration.needs_consent_at = utcnow()
+    registration.diet = rng.choice(DIETS)
+    if rng.random() < 0.3:
+        registration.access_needs = rng.choice(ACCESS_NEEDS)
 
 
 def _add_wishes(rng: random.Random, registration: Registration, slots, ranks: int, popularity: dict) -> None:

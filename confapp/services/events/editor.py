@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
+from flask_babel import gettext as _
 
 from confapp.extensions import db
+from confapp.labels import status_label
 from confapp.models import (ChoiceMode, Event, EventStatus, ItemLeader, Network, ProgramItem, Registration,
                             RegistrationStatus, Room, Slot, Speaker, User)
 from confapp.services.networks import audit
@@ -76,15 +78,15 @@ def _slug_taken(slug: str, but: Event | None = None) -> bool:
 
 def _check_slug(slug: str, problems: dict[str, str], but: Event | None = None) -> None:
     if not slug or not set(slug) <= SLUG_CHARS or slug.startswith("-") or slug.endswith("-"):
-        problems["slug"] = "Bitte nur Kleinbuchstaben a–z, Ziffern und Bindestriche verwenden, z. B. „fachtag-2025“."
+        problems["slug"] = _("Bitte nur Kleinbuchstaben a–z, Ziffern und Bindestriche verwenden, z. B. „fachtag-2025“.")
     elif _slug_taken(slug, but):
-        problems["slug"] = f"Die Adresse „{slug}“ ist schon vergeben. Bitte wählen Sie eine andere."
+        problems["slug"] = _("Die Adresse „%(slug)s“ ist schon vergeben. Bitte wählen Sie eine andere.", slug=slug)
 
 
 def _check_details(details: EventDetails, event: Event | None) -> None:
     problems: dict[str, str] = {}
     if not details.title.strip():
-        problems["title"] = "Bitte geben Sie einen Titel an."
+        problems["title"] = _("Bitte geben Sie einen Titel an.")
     _check_slug(details.slug, problems, event)
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         if outside_years(getattr(details, name)):
@@ -92,22 +94,22 @@ def _check_details(details: EventDetails, event: Event | None) -> None:
     if problems:  # the comparisons below need dates that make sense
         raise EditorError(problems)
     if details.ends_at < details.starts_at:
-        problems["ends_at"] = "Das Ende liegt vor dem Beginn. Bitte prüfen Sie die Zeiten."
+        problems["ends_at"] = _("Das Ende liegt vor dem Beginn. Bitte prüfen Sie die Zeiten.")
     opens, closes = details.registration_opens_at, details.registration_closes_at
     if opens and closes and closes <= opens:
-        problems["registration_closes_at"] = "Der Anmeldeschluss muss nach dem Anmeldebeginn liegen."
+        problems["registration_closes_at"] = _("Der Anmeldeschluss muss nach dem Anmeldebeginn liegen.")
     elif closes and closes > details.ends_at:
-        problems["registration_closes_at"] = "Der Anmeldeschluss liegt nach dem Ende der Veranstaltung."
+        problems["registration_closes_at"] = _("Der Anmeldeschluss liegt nach dem Ende der Veranstaltung.")
     if event is not None:
         if details.capacity is not None and details.capacity < event.seats_taken:
-            problems["capacity"] = (f"Es gibt schon {event.seats_taken} bestätigte Anmeldungen; "
-                                    "die Kapazität kann nicht darunter sinken.")
+            problems["capacity"] = _("Es gibt schon %(count)s bestätigte Anmeldungen; "
+                                      "die Kapazität kann nicht darunter sinken.", count=event.seats_taken)
         outside = [slot.label for slot in event.slots
                    if slot.starts_at < details.starts_at or slot.ends_at > details.ends_at]
         if outside and "ends_at" not in problems:
-            problems["starts_at"] = ("Diese Zeitfenster lägen außerhalb der Veranstaltung: "
-                                     + ", ".join(f"„{label}“" for label in outside)
-                                     + ". Bitte verschieben Sie sie zuerst.")
+            problems["starts_at"] = _("Diese Zeitfenster lägen außerhalb der Veranstaltung: %(slots)s. "
+                                       "Bitte verschieben Sie sie zuerst.",
+                                       slots=", ".join(f"„{label}“" for label in outside))
     if problems:
         raise EditorError(problems)
 
@@ -149,13 +151,13 @@ def update_event(actor: User, event: Event, details: EventDetails) -> list[Regis
 def set_status(actor: User, event: Event, status: EventStatus) -> Event:
     """Publish, close, archive or take back an event, along the allowed transitions."""
     if status not in TRANSITIONS[event.status]:
-        raise EditorError({"status": "Dieser Statuswechsel ist nicht möglich."})
+        raise EditorError({"status": _("Dieser Statuswechsel ist nicht möglich.")})
     if status == EventStatus.published and not event.slots:
-        raise EditorError({"status": "Eine Veranstaltung ohne Programm kann nicht veröffentlicht werden. "
-                                     "Bitte legen Sie zuerst ein Zeitfenster an."})
+        raise EditorError({"status": _("Eine Veranstaltung ohne Programm kann nicht veröffentlicht werden. "
+                                     "Bitte legen Sie zuerst ein Zeitfenster an.")})
     before = event.status
     event.status = status
-    audit.record(actor, "event.status", f"Status von „{before.value}“ auf „{status.value}“ gesetzt.", event=event)
+    audit.record(actor, "event.status", f"Status von „{status_label(before)}“ auf „{status_label(status)}“ gesetzt.", event=event)
     db.session.commit()
     return event
 
@@ -168,7 +170,7 @@ def duplicate_event(actor: User, event: Event, slug: str, title: str, starts_on:
     problems: dict[str, str] = {}
     _check_slug(slug, problems)
     if not title.strip():
-        problems["title"] = "Bitte geben Sie einen Titel an."
+        problems["title"] = _("Bitte geben Sie einen Titel an.")
     if outside_years(starts_on) or outside_years(starts_on + (event.ends_at - event.starts_at)):
         problems["starts_on"] = YEARS_MESSAGE
     if problems:
@@ -200,7 +202,8 @@ def duplicate_event(actor: User, event: Event, slug: str, title: str, starts_on:
             new_item = ProgramItem(
                 kind=item.kind, title=item.title, abstract=item.abstract, capacity=item.capacity, seats_taken=0,
                 position=item.position, starts_at=moved(item.starts_at), ends_at=moved(item.ends_at),
-                room=rooms.get(item.room_id), speakers=[speakers[s.id] for s in item.speakers])
+                room=rooms.get(item.room_id), shares_room=item.shares_room,
+                speakers=[speakers[s.id] for s in item.speakers])
             new_slot.items.append(new_item)
             leaders += [(new_item, user_id) for user_id in leader_ids(item)]
     db.session.flush()

@@ -41,7 +41,7 @@ REQUIRED_TOP = {"network", "slug", "title", "starts_at", "ends_at"}
 VENUE_KEYS = {"name", "address"}
 REGISTRATION_KEYS = {"opens_at", "closes_at", "choice_mode", "ranks", "sector_cap_percent"}
 SLOT_KEYS = {"label", "starts_at", "ends_at", "items"}
-ITEM_KEYS = {"kind", "title", "speakers", "room", "capacity", "abstract"}
+ITEM_KEYS = {"kind", "title", "speakers", "room", "capacity", "abstract", "shares_room"}
 ROOM_KEYS = {"name", "capacity", "access_notes"}
 
 
@@ -61,6 +61,8 @@ class ItemSpec:
     room: str | None
     capacity: int | None
     abstract: str
+    #: May use its room while other items do (theme tables always may).
+    shares_room: bool = False
 
 
 @dataclass
@@ -350,6 +352,10 @@ def _parse_item(check: _Checker, item: Any, path: str, known_rooms: set[str] | N
     capacity = check.positive_int(item, "capacity", path)
     if capacity is not None and not kind.is_choice:
         check.problem(_join(path, "capacity"), "nur Workshops und Thementische haben Plätze")
+    shares_room = item.get("shares_room", False)
+    if not isinstance(shares_room, bool):
+        check.problem(_join(path, "shares_room"), "muss true oder false sein")
+        shares_room = False
     return ItemSpec(kind=kind, title=check.text(item, "title", path, LIMITS["title"]) or "",
                     speakers=speakers, room=room, capacity=capacity,
-                    abstract=check.text(item, "abstract", path, LIMITS["abstract"]) or "")
+                    abstract=check.text(item, "abstract", path, LIMITS["abstract"]) or "", shares_room=shares_room)

@@ -93,6 +93,7 @@ def _apply(event: Event, spec: EventSpec) -> None:
                 raise EventFileError([f"\"{item.title}\": schon {item.seats_taken} Plätze vergeben; "
                                       f"die Kapazität kann nicht darunter sinken"])
             item.kind, item.abstract, item.capacity = item_spec.kind, item_spec.abstract, item_spec.capacity
+            item.shares_room = item_spec.shares_room
             item.position = position
             item.room = room_named(item_spec.room)
             item.speakers = [speaker_named(name) for name in item_spec.speakers]
@@ -161,6 +162,8 @@ def export_event(event: Event) -> dict:
                 entry["capacity"] = item.capacity
             if item.abstract:
                 entry["abstract"] = item.abstract
+            if item.shares_room:
+                entry["shares_room"] = True
             items.append(entry)
         data["slots"].append({"label": slot.label, "starts_at": _moment(slot.starts_at),
                               "ends_at": _moment(slot.ends_at), "items": items})

@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import (Assignment, ChoiceMode, Event, ItemKind, ItemLeader, Membership, Preference, ProgramItem,
@@ -39,6 +42,35 @@ def _in_use(item: ProgramItem) -> bool:
     return bool(wishes or seats)
 
 
+def deletion_consequences(event: Event, thing: Slot | Room | ProgramItem) -> list[str]:
+    """What else is lost when ``thing`` is deleted, one sentence each; empty when nothing is (no
+    need to ask) or when the deletion is refused anyway (the refusal says why). Organisers confirm
+    a deletion that takes content with it."""
+    if isinstance(thing, (Slot, ProgramItem)) and any(
+            _in_use(item) for item in (thing.items if isinstance(thing, Slot) else [thing])):
+        return []
+
+    def titles(items: list[ProgramItem]) -> str:
+        return ", ".join(f"„{item.title}“" for item in items)
+
+    if isinstance(thing, Slot):
+        return [ngettext("Mit dem Zeitfenster wird %(num)d Programmpunkt gelöscht: %(titles)s.",
+                         "Mit dem Zeitfenster werden %(num)d Programmpunkte gelöscht: %(titles)s.",
+                         len(thing.items), titles=titles(thing.items))] if thing.items else []
+    if isinstance(thing, Room):
+        used = [item for slot in event.slots for item in slot.items if item.room is thing]
+        return [ngettext("%(num)d Programmpunkt verliert seinen Raum: %(titles)s.",
+                         "%(num)d Programmpunkte verlieren ihren Raum: %(titles)s.",
+                         len(used), titles=titles(used))] if used else []
+    lost = []
+    if thing.abstract.strip():
+        lost.append(_("Die Beschreibung geht verloren."))
+    if thing.speakers:
+        lost.append(_("Die Angaben zu %(names)s werden aus dem Programm entfernt.",
+                      names=", ".join(speaker.name for speaker in thing.speakers)))
+    return lost
+
+
 # --- Slots ------------------------------------------------------------------------------------
 
 def save_slot(actor: User, event: Event, slot: Slot | None, label: str, starts_at: datetime,
@@ -47,19 +79,19 @@ def save_slot(actor: User, event: Event, slot: Slot | None, label: str, starts_a
     problems: dict[str, str] = {}
     label = label.strip()
     if not label:
-        problems["label"] = "Bitte geben Sie eine Bezeichnung an."
+        problems["label"] = _("Bitte geben Sie eine Bezeichnung an.")
     elif any(other.label == label and other is not slot for other in event.slots):
-        problems["label"] = f"Ein Zeitfenster „{label}“ gibt es schon. Bezeichnungen müssen eindeutig sein."
+        problems["label"] = _("Ein Zeitfenster „%(label)s“ gibt es schon. Bezeichnungen müssen eindeutig sein.", label=label)
     if ends_at <= starts_at:
-        problems["ends_at"] = "Das Ende muss nach dem Beginn liegen."
+        problems["ends_at"] = _("Das Ende muss nach dem Beginn liegen.")
     elif starts_at < event.starts_at or ends_at > event.ends_at:
-        problems["starts_at"] = "Das Zeitfenster muss innerhalb der Veranstaltung liegen."
+        problems["starts_at"] = _("Das Zeitfenster muss innerhalb der Veranstaltung liegen.")
     elif slot is not None:
         outside = [item.title for item in slot.items
                    if (item.starts_at and item.starts_at < starts_at) or (item.ends_at and item.ends_at > ends_at)]
         if outside:
-            problems["starts_at"] = ("Diese Programmpunkte lägen außerhalb des Zeitfensters: "
-                                     + ", ".join(f"„{title}“" for title in outside) + ".")
+            problems["starts_at"] = _("Diese Programmpunkte lägen außerhalb des Zeitfensters: %(items)s.",
+                                       items=", ".join(f"„{title}“" for title in outside))
     if problems:
         raise EditorError(problems)
     created = slot is None
@@ -72,7 +104,7 @@ def save_slot(actor: User, event: Event, slot: Slot | None, label: str, starts_a
         if item.starts_at and shift.days:
             item.starts_at, item.ends_at = item.starts_at + shift, item.ends_at + shift
     slot.label, slot.starts_at, slot.ends_at = label, starts_at, ends_at
-    conflicts = _room_conflicts(event)
+    conflicts, _warnings = _room_use(event)
     if conflicts:
         db.session.rollback()
         raise EditorError({"starts_at": conflicts[0]})
@@ -84,8 +116,8 @@ def save_slot(actor: User, event: Event, slot: Slot | None, label: str, starts_a
 def delete_slot(actor: User, event: Event, slot: Slot) -> None:
     """Remove a slot with its items, unless attendees already chose one of them."""
     if any(_in_use(item) for item in slot.items):
-        raise EditorError({"slot": f"Im Zeitfenster „{slot.label}“ gibt es schon Wünsche oder Zuteilungen; "
-                                   "es kann nicht gelöscht werden."})
+        raise EditorError({"slot": _("Im Zeitfenster „%(label)s“ gibt es schon Wünsche oder Zuteilungen; "
+                                     "es kann nicht gelöscht werden.", label=slot.label)})
     event.slots.remove(slot)
     audit.record(actor, "slot.deleted", f"Zeitfenster „{slot.label}“ gelöscht.", event=event)
     db.session.commit()
@@ -98,7 +130,7 @@ def save_room(actor: User, event: Event, room: Room | None, name: str, capacity:
     """Create or change a room; returns warnings about workshops with more seats than the room."""
     name = name.strip()
     if not name:
-        raise EditorError({"name": "Bitte geben Sie einen Namen an."})
+        raise EditorError({"name": _("Bitte geben Sie einen Namen an.")})
     if any(other.name == name and other is not room for other in event.rooms):
         raise EditorError({"name": f"Einen Raum „{name}“ gibt es schon."})
     if room is None:
@@ -134,6 +166,8 @@ class ItemDetails:
     ends_at: time | None = None
     speakers: list[str] = field(default_factory=list)
     leader_ids: list[int] = field(default_factory=list)
+    #: May use its room while other items do (theme tables always may).
+    shares_room: bool = False
 
 
 def possible_leaders(event: Event) -> list[User]:
@@ -149,34 +183,34 @@ def _check_item(event: Event, item: ProgramItem | None, details: ItemDetails) ->
     room = room_of(event, details.room_id) if details.room_id else None
     title = details.title.strip()
     if slot is None:
-        problems["slot_id"] = "Bitte wählen Sie ein Zeitfenster dieser Veranstaltung."
+        problems["slot_id"] = _("Bitte wählen Sie ein Zeitfenster dieser Veranstaltung.")
     elif any(other.title == title and other is not item for other in slot.items):
-        problems["title"] = f"„{title}“ gibt es in diesem Zeitfenster schon."
+        problems["title"] = _("„%(title)s“ gibt es in diesem Zeitfenster schon.", title=title)
     elif item is not None and item.slot_id != slot.id and _in_use(item):
-        problems["slot_id"] = "Für diesen Programmpunkt gibt es schon Wünsche oder Zuteilungen; er bleibt in seinem Zeitfenster."
+        problems["slot_id"] = _("Für diesen Programmpunkt gibt es schon Wünsche oder Zuteilungen; er bleibt in seinem Zeitfenster.")
     if not title:
-        problems["title"] = "Bitte geben Sie einen Titel an."
+        problems["title"] = _("Bitte geben Sie einen Titel an.")
     if details.room_id and room is None:
-        problems["room_id"] = "Bitte wählen Sie einen Raum dieser Veranstaltung."
+        problems["room_id"] = _("Bitte wählen Sie einen Raum dieser Veranstaltung.")
     if details.capacity is not None and not details.kind.is_choice:
-        problems["capacity"] = "Nur Workshops und Thementische haben Plätze. Bitte lassen Sie das Feld leer."
+        problems["capacity"] = _("Nur Workshops und Thementische haben Plätze. Bitte lassen Sie das Feld leer.")
     elif details.kind.is_choice and details.capacity is None:
-        problems["capacity"] = "Bitte geben Sie an, wie viele Plätze der Programmpunkt hat."
+        problems["capacity"] = _("Bitte geben Sie an, wie viele Plätze der Programmpunkt hat.")
     elif item is not None and details.capacity is not None and details.capacity < item.seats_taken:
-        problems["capacity"] = (f"Schon {item.seats_taken} Plätze vergeben; die Kapazität kann nicht darunter sinken. "
-                                "Bitte verschieben Sie zuerst Teilnehmende.")
+        problems["capacity"] = _("Schon %(count)s Plätze vergeben; die Kapazität kann nicht darunter sinken. "
+                                  "Bitte verschieben Sie zuerst Teilnehmende.", count=item.seats_taken)
     if (details.starts_at is None) != (details.ends_at is None):
-        problems["ends_at"] = "Bitte geben Sie Beginn und Ende an, oder keines von beiden (dann gilt das Zeitfenster)."
+        problems["ends_at"] = _("Bitte geben Sie Beginn und Ende an, oder keines von beiden (dann gilt das Zeitfenster).")
     elif details.starts_at and details.ends_at and slot is not None:
         begins, ends = _on_slot_day(slot, details.starts_at), _on_slot_day(slot, details.ends_at)
         if ends <= begins:
-            problems["ends_at"] = "Das Ende muss nach dem Beginn liegen."
+            problems["ends_at"] = _("Das Ende muss nach dem Beginn liegen.")
         elif begins < slot.starts_at or ends > slot.ends_at:
             problems["starts_at"] = (f"Der Programmpunkt muss innerhalb seines Zeitfensters „{slot.label}“ liegen "
                                      f"({slot.starts_at:%H:%M}–{slot.ends_at:%H:%M} Uhr).")
     allowed = {user.id for user in possible_leaders(event)}
     if set(details.leader_ids) - allowed:
-        problems["leader_ids"] = "Bitte wählen Sie nur Konten mit der Rolle Workshopleitung."
+        problems["leader_ids"] = _("Bitte wählen Sie nur Konten mit der Rolle Workshopleitung.")
     if problems:
         raise EditorError(problems)
     return slot, room
@@ -186,27 +220,45 @@ def _on_slot_day(slot: Slot, moment: time) -> datetime:
     return datetime.combine(slot.starts_at.date(), moment)
 
 
-def _room_conflicts(event: Event) -> list[str]:
-    """Every pair of items that use one room at overlapping times, as German sentences."""
+def _may_share(item: ProgramItem) -> bool:
+    """Theme tables share a hall by nature; other items only when the organiser marked them so."""
+    return item.kind == ItemKind.theme_table or item.shares_room
+
+
+def _room_use(event: Event) -> tuple[list[str], list[str]]:
+    """Items that use one room at overlapping times, as German sentences: (conflicts, warnings).
+
+    Two theme tables at once in one room are fine (the Magdeburg forum has eight in its hall); a
+    workshop marked as sharing may join them or another marked item, with a warning; anything else
+    is a conflict."""
     by_room: dict[int, list[ProgramItem]] = {}
     for slot in event.slots:
         for item in slot.items:
             if item.room is not None:
                 by_room.setdefault(id(item.room), []).append(item)
-    conflicts = []
+    conflicts, warnings = [], []
     for items in by_room.values():
         items.sort(key=lambda i: i.begins)
         for index, first in enumerate(items):
             for second in items[index + 1:]:
-                if second.begins < first.ends:
-                    conflicts.append(f"Der Raum „{first.room.name}“ ist zu dieser Zeit schon belegt: "
-                                     f"„{first.title}“ und „{second.title}“ überschneiden sich.")
-    return conflicts
+                if second.begins >= first.ends:
+                    continue
+                if not (_may_share(first) and _may_share(second)):
+                    conflicts.append(_("Der Raum „%(room)s“ ist zu dieser Zeit schon belegt: „%(first)s“ und "
+                                       "„%(second)s“ überschneiden sich. Thementische dürfen sich einen Raum teilen, "
+                                       "Workshops nur mit dem Haken „teilt sich den Raum“.",
+                                       room=first.room.name, first=first.title, second=second.title))
+                elif not first.kind == second.kind == ItemKind.theme_table:
+                    warnings.append(_("„%(first)s“ und „%(second)s“ teilen sich zur selben Zeit den Raum "
+                                      "„%(room)s“. Bitte prüfen Sie, ob er dafür groß genug ist.",
+                                      room=first.room.name, first=first.title, second=second.title))
+    return conflicts, warnings
 
 
 def _capacity_warnings(item: ProgramItem) -> list[str]:
     if item.room and item.room.capacity and item.capacity and item.capacity > item.room.capacity:
-        return [f"„{item.title}“ hat {item.capacity} Plätze, der Raum „{item.room.name}“ nur {item.room.capacity}."]
+        return [_("„%(title)s“ hat %(capacity)s Plätze, der Raum „%(room)s“ nur %(room_capacity)s.", title=item.title,
+                  capacity=item.capacity, room=item.room.name, room_capacity=item.room.capacity)]
     return []
 
 
@@ -229,7 +281,7 @@ def save_item(actor: User, event: Event, item: ProgramItem | None,
             item.slot.items.remove(item)
         slot.items.append(item)
     item.kind, item.title, item.abstract = details.kind, details.title.strip(), details.abstract.strip()
-    item.room, item.capacity = room, details.capacity
+    item.room, item.capacity, item.shares_room = room, details.capacity, details.shares_room
     item.starts_at = _on_slot_day(slot, details.starts_at) if details.starts_at else None
     item.ends_at = _on_slot_day(slot, details.ends_at) if details.ends_at else None
     speakers = {speaker.name: speaker for speaker in event.speakers}
@@ -239,7 +291,7 @@ def save_item(actor: User, event: Event, item: ProgramItem | None,
             speakers[name] = Speaker(name=name)
             event.speakers.append(speakers[name])
     item.speakers = [speakers[name] for name in names]
-    conflicts = _room_conflicts(event)
+    conflicts, sharing = _room_use(event)
     if conflicts:
         db.session.rollback()
         raise EditorError({"room_id": conflicts[0]})
@@ -252,14 +304,14 @@ def save_item(actor: User, event: Event, item: ProgramItem | None,
                  f"Programmpunkt „{item.title}“ ({slot.label}) gespeichert.", event=event)
     promoted = registration_admin.fill_after_capacity_change(actor, event) if grows else []
     db.session.commit()
-    return item, _capacity_warnings(item), promoted
+    return item, _capacity_warnings(item) + [w for w in sharing if f"„{item.title}“" in w], promoted
 
 
 def delete_item(actor: User, event: Event, item: ProgramItem) -> None:
     """Remove a program item unless attendees wished for it or sit in it."""
     if _in_use(item):
-        raise EditorError({"item": f"Für „{item.title}“ gibt es schon Wünsche oder Zuteilungen; "
-                                   "bitte verschieben Sie die Teilnehmenden zuerst."})
+        raise EditorError({"item": _("Für „%(title)s“ gibt es schon Wünsche oder Zuteilungen; "
+                                     "bitte verschieben Sie die Teilnehmenden zuerst.", title=item.title)})
     item.slot.items.remove(item)
     db.session.flush()
     _drop_unused_speakers(event)

@@ -2,5 +2,6 @@
 
 outbox     queue in the caller's transaction, send afterwards, retry on failure
 messages   organisers' e-mails to all or some attendees, with placeholders
-calendar   the event as an .ics file for confirmations and the manage page
+calendar   the event as an .ics file for confirmations and the manage page, and its cancellation
+bulk       the confirmation step of every mass e-mail: how many, one e-mail shown, then send
 """

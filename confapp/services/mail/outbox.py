@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g
 from flask.templating import TemplateNotFound
+from flask_babel import force_locale
 from sqlalchemy import inspect as sa_inspect, or_, select, update
 
 from confapp.database import begin_write
@@ -99,8 +100,15 @@ def render_email(name: str, to: str, attachments: Sequence[Attachment] = (), **c
     """Render ``templates/emails/<name>.subject.txt``, ``.txt`` and (if present) ``.html``.
 
     Straight from the Jinja environment: e-mails use no request context, and Flask's context
-    processors and signals cost a registration more than the templates themselves.
+    processors and signals cost a registration more than the templates themselves. Written in
+    the attendee's language (``registration.language``); e-mails to others in German.
     """
+    registration = context.get("registration")
+    with force_locale(getattr(registration, "language", None) or "de"):
+        return _rendered(name, to, attachments, context)
+
+
+def _rendered(name: str, to: str, attachments: Sequence[Attachment], context: dict) -> RenderedEmail:
     templates = current_app.jinja_env
     subject = templates.get_template(f"emails/{name}.subject.txt").render(context)
     text = templates.get_template(f"emails/{name}.txt").render(context)
@@ -168,9 +176,12 @@ def build_message(row: OutboxMessage, sender: str, base_url: str, network: Netwo
     if row.html_body:
         message.add_alternative(row.html_body, subtype="html")
     for attachment in row.attachments or []:
-        maintype, _, subtype = attachment["content_type"].partition("/")
+        # "text/calendar; charset=utf-8; method=CANCEL": the type, then its parameters.
+        kind, *parameters = (part.strip() for part in attachment["content_type"].split(";"))
+        maintype, _, subtype = kind.partition("/")
+        params = dict(parameter.partition("=")[::2] for parameter in parameters if "=" in parameter)
         message.add_attachment(base64.b64decode(attachment["data"]), maintype=maintype,
-                               subtype=subtype or "octet-stream", filename=attachment["filename"])
+                               subtype=subtype or "octet-stream", filename=attachment["filename"], params=params)
     return message
 
 

@@ -37,6 +37,12 @@ def networks_of(user: User, roles: frozenset[Role] = EVERYONE) -> list[Network]:
     return sorted((m.network for m in user.memberships if m.role in roles), key=lambda n: n.name)
 
 
+def all_networks() -> list[Network]:
+    """Every network, by name: whose legal pages a page that belongs to none of them links to
+    (sign-in, error pages, the door's start). Names and legal pages are public anyway."""
+    return list(db.session.scalars(select(Network).order_by(Network.name)))
+
+
 def network_or_404(user: User, slug: str, roles: frozenset[Role] = ORGANISERS) -> Network:
     network = db.session.scalar(select(Network).where(Network.slug == slug))
     if network is None or not may(user, network, roles):

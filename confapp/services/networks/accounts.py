@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import Membership, Network, Role, User, utcnow
@@ -25,9 +26,9 @@ def hash_password(password: str) -> str:
 
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+        raise AccountError(_("Das Passwort muss mindestens %(count)s Zeichen lang sein.", count=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError(f"Das Passwort darf höchstens {MAX_PASSWORD_LENGTH} Zeichen lang sein.")
+        raise AccountError(_("Das Passwort darf höchstens %(count)s Zeichen lang sein.", count=MAX_PASSWORD_LENGTH))
 
 
 def normalise_email(email: str) -> str:
@@ -63,12 +64,12 @@ def grant_role(email: str, network_slug: str, role: str, password: str | None = 
                            + ", ".join(r.value for r in Role) + ".") from None
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
-        raise AccountError("Bitte geben Sie eine gültige E-Mail-Adresse an.")
+        raise AccountError(_("Bitte geben Sie eine gültige E-Mail-Adresse an."))
     user = by_email(email)
     created = user is None
     if created:
         if password is None and password_hash is None:
-            raise AccountError("Für ein neues Konto wird ein Passwort gebraucht.")
+            raise AccountError(_("Für ein neues Konto wird ein Passwort gebraucht."))
         if password is not None:
             check_new_password(password)
             password_hash = hash_password(password)
@@ -100,7 +101,7 @@ def authenticate(email: str, password: str) -> User | None:
 def change_password(user: User, current: str, new: str) -> None:
     """A new password chosen by its owner; every other session of theirs ends."""
     if not password_matches(user, current):
-        raise AccountError("Das bisherige Passwort stimmt nicht.")
+        raise AccountError(_("Das bisherige Passwort stimmt nicht."))
     set_password(user, new)
     db.session.commit()
 

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import ApiToken, Network, TokenScope, User, utcnow
@@ -24,7 +25,7 @@ def create_token(network: Network, name: str, scope: TokenScope, actor: User | s
     """A new token for ``network``; returns the row and the secret (shown once, never stored). Audited."""
     name = " ".join(name.split())[:100]
     if not name:
-        raise ValueError("Bitte geben Sie dem Token einen Namen.")
+        raise ValueError(_("Bitte geben Sie dem Token einen Namen."))
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(network_id=network.id, name=name, scope=scope, token_hash=_digest(secret),
                      prefix=secret[:12], created_by=actor.email if isinstance(actor, User) else actor)

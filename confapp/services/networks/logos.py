@@ -18,6 +18,7 @@ import time
 import xml.etree.ElementTree as ET
 
 from PIL import Image, UnidentifiedImageError
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import Network, User
@@ -55,9 +56,9 @@ def set_logo(network: Network, data: bytes, actor: User | None = None) -> None:
     """Check ``data`` and store it as the network's logo, or raise ``LogoError``. Audited
     (``actor`` None: the command line)."""
     if not data:
-        raise LogoError("Bitte wählen Sie eine Bilddatei aus.")
+        raise LogoError(_("Bitte wählen Sie eine Bilddatei aus."))
     if len(data) > MAX_LOGO_BYTES:
-        raise LogoError(f"Das Logo ist zu groß: höchstens {MAX_LOGO_BYTES // 1024} KB.")
+        raise LogoError(_("Das Logo ist zu groß: höchstens %(size)s KB.", size=MAX_LOGO_BYTES // 1024))
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         network.logo, network.logo_mime = clean_svg(data), "image/svg+xml"
     else:
@@ -96,11 +97,11 @@ def _clean_raster(data: bytes) -> tuple[bytes, str]:
             kind, size = probe.format, probe.size
             probe.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
-        raise LogoError("Die Datei ist kein lesbares PNG-, JPEG- oder SVG-Bild.") from error
+        raise LogoError(_("Die Datei ist kein lesbares PNG-, JPEG- oder SVG-Bild.")) from error
     if kind not in ("PNG", "JPEG"):
-        raise LogoError("Das Logo muss ein PNG-, JPEG- oder SVG-Bild sein.")
+        raise LogoError(_("Das Logo muss ein PNG-, JPEG- oder SVG-Bild sein."))
     if max(size) > MAX_LOGO_PIXELS:
-        raise LogoError(f"Das Logo ist zu groß: höchstens {MAX_LOGO_PIXELS} × {MAX_LOGO_PIXELS} Pixel.")
+        raise LogoError(_("Das Logo ist zu groß: höchstens %(size)s × %(size)s Pixel.", size=MAX_LOGO_PIXELS))
     out = io.BytesIO()
     try:
         # Encoded again: what is stored is pixels only, without metadata or trailing data.
@@ -110,7 +111,7 @@ def _clean_raster(data: bytes) -> tuple[bytes, str]:
             else:
                 image.save(out, "PNG")
     except (OSError, SyntaxError, ValueError) as error:
-        raise LogoError("Die Datei ist kein lesbares PNG-, JPEG- oder SVG-Bild.") from error
+        raise LogoError(_("Die Datei ist kein lesbares PNG-, JPEG- oder SVG-Bild.")) from error
     return out.getvalue(), "image/jpeg" if kind == "JPEG" else "image/png"
 
 
@@ -120,13 +121,13 @@ def clean_svg(data: bytes) -> bytes:
         raise LogoError(f"Das SVG-Logo ist zu groß: höchstens {MAX_SVG_BYTES // 1024} KB. "
                         "Bitte vereinfachen Sie die Grafik oder laden Sie ein PNG hoch.")
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        raise LogoError("SVG-Logos mit DOCTYPE oder Entitäten werden nicht angenommen.")
+        raise LogoError(_("SVG-Logos mit DOCTYPE oder Entitäten werden nicht angenommen."))
     try:
         root = ET.fromstring(data)
     except (ET.ParseError, RecursionError) as error:
-        raise LogoError("Die SVG-Datei ist fehlerhaft.") from error
+        raise LogoError(_("Die SVG-Datei ist fehlerhaft.")) from error
     if root.tag != f"{{{SVG_NS}}}svg":
-        raise LogoError("Die Datei ist kein SVG-Bild.")
+        raise LogoError(_("Die Datei ist kein SVG-Bild."))
     check_svg_limits(root)
     _clean_element(root)
     ET.register_namespace("", SVG_NS)

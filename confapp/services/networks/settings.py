@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from datetime import date
+from flask_babel import gettext as _
 
 from confapp import colours
 from confapp.extensions import db
@@ -79,30 +80,31 @@ def _checked(values: NetworkSettings) -> NetworkSettings:
             else:
                 value = " ".join(value.split())
             if len(value) > LIMITS[f.name]:
-                problems[f.name] = f"Höchstens {LIMITS[f.name]} Zeichen."
+                problems[f.name] = _("Höchstens %(count)s Zeichen.", count=LIMITS[f.name])
         cleaned[f.name] = value
     if not cleaned["name"]:
-        problems["name"] = "Bitte geben Sie den Namen des Netzwerks an."
+        problems["name"] = _("Bitte geben Sie den Namen des Netzwerks an.")
     for name in EMAILS:
         address = cleaned[name]
         if address and ("@" not in address or " " in address or address.startswith("@") or address.endswith("@")):
-            problems.setdefault(name, "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. netzwerk@landkreis.de.")
+            problems.setdefault(name, _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. netzwerk@landkreis.de."))
     if cleaned["accent_color"]:
         colour = colours.normalise_hex(cleaned["accent_color"])
         if colour is None:
-            problems["accent_color"] = "Bitte geben Sie die Farbe als Hex-Wert an, z. B. #005a8c."
+            problems["accent_color"] = _("Bitte geben Sie die Farbe als Hex-Wert an, z. B. #005a8c.")
         elif not colours.readable(colour):
-            problems["accent_color"] = ("Auf dieser Farbe ist weder weiße noch dunkle Schrift gut lesbar "
-                                        "(Kontrast unter 4,5 : 1). Bitte wählen Sie eine hellere oder dunklere Farbe.")
+            problems["accent_color"] = (_("Auf dieser Farbe ist weder weiße noch dunkle Schrift gut lesbar "
+                                        "(Kontrast unter 4,5 : 1). Bitte wählen Sie eine hellere oder dunklere Farbe."))
         else:
             cleaned["accent_color"] = colour
     if cleaned["enforcement_body"] and bodies.enforcement_body(cleaned["enforcement_body"]) is None:
-        problems["enforcement_body"] = "Bitte wählen Sie ein Land aus der Liste."
+        problems["enforcement_body"] = _("Bitte wählen Sie ein Land aus der Liste.")
     months = cleaned["retention_months"]
     if not isinstance(months, int) or not MIN_RETENTION <= months <= MAX_RETENTION:
-        problems["retention_months"] = f"Bitte eine Zahl von {MIN_RETENTION} bis {MAX_RETENTION} Monaten."
+        problems["retention_months"] = _("Bitte eine Zahl von %(min)s bis %(max)s Monaten.", min=MIN_RETENTION,
+                                          max=MAX_RETENTION)
     if cleaned["accessibility_date"] and cleaned["accessibility_date"] > date.today():
-        problems["accessibility_date"] = "Das Datum der Erklärung darf nicht in der Zukunft liegen."
+        problems["accessibility_date"] = _("Das Datum der Erklärung darf nicht in der Zukunft liegen.")
     if problems:
         raise SettingsError(problems)
     return NetworkSettings(**cleaned)
@@ -160,11 +162,11 @@ def checklist(network: Network) -> list[CheckItem]:
             else legal.missing_settings(network, kind)
         items.append(CheckItem("legal", legal.TITLES[kind], not missing,
                                "Es fehlt: " + ", ".join(missing) + "." if missing else ""))
-    sender_missing = [] if network.reply_address else ["Antwortadresse oder Kontakt-E-Mail"]
+    sender_missing = [] if network.reply_address else [_("Antwortadresse oder Kontakt-E-Mail")]
     items.append(CheckItem("sender", f"E-Mail-Absender „{network.sender_name}“", not sender_missing,
                            "Es fehlt: " + ", ".join(sender_missing) + "." if sender_missing else ""))
     items.append(CheckItem("logo", "Logo", network.logo_mime is not None,
-                           "" if network.logo_mime else "Noch kein Logo hochgeladen."))
+                           "" if network.logo_mime else _("Noch kein Logo hochgeladen.")))
     return items
 
 

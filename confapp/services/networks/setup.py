@@ -5,10 +5,11 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import Event, EventStatus, Membership, Network, Role
-from confapp.services.networks import accounts
+from confapp.services.networks import accounts, team
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG = 80
@@ -24,9 +25,11 @@ class NetworkSummary:
     published: int
 
 
-def create_network(slug: str, name: str, admin_email: str, password: str | None = None) -> Network:
+def create_network(slug: str, name: str, admin_email: str, password: str | None = None,
+                   invite: bool = False) -> Network:
     """A new network and its first admin (an existing account keeps its password).
 
+    With ``invite`` a new admin gets an invitation e-mail to set their own password instead.
     Raises ``accounts.AccountError`` with a German message; nothing is stored then.
     """
     slug, name = slug.strip(), " ".join(name.split())
@@ -37,18 +40,21 @@ def create_network(slug: str, name: str, admin_email: str, password: str | None 
         raise accounts.AccountError(f"Bitte geben Sie den Namen des Netzwerks an (höchstens {MAX_NAME} Zeichen).")
     if db.session.scalar(select(Network.id).where(Network.slug == slug)) is not None:
         raise accounts.AccountError(f"Das Netzwerk „{slug}“ gibt es schon.")
-    if accounts.by_email(admin_email) is None and password is None:
-        raise accounts.AccountError("Für ein neues Konto wird ein Passwort gebraucht.")
+    if accounts.by_email(admin_email) is None and password is None and not invite:
+        raise accounts.AccountError(_("Für ein neues Konto wird ein Passwort gebraucht."))
     if password is not None:
         accounts.check_new_password(password)
     network = Network(slug=slug, name=name)
     db.session.add(network)
     db.session.flush()
     try:
-        accounts.grant_role(admin_email, slug, Role.admin.value, password=password)
-    except accounts.AccountError:
+        if invite and password is None:
+            team.invite(network, admin_email, Role.admin, None)
+        else:
+            accounts.grant_role(admin_email, slug, Role.admin.value, password=password)
+    except (accounts.AccountError, team.TeamError) as error:
         db.session.rollback()
-        raise
+        raise accounts.AccountError(str(error)) from None
     return network
 
 

@@ -19,6 +19,8 @@ from operator import itemgetter
 
 from flask import abort, render_template
 from sqlalchemy import JSON, LargeBinary, bindparam, select
+from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import ConsentRecord, Event, LegalKind, LegalText, Network, Registration, User, utcnow
@@ -26,9 +28,9 @@ from confapp.services.networks import audit
 from confapp.services.privacy import bodies
 
 TITLES = {
-    LegalKind.imprint: "Impressum",
-    LegalKind.accessibility: "Erklärung zur Barrierefreiheit",
-    LegalKind.privacy: "Datenschutzhinweise",
+    LegalKind.imprint: _l("Impressum"),
+    LegalKind.accessibility: _l("Erklärung zur Barrierefreiheit"),
+    LegalKind.privacy: _l("Datenschutzhinweise"),
     LegalKind.easy_language: "Leichte Sprache",
 }
 MAX_BODY = 50_000
@@ -36,17 +38,17 @@ MAX_BODY = 50_000
 
 #: Settings a default page cannot do without: (network attribute, German name of the setting).
 REQUIRED_SETTINGS: dict[LegalKind, tuple[tuple[str, str], ...]] = {
-    LegalKind.imprint: (("responsible_body", "Verantwortliche Stelle"),
-                        ("representative", "Vertretungsberechtigte Person"),
-                        ("postal_address", "Anschrift"), ("contact_email", "Kontakt-E-Mail")),
-    LegalKind.privacy: (("responsible_body", "Verantwortliche Stelle"), ("postal_address", "Anschrift"),
-                        ("contact_email", "Kontakt-E-Mail"),
-                        ("data_protection_officer", "Datenschutzbeauftragte Person"),
-                        ("supervisory_authority", "Datenschutz-Aufsichtsbehörde")),
-    LegalKind.accessibility: (("accessibility_date", "Datum der Erklärung zur Barrierefreiheit"),
-                              ("enforcement_body", "Schlichtungsstelle (Land)"),
-                              ("barrier_contact", "Kontakt für gemeldete Barrieren")),
-    LegalKind.easy_language: (("contact_email", "Kontakt-E-Mail"),),
+    LegalKind.imprint: (("responsible_body", _l("Verantwortliche Stelle")),
+                        ("representative", _l("Vertretungsberechtigte Person")),
+                        ("postal_address", _l("Anschrift")), ("contact_email", _l("Kontakt-E-Mail"))),
+    LegalKind.privacy: (("responsible_body", _l("Verantwortliche Stelle")), ("postal_address", _l("Anschrift")),
+                        ("contact_email", _l("Kontakt-E-Mail")),
+                        ("data_protection_officer", _l("Datenschutzbeauftragte Person")),
+                        ("supervisory_authority", _l("Datenschutz-Aufsichtsbehörde"))),
+    LegalKind.accessibility: (("accessibility_date", _l("Datum der Erklärung zur Barrierefreiheit")),
+                              ("enforcement_body", _l("Schlichtungsstelle (Land)")),
+                              ("barrier_contact", _l("Kontakt für gemeldete Barrieren"))),
+    LegalKind.easy_language: (("contact_email", _l("Kontakt-E-Mail")),),
 }
 #: Characters kept in a page's wording besides printable ones.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -128,18 +130,18 @@ def legal_page(network: Network, kind: LegalKind, event: Event | None = None) ->
         raise ValueError(f"{kind.value} belongs to an event")
     text = _stored(network, kind, event if kind.per_event else None, LegalText.body)
     if text is not None:
-        return LegalPage(kind, TITLES[kind], text, custom=True)
-    return LegalPage(kind, TITLES[kind], _render_default(network, kind, event), custom=False)
+        return LegalPage(kind, str(TITLES[kind]), text, custom=True)
+    return LegalPage(kind, str(TITLES[kind]), _render_default(network, kind, event), custom=False)
 
 
 def default_page(network: Network, kind: LegalKind, event: Event | None = None) -> LegalPage:
     """The German default, whatever the admin saved (to start their own wording from)."""
-    return LegalPage(kind, TITLES[kind], _render_default(network, kind, event), custom=False)
+    return LegalPage(kind, str(TITLES[kind]), _render_default(network, kind, event), custom=False)
 
 
 def preview_page(kind: LegalKind, body: str) -> LegalPage:
     """How ``body`` would show, without saving it."""
-    return LegalPage(kind, TITLES[kind], _clean(body), custom=True)
+    return LegalPage(kind, str(TITLES[kind]), _clean(body), custom=True)
 
 
 def _render_default(network: Network, kind: LegalKind, event: Event | None) -> str:
@@ -154,7 +156,7 @@ def _render_default(network: Network, kind: LegalKind, event: Event | None) -> s
 
 def missing_settings(network: Network, kind: LegalKind) -> list[str]:
     """German names of the settings the default ``kind`` page needs and the network lacks."""
-    return [label for attribute, label in REQUIRED_SETTINGS[kind] if not getattr(network, attribute)]
+    return [str(label) for attribute, label in REQUIRED_SETTINGS[kind] if not getattr(network, attribute)]
 
 
 def has_own_wording(network: Network, kind: LegalKind, event: Event | None = None) -> bool:
@@ -205,7 +207,7 @@ def save_legal_text(network: Network, kind: LegalKind, body: str, actor: str,
     """Replace a page's wording; an empty body goes back to the default. The caller commits."""
     body = _clean(body)
     if len(body) > MAX_BODY:
-        raise ValueError(f"Der Text ist zu lang (höchstens {MAX_BODY} Zeichen).")
+        raise ValueError(_("Der Text ist zu lang (höchstens %(count)s Zeichen).", count=MAX_BODY))
     stored = _stored(network, kind, event if kind.per_event else None)
     if not body:
         if stored is not None:

@@ -8,14 +8,16 @@ pending), so the audit entry follows in a second, short transaction once the cha
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from flask_babel import gettext as _
 
 from confapp.extensions import db
+from confapp.labels import field_names
 from confapp.models import Event, EventStatus, ProgramItem, Registration, RegistrationHistory, User
+from confapp.services.mail.bulk import require_confirmed
 from confapp.services.networks import audit
 from confapp.services.registration import register as registering
 from confapp.services.registration import change as registration
-from confapp.services.registration.details import EDITABLE, detail_problems
+from confapp.services.registration.details import EDITABLE, FIELD_NAMES, ORGANISER_CORRECTS, correct_details
 from confapp.services.registration.rules import PRINTED, printable
 from confapp.services.registration.change import RegistrationData, RegistrationError, SeatUnavailable
 
@@ -35,30 +37,14 @@ def add_by_hand(actor: User, event: Event, data: RegistrationData) -> registrati
     return result
 
 
-@dataclass
-class PersonDetails:
-    first_name: str
-    last_name: str
-    organisation: str
-    sector: str
-
-
-def edit_person(actor: User, reg: Registration, details: PersonDetails) -> None:
-    """Correct name, organisation or sector; the history says who changed what."""
-    # The registration form's own rules (required fields, lengths, the network's sectors).
-    problems = detail_problems(reg, {name: getattr(details, name) for name in EDITABLE})
-    if problems:
-        raise registration.InvalidRegistration(problems, [])
-    clean = {name: printable(value) if name in PRINTED else value.strip()
-             for name, value in ((name, getattr(details, name)) for name in EDITABLE)}
-    changed = [name for name in EDITABLE if getattr(reg, name) != clean[name]]
-    for name in changed:
-        setattr(reg, name, clean[name])
+def edit_person(actor: User, reg: Registration, changes: dict[str, object]) -> list[str]:
+    """Correct any detail, the e-mail address too (the new address gets the private link); the
+    history and the audit log say who changed what. Returns the fields that changed."""
+    changed = correct_details(reg, changes, by=actor.email, allowed=ORGANISER_CORRECTS)
     if changed:
-        reg.history.append(RegistrationHistory(action="edited", actor=actor.email, note=", ".join(changed)))
-        audit.record(actor, "registration.edited", f"{reg.full_name}: {', '.join(changed)} geändert.", event=reg.event,
-                     registration=reg)
-    db.session.commit()
+        _logged(actor, reg.event, "registration.edited",
+                f"{reg.full_name}: {', '.join(FIELD_NAMES[name] for name in changed)} korrigiert.", reg)
+    return changed
 
 
 def cancel(actor: User, reg: Registration) -> list[Registration]:
@@ -70,8 +56,18 @@ def cancel(actor: User, reg: Registration) -> list[Registration]:
     return promoted
 
 
-def promote(actor: User, event: Event) -> list[Registration]:
-    """Fill free seats from the waitlist in order."""
+def reactivate(actor: User, reg: Registration) -> Registration:
+    """Take a cancelled registration back: a seat if one is free, else the waitlist."""
+    reg = registration.reactivate(reg, by=actor.email)
+    _logged(actor, reg.event, "registration.reactivated",
+            f"Stornierte Anmeldung von {reg.full_name} wieder aufgenommen ({reg.status.value}).")
+    return reg
+
+
+def promote(actor: User, event: Event, confirmed: str | None) -> list[Registration]:
+    """Fill free seats from the waitlist in order, once the organiser confirmed who gets an e-mail
+    (``confirmed``: the fingerprint of ``registration.promotion_preview``, else ``bulk.NotConfirmed``)."""
+    require_confirmed(registration.promotion_preview(event), confirmed)
     promoted = registration.promote_from_waitlist(event, by=actor.email)
     _logged(actor, event, "waitlist.promoted", f"Warteliste: {len(promoted)} Person(en) nachgerückt. "
                                                f"{seated_notice(promoted)}".strip())
@@ -100,9 +96,11 @@ def fill_after_capacity_change(actor: User, event: Event) -> list[Registration]:
 def promoted_notice(promoted: list[Registration]) -> str:
     """What the organiser is told after a change that moved people up."""
     if len(promoted) == 1:
-        notice = f"{promoted[0].full_name} ist von der Warteliste nachgerückt und wurde per E-Mail benachrichtigt."
+        notice = _("%(name)s ist von der Warteliste nachgerückt und wurde per E-Mail benachrichtigt.",
+                   name=promoted[0].full_name)
     else:
-        notice = f"{len(promoted)} Personen sind von der Warteliste nachgerückt und wurden per E-Mail benachrichtigt."
+        notice = _("%(count)s Personen sind von der Warteliste nachgerückt und wurden per E-Mail benachrichtigt.",
+                   count=len(promoted))
     seated = seated_notice(promoted)
     return f"{notice} {seated}" if seated else notice
 
@@ -111,7 +109,7 @@ def seated_notice(promoted: list[Registration]) -> str:
     """Who of those moved up got workshop seats, and which ("" if nobody): the organiser sees it at once."""
     seated = [f"{registration.full_name} ({', '.join(a.program_item.title for a in registration.assignments)})"
               for registration in promoted if registration.assignments]
-    return f"Einen Workshopplatz nach ihren Wünschen haben: {'; '.join(seated)}." if seated else ""
+    return _("Einen Workshopplatz nach ihren Wünschen haben: %(seated)s.", seated="; ".join(seated)) if seated else ""
 
 
 def move(actor: User, reg: Registration, item: ProgramItem, override_capacity: bool = False) -> None:
@@ -133,5 +131,5 @@ def move(actor: User, reg: Registration, item: ProgramItem, override_capacity: b
     _logged(actor, event, "registration.moved", f"{reg.full_name} in „{item.title}“ verschoben.", reg)
 
 
-__all__ = ["EDITABLE", "PersonDetails", "RegistrationError", "SeatUnavailable", "add_by_hand", "cancel",
-           "edit_person", "move", "promote", "promoted_notice", "seated_notice"]
+__all__ = ["EDITABLE", "RegistrationError", "SeatUnavailable", "add_by_hand", "cancel",
+           "edit_person", "move", "promote", "promoted_notice", "reactivate", "seated_notice"]

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Preference, ProgramItem,
                             Registration, RegistrationHistory, RegistrationStatus, utcnow)
 from confapp.services.assignment.fill import seat_promoted
 from confapp.services.registration import seats
-from confapp.services.mail.calendar import calendar_attachment
+from confapp.services.mail.bulk import BulkMail, bulk_mail
+from confapp.services.mail.calendar import CANCEL, calendar_attachment
 from confapp.services.registration.choices import Choices, choice_problems, normalised
-from confapp.services.mail.outbox import queue_from_template
-from confapp.services.registration.lookup import current_choices, manage_url, slot_choices, waitlist_position
+from confapp.services.mail.outbox import RenderedEmail, queue_email, queue_from_template, render_email
+from confapp.services.registration.lookup import (current_choices, manage_url, seats_assigned_from_wishes,
+                                                  slot_choices, waitlist_position)
 # The rules and errors live in registration_rules; callers may import them from here as well.
 from confapp.services.registration.rules import (LIMITS, InvalidRegistration, RegistrationClosed,  # noqa: F401
                                                  RegistrationData, RegistrationError, SeatUnavailable,
@@ -44,9 +48,12 @@ def change_choices(registration: Registration, choices: Choices, *, by: str = AT
     """
     event = registration.event
     if registration.status == RegistrationStatus.cancelled:
-        raise RegistrationError("Diese Anmeldung ist storniert.")
+        raise RegistrationError(_("Diese Anmeldung ist storniert."))
     if by == ATTENDEE and not event.registration_open():
-        raise RegistrationClosed("Die Anmeldung ist geschlossen; Ihre Wahl lässt sich nicht mehr ändern.")
+        raise RegistrationClosed(_("Die Anmeldung ist geschlossen; Ihre Wahl lässt sich nicht mehr ändern."))
+    if by == ATTENDEE and seats_assigned_from_wishes(registration):
+        raise RegistrationError(_("Die Plätze sind schon zugeteilt; neue Wünsche ändern daran nichts. "
+                                  "Wenn Sie wechseln möchten, schreiben Sie bitte den Veranstaltenden."))
     broken = choice_problems(event, choices)
     if broken:
         raise InvalidRegistration({}, broken)
@@ -72,9 +79,13 @@ def change_choices(registration: Registration, choices: Choices, *, by: str = AT
     if registration.status == RegistrationStatus.confirmed:
         _take_workshop_seats(registration, by)
     record_history(registration, "choices_changed", actor=by, note=_describe(registration))
+    waiting = _waiting_for(registration)
+    # The attendee gets the new wishes in writing (and, with a seat, the updated calendar entry),
+    # before anyone who moves up into a seat given up.
+    send_to_attendee(registration, "choices_changed", waiting=waiting)
     _promote(event)
     db.session.commit()
-    return _waiting_for(registration)
+    return waiting
 
 
 def cancel(registration: Registration, *, by: str = ATTENDEE) -> list[Registration]:
@@ -95,10 +106,33 @@ def cancel(registration: Registration, *, by: str = ATTENDEE) -> list[Registrati
         seats.free_item_seat(assignment.program_item)
         registration.assignments.remove(assignment)
     record_history(registration, "cancelled", previous.value, RegistrationStatus.cancelled.value, by)
-    send_to_attendee(registration, "cancelled")
+    send_to_attendee(registration, "cancelled", had_seat=previous == RegistrationStatus.confirmed)
     promoted = _promote(event)
     db.session.commit()
     return promoted
+
+
+def reactivate(registration: Registration, *, by: str) -> Registration:
+    """Take a cancelled registration back, as a new registration would be taken: a seat if one is
+    free (and, in direct mode, the workshops wished for as far as they have room), else the end of
+    the waitlist. The attendee gets the confirmation e-mail again. Commits."""
+    event = seats.lock_event(registration.event_id)
+    registration = db.session.get(Registration, registration.id)
+    if registration.status != RegistrationStatus.cancelled:
+        raise RegistrationError("Diese Anmeldung ist nicht storniert.")
+    if event.purged_at is not None:
+        raise RegistrationError("Die Daten dieser Veranstaltung sind gelöscht.")
+    if seats.take_event_seat(event):
+        registration.status = RegistrationStatus.confirmed
+        db.session.flush()
+        _take_workshop_seats(registration, by)
+    else:
+        registration.status = RegistrationStatus.waitlisted
+        registration.created_at = utcnow()  # the waitlist's order: at its end, like a new registration
+    record_history(registration, "reactivated", RegistrationStatus.cancelled.value, registration.status.value, by)
+    send_to_attendee(registration, "registered", waiting=_waiting_for(registration))
+    db.session.commit()
+    return registration
 
 
 def promote_from_waitlist(event: Event, *, by: str = SYSTEM) -> list[Registration]:
@@ -110,6 +144,27 @@ def promote_from_waitlist(event: Event, *, by: str = SYSTEM) -> list[Registratio
     promoted = _promote(event, by)
     db.session.commit()
     return promoted
+
+
+def promotion_preview(event: Event) -> BulkMail:
+    """Who ``promote_from_waitlist`` would move up now (and e-mail), the first e-mail written out.
+
+    Reads only: the event's waitlist in order as far as free seats go and, in direct mode, those
+    waiting for a full workshop that has room again."""
+    free = None if event.capacity is None else max(event.capacity - event.seats_taken, 0)
+    query = (select(Registration).where(Registration.event_id == event.id,
+                                        Registration.status == RegistrationStatus.waitlisted)
+             .order_by(Registration.created_at, Registration.id))
+    gains: dict[Registration, list[ProgramItem]] = {r: [] for r in db.session.scalars(
+        query if free is None else query.limit(free))}
+    if event.choice_mode == ChoiceMode.direct:
+        for slot in event.choice_slots:
+            for item in slot.choice_items:
+                for registration in _next_waiting_for(item):
+                    gains.setdefault(registration, []).append(item)
+    people = [r for r in gains if r.email]
+    sample = attendee_email(people[0], "promoted", items=gains[people[0]]) if people else None
+    return bulk_mail((r.id for r in people), sample, without_email=len(gains) - len(people))
 
 
 def fill_free_seats(event: Event, *, by: str = SYSTEM) -> list[Registration]:
@@ -133,14 +188,14 @@ def move_to_workshop(registration: Registration, item: ProgramItem, *, by: str) 
     registration = db.session.get(Registration, registration.id)
     item = db.session.get(ProgramItem, item.id)
     if registration.status != RegistrationStatus.confirmed:
-        raise RegistrationError("Nur bestätigte Anmeldungen bekommen einen Platz im Workshop.")
+        raise RegistrationError(_("Nur bestätigte Anmeldungen bekommen einen Platz im Workshop."))
     current = next((a for a in registration.assignments if a.slot_id == item.slot_id), None)
     if current is not None and current.program_item_id == item.id:
         db.session.commit()
         return current
     if not seats.take_item_seat(item):
         db.session.rollback()
-        raise SeatUnavailable(f"„{item.title}“ ist voll.")
+        raise SeatUnavailable(_("„%(title)s“ ist voll.", title=item.title))
     before = current.program_item.title if current else "–"
     if current is None:
         current = Assignment(slot_id=item.slot_id, program_item=item)
@@ -267,12 +322,23 @@ def _describe(registration: Registration) -> str:
 
 def send_to_attendee(registration: Registration, template: str, **context) -> None:
     """Queue one of the attendee e-mails; confirmed attendees get the calendar file with it.
-    Nothing goes to an erased registration: its address is one we promised to forget."""
-    if registration.erased_at is not None:
+    Registrations by phone or on paper without an address get none; nor does an erased
+    registration: its address is one we promised to forget."""
+    if not registration.email or registration.erased_at is not None:
         return
+    email = attendee_email(registration, template, **context)
+    queue_email(email.to, email.subject, email.text, email.html, email.attachments, registration.event, registration)
+
+
+def attendee_email(registration: Registration, template: str, **context) -> RenderedEmail:
+    """One of the attendee e-mails, written out; confirmed attendees get the calendar file with it,
+    and the cancellation of a seat (``had_seat``) the file that takes the event out of the calendar."""
     event = registration.event
-    attachments = ([calendar_attachment(event, registration)]
-                   if registration.status == RegistrationStatus.confirmed and template != "cancelled" else [])
-    queue_from_template(template, registration.email, attachments, event=event, registration=registration,
+    if template == "cancelled":
+        attachments = [calendar_attachment(event, method=CANCEL)] if context.get("had_seat") else []
+    else:
+        attachments = ([calendar_attachment(event, registration)]
+                       if registration.status == RegistrationStatus.confirmed else [])
+    return render_email(template, registration.email, attachments, event=event, registration=registration,
                         manage_url=manage_url(registration), slots=slot_choices(registration),
                         waitlist_position=waitlist_position(registration), **context)

@@ -95,9 +95,31 @@ def _waiting_ahead():
 _WAITING_AHEAD = _waiting_ahead()
 
 
+def wish_counts(event: Event) -> dict[int, int]:
+    """How many active registrations wished each program item (any rank): how popular it is."""
+    return dict(db.session.execute(
+        select(Preference.program_item_id, func.count())
+        .join(Registration, Registration.id == Preference.registration_id)
+        .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.cancelled)
+        .group_by(Preference.program_item_id)).all())
+
+
 def can_change(registration: Registration) -> bool:
-    """Attendees change their wishes or workshop while registration is open."""
-    return registration.status != RegistrationStatus.cancelled and registration.event.registration_open()
+    """Attendees change their wishes or workshop while registration is open, and (ranked mode)
+    until workshops are assigned: new wishes would change nothing once a seat is given."""
+    return (registration.status != RegistrationStatus.cancelled and registration.event.registration_open()
+            and not seats_assigned_from_wishes(registration))
+
+
+def seats_assigned_from_wishes(registration: Registration) -> bool:
+    """Ranked mode and a workshop already assigned: the wishes have done their work."""
+    return registration.event.choice_mode == ChoiceMode.ranked and bool(registration.assignments)
+
+
+def can_correct(registration: Registration) -> bool:
+    """Attendees correct their details (a misspelled name goes on badge and certificate) as long
+    as the registration stands and the event's data is not deleted."""
+    return registration.status != RegistrationStatus.cancelled and registration.event.purged_at is None
 
 
 def can_cancel(registration: Registration) -> bool:

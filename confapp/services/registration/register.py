@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import (Event, ProgramItem, Registration, RegistrationHistory, RegistrationStatus, new_token,
@@ -64,7 +65,7 @@ def register(event: Event, data: RegistrationData, *, by_organiser: bool = False
     if event.purged_at is not None:
         raise RegistrationClosed(PURGED)
     if not by_organiser and not event.registration_open():
-        raise RegistrationClosed("Die Anmeldung für diese Veranstaltung ist geschlossen.")
+        raise RegistrationClosed(_("Die Anmeldung für diese Veranstaltung ist geschlossen."))
     invalid = registration_problems(event, data, by_organiser)
     if invalid:
         raise invalid
@@ -194,6 +195,7 @@ def _fill(registration: Registration, new: _NewRegistration) -> None:
     registration.diet = data.diet.strip() if data.needs_consent else ""
     registration.access_needs = data.access_needs.strip() if data.needs_consent else ""
     registration.privacy_consent_at = utcnow() if data.privacy_consent else None
+    registration.language = data.language if data.language in ("de", "en") else "de"
     add_wishes(registration, new.choices)
 
 

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from confapp.models import Event
 from confapp.services.registration.choices import ChoiceProblem, Choices, choice_problems
@@ -75,6 +76,8 @@ class RegistrationData:
     needs_consent: bool = False
     diet: str = ""
     access_needs: str = ""
+    #: The language the form was filled in; the attendee's e-mails follow it.
+    language: str = "de"
 
     def __post_init__(self):
         for name in PRINTED:
@@ -86,16 +89,17 @@ class RegistrationData:
 def registration_problems(event: Event, data: RegistrationData, by_organiser: bool = False) -> InvalidRegistration | None:
     """Everything wrong with ``data`` for ``event``, or None. The form shows these next to its fields."""
     problems: dict[str, str] = {}
-    for name, message in (("first_name", "Bitte geben Sie Ihren Vornamen an."),
-                          ("last_name", "Bitte geben Sie Ihren Nachnamen an."),
-                          ("email", "Bitte geben Sie Ihre E-Mail-Adresse an."),
-                          ("organisation", "Bitte geben Sie Ihre Einrichtung oder Ihren Träger an."),
-                          ("sector", "Bitte wählen Sie Ihr Arbeitsfeld.")):
-        if not getattr(data, name).strip():
+    for name, message in (("first_name", _("Bitte geben Sie Ihren Vornamen an.")),
+                          ("last_name", _("Bitte geben Sie Ihren Nachnamen an.")),
+                          ("email", _("Bitte geben Sie Ihre E-Mail-Adresse an.")),
+                          ("organisation", _("Bitte geben Sie Ihre Einrichtung oder Ihren Träger an.")),
+                          ("sector", _("Bitte wählen Sie Ihr Arbeitsfeld."))):
+        # Organisers take registrations by phone or on paper, where there may be no address.
+        if not getattr(data, name).strip() and not (name == "email" and by_organiser):
             problems[name] = message
     for name, limit in LIMITS.items():
         if len(getattr(data, name)) > limit:
-            problems[name] = f"Bitte höchstens {limit} Zeichen eingeben."
+            problems[name] = _("Bitte höchstens %(limit)s Zeichen eingeben.", limit=limit)
     if not by_organiser:  # anyone may type these, and they go to an address nobody confirmed yet
         for name in ("first_name", "last_name"):
             if name not in problems and LINK_LIKE.search(getattr(data, name)):
@@ -104,15 +108,15 @@ def registration_problems(event: Event, data: RegistrationData, by_organiser: bo
             problems["organisation"] = ("Bitte geben Sie den Namen der Einrichtung an, ohne Internet- "
                                         "oder E-Mail-Adresse.")
     email = data.email.strip()
-    if "email" not in problems and not valid_email(email):
-        problems["email"] = "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
+    if "email" not in problems and (email or not by_organiser) and not valid_email(email):
+        problems["email"] = _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.")
     if data.sector and "sector" not in problems and data.sector not in event.network.sectors:
-        problems["sector"] = "Bitte wählen Sie ein Arbeitsfeld aus der Liste."
+        problems["sector"] = _("Bitte wählen Sie ein Arbeitsfeld aus der Liste.")
     if not data.privacy_consent and not by_organiser:
-        problems["privacy_consent"] = "Bitte bestätigen Sie, dass Sie die Datenschutzhinweise gelesen haben."
+        problems["privacy_consent"] = _("Bitte bestätigen Sie, dass Sie die Datenschutzhinweise gelesen haben.")
     if (data.diet.strip() or data.access_needs.strip()) and not data.needs_consent:
-        problems["needs_consent"] = ("Bitte willigen Sie ein, dass wir Ihre Angaben zu Verpflegung und "
-                                     "Unterstützungsbedarf speichern, oder lassen Sie diese Felder leer.")
+        problems["needs_consent"] = (_("Bitte willigen Sie ein, dass wir Ihre Angaben zu Verpflegung und "
+                                     "Unterstützungsbedarf speichern, oder lassen Sie diese Felder leer."))
     broken = choice_problems(event, data.choices)
     if by_organiser:  # organisers may add someone without wishes; what they do give must fit
         broken = [problem for problem in broken if not problem.missing]

@@ -8,7 +8,9 @@ from datetime import date
 from sqlalchemy import false, select
 
 from confapp.extensions import db
+from confapp.formatting import local_moment
 from confapp.models import Assignment, Event, ProgramItem, Registration, RegistrationStatus
+from confapp.services.reports import needs
 
 #: Registrations that count as attending (or wanting to): cancelled ones do not.
 ACTIVE = (RegistrationStatus.confirmed, RegistrationStatus.waitlisted)
@@ -36,6 +38,9 @@ class EventStatistics:
     waitlisted: int
     cancelled: int
     checked_in: int
+    #: Confirmed registrations per diet choice (only with consent), and how many named access needs.
+    diets: list[tuple[str, int]] = field(default_factory=list)
+    access_needs: int = 0
 
     @property
     def fill_bars(self) -> list[tuple[str, int]]:
@@ -54,7 +59,8 @@ def event_statistics(event: Event) -> EventStatistics:
                               .where(Registration.event_id == event.id)).all()
     status_counts = Counter(row.status for row in rows)
     active = [row for row in rows if row.status in ACTIVE]
-    per_day = Counter(row.created_at.date() for row in active)
+    # Days as they are where the event is: a sign-up at 0:30 in Berlin belongs to that day, not the one before.
+    per_day = Counter(local_moment(row.created_at, event).date() for row in active)
     over_time, total = [], 0
     for day in sorted(per_day):
         total += per_day[day]
@@ -63,6 +69,7 @@ def event_statistics(event: Event) -> EventStatistics:
     sector_of = {row.id: row.sector or "ohne Angabe" for row in rows if row.status == RegistrationStatus.confirmed}
     assigned = db.session.execute(select(Assignment.program_item_id, Assignment.registration_id)
                                   .where(Assignment.registration_id.in_(list(sector_of)) if sector_of else false())).all()
+    diets, access_needs = needs.needs_counts(event)
     workshops = []
     for slot in event.choice_slots:
         for item in slot.choice_items:
@@ -72,5 +79,5 @@ def event_statistics(event: Event) -> EventStatistics:
     return EventStatistics(
         over_time=over_time, by_sector=by_sector, workshops=workshops,
         confirmed=status_counts[RegistrationStatus.confirmed], waitlisted=status_counts[RegistrationStatus.waitlisted],
-        cancelled=status_counts[RegistrationStatus.cancelled],
+        cancelled=status_counts[RegistrationStatus.cancelled], diets=diets, access_needs=access_needs,
         checked_in=sum(1 for row in rows if row.checked_in_at is not None and row.status == RegistrationStatus.confirmed))

@@ -1,0 +1,65 @@
+"""Deleting a room, slot or program item that has content asks first and says what goes with it."""
+from sqlalchemy import select
+
+from tests.conftest import post_form, sign_in
+from tests.html_check import problems
+from tests.manage_helpers import ANHALT, BASE, event_named
+from confapp.extensions import db
+from confapp.models import ItemKind, ProgramItem, Room, Slot, Speaker
+
+PROGRAM = f"{BASE}/programm"
+
+
+def _empty_slot_with(client, *titles: str) -> Slot:
+    event = event_named()
+    slot = Slot(label="Abendrunde", starts_at=event.starts_at, ends_at=event.starts_at.replace(hour=10))
+    event.slots.append(slot)
+    room = Room(name="Raum 999")
+    event.rooms.append(room)
+    speaker = Speaker(event=event, name="Dr. Beispiel")
+    for title in titles:
+        slot.items.append(ProgramItem(kind=ItemKind.talk, title=title, abstract="Worum es geht.", room=room,
+                                      speakers=[speaker]))
+    db.session.commit()
+    return slot
+
+
+def _exists(model, id_: int) -> bool:
+    db.session.commit()
+    return db.session.scalar(select(model).where(model.id == id_)) is not None
+
+
+def test_a_slot_with_items_is_deleted_only_after_confirming(client, demo, app_context):
+    slot_id = _empty_slot_with(client, "Rückblick", "Ausblick").id
+    sign_in(client, ANHALT)
+    url = f"{PROGRAM}/zeitfenster/{slot_id}/loeschen"
+    asked = post_form(client, url, {}, page_url=PROGRAM)
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Zeitfenster „Abendrunde“ löschen?" in html
+    assert "2 Programmpunkte gelöscht: „Rückblick“, „Ausblick“" in html and problems(html) == []
+    assert _exists(Slot, slot_id)
+    done = post_form(client, url, {"confirmed": "1"}, page_url=PROGRAM, follow_redirects=True)
+    assert "Das Zeitfenster ist gelöscht." in done.get_data(as_text=True) and not _exists(Slot, slot_id)
+
+
+def test_a_room_in_use_and_an_item_with_a_description_ask_first(client, demo, app_context):
+    slot = _empty_slot_with(client, "Rückblick")
+    item_id, room_id = slot.items[0].id, slot.items[0].room_id
+    sign_in(client, ANHALT)
+    asked = post_form(client, f"{PROGRAM}/raum/{room_id}/loeschen", {}, page_url=PROGRAM).get_data(as_text=True)
+    assert "1 Programmpunkt verliert seinen Raum: „Rückblick“" in asked and _exists(Room, room_id)
+    asked = post_form(client, f"{PROGRAM}/punkt/{item_id}/loeschen", {}, page_url=PROGRAM).get_data(as_text=True)
+    assert "Die Beschreibung geht verloren." in asked and "Dr. Beispiel" in asked and _exists(ProgramItem, item_id)
+    post_form(client, f"{PROGRAM}/punkt/{item_id}/loeschen", {"confirmed": "1"}, page_url=PROGRAM)
+    assert not _exists(ProgramItem, item_id)
+
+
+def test_an_empty_room_goes_at_once(client, demo, app_context):
+    event = event_named()
+    room = Room(name="Abstellraum")
+    event.rooms.append(room)
+    db.session.commit()
+    room_id = room.id
+    sign_in(client, ANHALT)
+    done = post_form(client, f"{PROGRAM}/raum/{room_id}/loeschen", {}, page_url=PROGRAM)
+    assert done.status_code == 302 and not _exists(Room, room_id)
