@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import has_request_context, request, session
 
-from confapp import cli, database, errors, formatting, labels, plaintext, security
+from confapp import cli, database, errors, formatting, input_checks, labels, log_privacy, plaintext, security
 from confapp.templating import ConfApp
 from confapp.api import bp as api_bp
 from confapp.checkin import bp as checkin_bp
@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> ConfApp:
         instance_relative_config=True,
     )
     app.config.update(load_config(app.instance_path, config))
+    log_privacy.install()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> ConfApp:
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
 
     mail.init_app(app)
+    input_checks.init_app(app)
     security.init_app(app)
     errors.register(app)
     formatting.register(app)

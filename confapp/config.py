@@ -32,7 +32,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": (database_url := _database_url(os.environ.get("DATABASE_URL"), instance)),
         # A database server may restart and drop pooled connections: each is tested before use.
         # An SQLite file has no connection to lose, and the test cost every request time.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        # SQL parameters are names, addresses and tokens: never in an error message or a log.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite"),
+                                      "hide_parameters": True},
         # Links, QR codes and e-mails point here; locally it follows the port the app is served on.
         "BASE_URL": (os.environ.get("BASE_URL") or f"http://localhost:{_port()}").rstrip("/"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
@@ -42,12 +44,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "confapp <noreply@localhost>"),
         "MAIL_OUTBOX_DIR": str(instance / "outbox"),
+        #: How long a mail worker holds one message it is sending before another may take it over.
+        "MAIL_CLAIM_SECONDS": int(os.environ.get("MAIL_CLAIM_SECONDS", "300")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "de",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
         "LANGUAGES": ["de", "en"],
+        #: Seconds one part of a PDF may take to render before it is stopped with a German error.
+        "DOCUMENT_RENDER_SECONDS": float(os.environ.get("DOCUMENT_RENDER_SECONDS", "20")),
         #: Uploads (logos, event files) are small; anything larger is refused before parsing.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

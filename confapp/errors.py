@@ -7,6 +7,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from confapp.api.problems import problem
+from confapp.documents.render import RenderTimeout
+from confapp.input_checks import MalformedInput
 from confapp.extensions import db
 
 
@@ -18,6 +20,7 @@ def _messages() -> dict[int, tuple[str, str]]:
         405: (_("Nicht erlaubt"), _("Diese Aktion ist auf dieser Seite nicht möglich.")),
         410: (_("Link abgelaufen"), _("Dieser Link gilt nicht mehr.")),
         413: (_("Datei zu groß"), _("Die gesendeten Daten sind zu groß. Bitte wählen Sie eine kleinere Datei.")),
+        503: (_("Dokument nicht erstellt"), _("Das Dokument konnte nicht rechtzeitig erstellt werden.")),
         429: (_("Zu viele Anfragen"), _("Bitte warten Sie einen Moment und versuchen Sie es dann noch einmal.")),
         500: (_("Ein Fehler ist aufgetreten"), _("Das hat nicht geklappt. Bitte versuchen Sie es später noch einmal.")),
     }
@@ -36,6 +39,17 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_error(400, _("Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu und senden Sie es noch einmal."))
+
+    @app.errorhandler(MalformedInput)
+    def malformed_input(error: MalformedInput):
+        if request.path.startswith("/api/"):
+            return problem(400, "generic", detail=str(error))
+        return render_error(400, str(error))
+
+    @app.errorhandler(RenderTimeout)
+    def render_timeout(error: RenderTimeout):
+        db.session.rollback()
+        return render_error(503, str(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -27,7 +27,20 @@ def add_security_headers(response):
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if _personal(request):
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+#: Blueprints whose every page may show personal data: the back office and the door.
+PERSONAL_BLUEPRINTS = frozenset({"manage", "checkin"})
+
+
+def _personal(request) -> bool:
+    """Pages no cache (the browser's, a proxy's) may keep: the back office, the door, the organisers'
+    API, and every page reached through a private link (it shows the attendee's registration)."""
+    return (request.blueprint in PERSONAL_BLUEPRINTS or request.path.startswith("/api/v1/network/")
+            or "token" in (request.view_args or {}))
 
 
 def init_app(app: Flask) -> None:

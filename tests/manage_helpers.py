@@ -1,4 +1,6 @@
 """Shared helpers of the back-office tests: demo accounts and looking up demo objects."""
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from confapp.extensions import db
@@ -26,6 +28,23 @@ def registrations_of(slug: str = EVENT) -> list[Registration]:
     db.session.commit()  # ends the read transaction: SQLite WAL would keep showing an old snapshot
     return list(db.session.scalars(select(Registration).join(Event).where(Event.slug == slug)
                                    .order_by(Registration.id)))
+
+
+def move_into_past(event: Event, days_ago: int = 2) -> Event:
+    """The event (and its program) moved so that it ended ``days_ago`` days ago; only ended events are purged."""
+    from datetime import datetime
+
+    shift = datetime.now().replace(microsecond=0) - event.ends_at - timedelta(days=days_ago)
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        if getattr(event, name) is not None:
+            setattr(event, name, getattr(event, name) + shift)
+    for slot in event.slots:
+        slot.starts_at, slot.ends_at = slot.starts_at + shift, slot.ends_at + shift
+        for item in slot.items:
+            if item.starts_at is not None:
+                item.starts_at, item.ends_at = item.starts_at + shift, item.ends_at + shift
+    db.session.commit()
+    return event
 
 
 def send_confirmed(client, url: str, page_url: str, **kwargs):

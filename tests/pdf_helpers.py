@@ -130,3 +130,21 @@ def page_size_mm(pdf: bytes) -> tuple[float, float]:
     page = pypdfium2.PdfDocument(io.BytesIO(pdf))[0]
     width, height = page.get_size()
     return round(width * MM_PER_PT), round(height * MM_PER_PT)
+
+
+def record_fetches(monkeypatch, directory):
+    """Every URL a render asks its fetcher for, also from the child process the render runs in
+    (written to a file there); returns a function that reads them."""
+    from confapp.documents.render import StaticOnlyFetcher
+
+    log = directory / "fetched.txt"
+    log.write_text("")
+    original = StaticOnlyFetcher._lookup
+
+    def lookup(self, url):
+        with log.open("a") as out:
+            out.write(url + "\n")
+        return original(self, url)
+
+    monkeypatch.setattr(StaticOnlyFetcher, "_lookup", lookup)
+    return lambda: log.read_text().splitlines()

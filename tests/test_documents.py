@@ -12,7 +12,7 @@ from confapp.documents.render import RefusedURL, StaticOnlyFetcher, STATIC_DIR
 from confapp.extensions import db
 from confapp.models import Assignment, Attendance, Registration, RegistrationStatus, utcnow
 from confapp.services.documents import printing as documents
-from tests.pdf_helpers import all_text, page_count, page_size_mm, page_texts, qr_codes, words
+from tests.pdf_helpers import all_text, page_count, page_size_mm, page_texts, qr_codes, record_fetches, words
 
 BASE = "http://confapp.test"
 
@@ -164,11 +164,10 @@ def test_hostile_names_print_as_text_and_fetch_nothing(app_context, demo, cli, t
     event = demo[0]
     hostile = add_registration(event, '<img src="file:///etc/passwd">', '<link href="http://127.0.0.1:9/x.css">',
                                organisation="=HYPERLINK(\"http://evil.example\")")
-    requested = []
-    original = StaticOnlyFetcher._lookup
-    monkeypatch.setattr(StaticOnlyFetcher, "_lookup", lambda self, url: requested.append(url) or original(self, url))
+    fetched = record_fetches(monkeypatch, tmp_path)
 
     text = all_text(run_cli(cli, tmp_path, "badges", event.slug, "--email", hostile.email))
+    requested = fetched()
 
     flat = " ".join(text.split())
     assert '<img src="file:///etc/passwd">' in flat

@@ -6,7 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import csrf_token, outbox_messages, post_form, sign_in
-from tests.manage_helpers import ANHALT, BASE, EVENT, MAGDEBURG, event_named, registrations_of, workshops
+from tests.manage_helpers import (ANHALT, BASE, EVENT, MAGDEBURG, event_named, move_into_past, registrations_of,
+                                  workshops)
 from tests.pdf_helpers import all_text, qr_codes
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, FeedbackInvite, FeedbackResponse, ItemLeader, Material,
@@ -208,7 +209,9 @@ def test_a_link_must_be_https_and_the_purge_forgets_uploaders_and_links(client, 
     client.post(f"{BASE}/material", data={"csrf_token": csrf_token(page), "title": "Ergebnisse",
                                           "url": "https://example.org/ergebnisse"})
     _path(people[0])
-    retention.purge_event(event_named())
+    event = move_into_past(event_named())  # only an event that has ended is purged
+    db.session.commit()
+    retention.purge_event(event)
     db.session.commit()
     assert db.session.query(Material).one().uploaded_by == ""
     assert db.session.query(FeedbackInvite).count() == 0

@@ -7,7 +7,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from confapp.documents.render import STATIC_DIR, StaticOnlyFetcher
+from confapp.documents.render import STATIC_DIR
+from tests.pdf_helpers import record_fetches
 from confapp.extensions import db
 from confapp.services.documents import printing as documents
 from confapp.services.networks.logos import MAX_LOGO_BYTES, LogoError, clean_svg, set_logo
@@ -87,15 +88,14 @@ def test_an_svg_logo_keeps_its_drawing_and_loses_everything_that_could_fetch_or_
     assert "<rect" in cleaned and 'fill="#1d4f6e"' in cleaned and "url(#local)" in cleaned
 
 
-def test_even_an_uncleaned_svg_logo_makes_the_render_fetch_nothing(demo, monkeypatch):
+def test_even_an_uncleaned_svg_logo_makes_the_render_fetch_nothing(demo, monkeypatch, tmp_path):
     event = demo[0]
     event.network.logo, event.network.logo_mime = FETCHING_SVG, "image/svg+xml"
     db.session.commit()
-    requested = []
-    original = StaticOnlyFetcher._lookup
-    monkeypatch.setattr(StaticOnlyFetcher, "_lookup", lambda self, url: requested.append(url) or original(self, url))
+    fetched = record_fetches(monkeypatch, tmp_path)
 
     documents.flyer_pdf(event)
+    requested = fetched()
 
     outside = [url for url in requested if not url.startswith((STATIC_DIR.as_uri() + "/fonts/", "confapp-generated:"))]
     assert outside and all(url.startswith(("file:///etc", "http://127.0.0.1")) for url in outside)

@@ -11,6 +11,7 @@ from confapp.services.assignment import runs, workflow
 from confapp.services.privacy import legal
 from confapp.services.mail.outbox import queue_email
 from confapp.services.privacy.retention import purge_event
+from tests.manage_helpers import move_into_past
 
 
 def personal_snapshot(event_id: int) -> set[str]:
@@ -47,7 +48,7 @@ DOOR_STAFF = "tuer.person@stark.example"
 
 
 def prepare(demo):
-    event = demo[0]
+    event = move_into_past(demo[0])
     registrations = list(db.session.scalars(select(Registration).where(Registration.event_id == event.id)))
     for number, registration in enumerate(registrations):  # values found nowhere else in the database
         registration.first_name, registration.last_name = f"Vorname{number}x", f"Nachname{number}q"
@@ -102,6 +103,7 @@ def test_purge_leaves_nothing_personal_and_keeps_the_counts(demo, app_context, c
 
 def test_purge_due_takes_only_events_past_their_retention_date(demo, app_context, cli):
     stark, forum = demo
+    move_into_past(stark)
     stark.retention_until = date.today() - timedelta(days=1)
     db.session.commit()
 

@@ -70,8 +70,11 @@ SCHEMAS = {
                             "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}}),
 }
 
+#: Text without control characters (``confapp.input_checks`` refuses them with a 400 before any operation).
+PLAIN_TEXT = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
 SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True,
-                  "schema": {"type": "string", "maxLength": 80}, "description": "The event's slug, e.g. stark-fuer-familien"}
+                  "schema": {"type": "string", "maxLength": 80, "pattern": PLAIN_TEXT},
+                  "description": "The event's slug, e.g. stark-fuer-familien"}
 
 PATHS = {
     "/events": {"get": {
@@ -192,7 +195,7 @@ PATHS.update({
         "parameters": [
             SLUG_PARAMETER,
             {"name": "status", "in": "query", "schema": STATUS},
-            {"name": "sector", "in": "query", "schema": {"type": "string", "maxLength": 100},
+            {"name": "sector", "in": "query", "schema": {"type": "string", "maxLength": 100, "pattern": PLAIN_TEXT},
              "description": "One of the network's sectors (another matches nobody)"},
             {"name": "workshop", "in": "query", "schema": ID, "description": "Program item id: who has a seat in it"},
             {"name": "cursor", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
@@ -402,6 +405,17 @@ PATHS.update({
 })
 
 
+#: Any operation: what no operation can use (control characters, lone surrogates, JSON nested too
+#: deeply, huge integers) is refused before it runs (``confapp.input_checks``).
+MALFORMED = _problem_response("The request holds characters, nesting or numbers that no operation accepts")
+
+
+def _with_malformed(paths: dict) -> dict:
+    return {path: {method: {**operation, "responses": {"400": MALFORMED, **operation["responses"]}}
+                   for method, operation in operations.items()}
+            for path, operations in paths.items()}
+
+
 def openapi_document() -> dict:
     """The whole description, with this installation's address as server."""
     return {
@@ -410,7 +424,7 @@ def openapi_document() -> dict:
                  "description": "Events, programs and registrations of child-protection network conferences. "
                                 "Errors are application/problem+json in German or English (Accept-Language)."},
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
-        "paths": PATHS,
+        "paths": _with_malformed(PATHS),
         "components": {"schemas": SCHEMAS, "securitySchemes": {
             "bearerToken": {"type": "http", "scheme": "bearer",
                             "description": "A network's API token (created by its admins in the back office)."}}},

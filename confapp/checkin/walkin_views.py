@@ -10,7 +10,8 @@ from confapp.checkin.forms import WalkInForm
 from confapp.checkin.views import person_page
 from confapp.services.checkin import door as checkin
 from confapp.services.checkin.door import CheckinResult, Outcome
-from confapp.services.registration.change import InvalidRegistration, RegistrationData
+from confapp.extensions import db
+from confapp.services.registration.change import InvalidRegistration, RegistrationData, RegistrationError
 
 
 @bp.route("/checkin/<slug>/vor-ort", methods=["GET", "POST"])
@@ -27,6 +28,9 @@ def walk_in(slug: str):
         except InvalidRegistration as invalid:
             for name, message in invalid.problems.items():
                 (getattr(form, name, None) or form.email).errors.append(message)
+        except RegistrationError as error:  # closed for good: the event's data was purged
+            db.session.rollback()
+            form.email.errors.append(str(error))
         else:
             result = walk_in.registration
             if walk_in.checkin is None:

@@ -1,4 +1,5 @@
 """``flask badges``, ``flask flyer``, ``flask sign-in-sheets``, ``flask certificates``: the printed documents."""
+import functools
 from pathlib import Path
 
 import click
@@ -6,6 +7,7 @@ from flask.cli import with_appcontext
 
 from confapp.documents.flyer import FORMATS
 from confapp.documents.layouts import DEFAULT_LAYOUT, LAYOUTS
+from confapp.documents.render import RenderTimeout
 from confapp.models import Event
 from confapp.services.documents import printing as documents
 from confapp.services.events import lookup as events
@@ -21,6 +23,17 @@ def _event(slug: str) -> Event:
 def _write(path: Path, pdf: bytes) -> None:
     path.write_bytes(pdf)
     click.echo(f"{path}: {len(pdf) // 1024} KB")
+
+
+def _time_bound(command):
+    """A render that ran out of time ends the command with its German message, not a traceback."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except RenderTimeout as error:
+            raise click.ClickException(str(error)) from error
+    return run
 
 
 def _output_option(function):
@@ -41,6 +54,7 @@ def _output_option(function):
 @click.option("--email", help="Nur das Namensschild dieser Person.")
 @click.option("--no-sector", is_flag=True, help="Arbeitsfeld nicht aufdrucken.")
 @with_appcontext
+@_time_bound
 def badges_command(slug, output, layout, skip, offset_x, offset_y, only_new, email, no_sector) -> None:
     """Namensschilder von EVENT als PDF (sortiert nach Nachnamen)."""
     event = _event(slug)
@@ -62,6 +76,7 @@ def badges_command(slug, output, layout, skip, offset_x, offset_y, only_new, ema
 @click.option("--format", "format_", default="a4", show_default=True, type=click.Choice(list(FORMATS)),
               help="a4: zwei Seiten A4; dinlang: A4 quer, zweimal gefalzt.")
 @with_appcontext
+@_time_bound
 def flyer_command(slug, output, format_) -> None:
     """Flyer von EVENT mit Programm, Anmeldeschluss und QR-Code zur Anmeldung."""
     flyer = documents.flyer(_event(slug), format_)
@@ -74,6 +89,7 @@ def flyer_command(slug, output, format_) -> None:
 @click.argument("slug")
 @_output_option
 @with_appcontext
+@_time_bound
 def sign_in_sheets_command(slug, output) -> None:
     """Teilnehmerlisten von EVENT: Plenum und jeder Workshop, mit Unterschriftsspalte."""
     event = _event(slug)
@@ -89,6 +105,7 @@ def sign_in_sheets_command(slug, output) -> None:
 @click.option("--all-confirmed", is_flag=True,
               help="Für alle bestätigten Anmeldungen statt nur für eingecheckte Personen.")
 @with_appcontext
+@_time_bound
 def certificates_command(slug, output, all_confirmed) -> None:
     """Teilnahmebescheinigungen von EVENT in einer PDF-Datei."""
     event = _event(slug)

@@ -27,8 +27,11 @@ def purge_command(slug: str | None, due: bool, yes: bool) -> None:
         targets = [event]
     if not targets:
         click.echo("Nichts zu löschen.")
-    with click.progressbar(targets, label="Löschen", show_pos=True) as bar:
-        reports = [retention.purge_event(event) for event in bar]
+    try:
+        with click.progressbar(targets, label="Löschen", show_pos=True) as bar:
+            reports = [retention.purge_event(event) for event in bar]
+    except retention.RetentionError as error:
+        raise click.ClickException(str(error)) from error
     for report in reports:
         kept = f", Namen auf der Anwesenheitsliste behalten: {report.names_kept}" if report.names_kept else ""
         click.echo(f"{report.event_slug}: {report.registrations} Anmeldungen anonymisiert, "

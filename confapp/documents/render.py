@@ -5,6 +5,10 @@ Templates autoescape everything attendees type, and on top of that the URL fetch
 only two things: files under ``confapp/static/`` and images the caller generated for this very
 render (QR codes, the network logo). Everything else is refused, so nothing an attendee or an
 organiser types can make a render read a file or reach the network.
+
+Every render runs in a child process with a time bound (``DOCUMENT_RENDER_SECONDS`` per part):
+a part that takes longer is stopped and ``RenderTimeout`` says so in German, instead of a web
+worker hanging until its server kills it.
 """
 from __future__ import annotations
 
@@ -13,10 +17,9 @@ import io
 import logging
 import multiprocessing
 import os
+import signal
 import zlib
-from contextlib import nullcontext
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -24,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import pydyf
-from flask import render_template
+from flask import current_app, render_template
 from pypdf import PdfWriter
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -42,6 +45,20 @@ PT_PER_MM = 72 / 25.4
 PT_PER_PX = 0.75
 
 log = logging.getLogger(__name__)
+
+
+#: Seconds one part of a document may take, unless ``DOCUMENT_RENDER_SECONDS`` says otherwise.
+RENDER_SECONDS = 20
+
+
+class RenderTimeout(RuntimeError):
+    """A document took longer than its time bound; ``str()`` is a German sentence saying what to do."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"Das Dokument konnte nicht innerhalb von {seconds:g} Sekunden erstellt werden. "
+                         "Bitte prüfen Sie das Logo des Netzwerks (eine sehr aufwendige SVG-Grafik) "
+                         "oder erstellen Sie das Dokument für weniger Personen auf einmal.")
+        self.seconds = seconds
 
 
 class RefusedURL(ValueError):
@@ -118,7 +135,7 @@ class StaticOnlyFetcher(URLFetcher):
 
 def html_to_pdf(html: str, resources: Resources | None = None, tagged: bool = False) -> bytes:
     """HTML → PDF bytes with the locked-down fetcher. WeasyPrint is called only here and in
-    ``render_fitting``, both through ``_laid_out``.
+    ``render_fitting`` (in its child process), both through ``_laid_out``.
 
     ``tagged`` makes an accessible PDF (PDF/UA-1: structure tree, title and language from the
     HTML), for documents that are published or read on screen.
@@ -179,7 +196,10 @@ def _start_worker() -> None:
 
     A forked worker holds the app's objects (ORM rows, templates, imports); without this every
     full collection during a render walks them all again and copies the memory pages they sit on.
+    SIGTERM gets its default back: a handler inherited from the parent (``flask mail-worker`` sets
+    one) would keep a worker alive that a render past its time bound must stop.
     """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.freeze()
 
 
@@ -210,22 +230,41 @@ def render_pdf(template: str, *, resources: Resources | None = None, parts: Sequ
             yield html(extra), part_resources, tagged
 
     if not parts:
-        return html_to_pdf(html({}), resources, tagged)
+        parts = [({}, resources)]
     workers = min(workers or os.cpu_count() or 1, len(parts))
-    pdfs = []
+    return join_pdfs(_bounded(_html_to_pdf_job, jobs(), workers, template, on_part_done))
+
+
+def render_seconds() -> float:
+    """The time bound of one part of a document (``DOCUMENT_RENDER_SECONDS``)."""
+    return float(current_app.config.get("DOCUMENT_RENDER_SECONDS") or RENDER_SECONDS)
+
+
+def _bounded(job: Callable, jobs, workers: int, template: str,
+             on_part_done: Callable[[int], None] | None = None) -> list:
+    """``job`` of each of ``jobs`` in child processes, each within ``render_seconds``; the results in order.
+
+    Raises ``RenderTimeout`` once one takes longer (its workers are stopped).
+    """
+    seconds = render_seconds()
+    results = []
     # fork: the workers inherit the imported WeasyPrint; they only turn HTML into bytes and touch
-    # neither the database nor the app.
-    parallel = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
-                if workers > 1 else None)
-    with parallel or nullcontext():
+    # neither the database nor the app. A separate process also bounds the time: it can be stopped.
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
         # Submitted one by one as made: the first part renders while the main process makes the next.
-        done = ([parallel.submit(_html_to_pdf_job, job) for job in jobs()] if parallel
-                else map(_html_to_pdf_job, jobs()))
-        for index, pdf in enumerate(done):
-            pdfs.append(pdf.result() if parallel else pdf)
+        done = [pool.apply_async(job, (arguments,)) for arguments in jobs]
+        for index, result in enumerate(done):
+            try:
+                results.append(result.get(timeout=seconds))
+            except multiprocessing.TimeoutError:
+                pool.terminate()
+                log.warning("document %s: a part took longer than %s s and was stopped", template, seconds)
+                raise RenderTimeout(seconds) from None
             if on_part_done:
                 on_part_done(index)
-    return join_pdfs(pdfs)
+        pool.close()  # done: the workers leave when the queue closes, nothing is killed
+        pool.join()
+    return results
 
 
 def render_fitting(template: str, variants: Sequence[dict], *, max_pages: int, resources: Resources | None = None,
@@ -234,16 +273,24 @@ def render_fitting(template: str, variants: Sequence[dict], *, max_pages: int, r
     has at most ``max_pages`` pages, and its index; the last variant and None if none fits.
 
     A tighter variant never needs more pages than a roomier one, so the first that fits is found
-    by halving: three or four renders for six variants.
+    by halving: three or four renders for six variants. The variants' HTML is made here (the
+    templates need the app); laying them out runs in a child process within ``render_seconds``.
     """
+    htmls = [render_template(f"documents/{template}", static_url=static_url, **context, **variant)
+             for variant in variants]
+    [fitted] = _bounded(_fitting_job, [(htmls, max_pages, resources, tagged)], 1, template)
+    return fitted
+
+
+def _fitting_job(job: tuple[list[str], int, Resources | None, bool]) -> tuple[bytes, int | None]:
+    htmls, max_pages, resources, tagged = job
     laid_out: dict[int, object] = {}
 
     def pages(index: int) -> int:
-        html = render_template(f"documents/{template}", static_url=static_url, **context, **variants[index])
-        laid_out[index] = _laid_out(html, resources, tagged)
+        laid_out[index] = _laid_out(htmls[index], resources, tagged)
         return len(laid_out[index].pages)
 
-    low, high = 0, len(variants) - 1  # the first that fits is in [low, high], or none does
+    low, high = 0, len(htmls) - 1  # the first that fits is in [low, high], or none does
     while low < high:
         middle = (low + high) // 2
         if pages(middle) <= max_pages:

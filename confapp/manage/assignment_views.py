@@ -97,7 +97,8 @@ def assignment_lock(slug: str, assignment_id: int):
         else:
             # Logged once done: the service's lock commits what is pending before it checks anything.
             audit.record(current_user, "assignment.locked" if locked else "assignment.unlocked",
-                         f"Zuteilung {assignment_id} {'gesperrt' if locked else 'entsperrt'}.", event=event)
+                         f"Zuteilung {assignment_id} {'gesperrt' if locked else 'entsperrt'}.", event=event,
+                         registration=seat.registration)
             db.session.commit()
             name = seat.registration.full_name
             flash(_("Der Platz von %(name)s ist gesperrt.", name=name) if locked else
@@ -122,7 +123,8 @@ def assignment_by_hand(slug: str):
         form.item_id.errors = list(form.item_id.errors) + [str(error)]
         return _page(event, hand=form)
     # Logged once done: the service's lock commits what is pending before it checks anything.
-    audit.record(current_user, "assignment.by_hand", f"{person} von Hand zugeteilt: {item}.", event=event)
+    audit.record(current_user, "assignment.by_hand", f"{person} von Hand zugeteilt: {item}.", event=event,
+                 registration=seat.registration)
     db.session.commit()
     flash(_("%(name)s hat jetzt einen festen Platz in „%(title)s“.", name=seat.registration.full_name,
             title=seat.program_item.title), "success")

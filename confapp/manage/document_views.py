@@ -5,11 +5,12 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from confapp.extensions import db
 from confapp.manage import bp
 from confapp.manage.document_forms import ActionForm, BadgeForm, CertificateForm, SignerForm
 from confapp.services.networks import access
 from confapp.services.documents import print_runs, printing as documents
-from confapp.services.networks import logos
+from confapp.services.networks import audit, logos
 
 
 def _page(event, status: int = 200, **forms):
@@ -23,6 +24,12 @@ def _page(event, status: int = 200, **forms):
 
 def _pdf(pdf: bytes, name: str):
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+def _logged(event, action: str, summary: str) -> None:
+    """A download with personal data on it, in the audit log (who took which names home)."""
+    audit.record(current_user, action, summary, event=event)
+    db.session.commit()
 
 
 @bp.get("/e/<slug>/dokumente")
@@ -58,7 +65,9 @@ def badges_download(slug: str):
 @login_required
 def badges_run_pdf(slug: str, print_run_id: int):
     event = access.event_or_404(current_user, slug)
-    return _pdf(print_runs.run_pdf(event, print_run_id), f"namensschilder-{event.slug}-{print_run_id}.pdf")
+    pdf = print_runs.run_pdf(event, print_run_id)
+    _logged(event, "document.badges", f"Namensschilder heruntergeladen (Druckauftrag {print_run_id}).")
+    return _pdf(pdf, f"namensschilder-{event.slug}-{print_run_id}.pdf")
 
 
 @bp.post("/e/<slug>/dokumente/namensschilder/<int:print_run_id>/<outcome>")
@@ -93,7 +102,9 @@ def flyer_download(slug: str, format: str):
 @login_required
 def sign_in_sheets_download(slug: str):
     event = access.event_or_404(current_user, slug)
-    return _pdf(documents.sign_in_sheets_pdf(event), f"teilnehmerlisten-{event.slug}.pdf")
+    pdf = documents.sign_in_sheets_pdf(event)
+    _logged(event, "document.sign_in_sheets", "Teilnehmerlisten heruntergeladen.")
+    return _pdf(pdf, f"teilnehmerlisten-{event.slug}.pdf")
 
 
 @bp.get("/e/<slug>/dokumente/teilnahmebescheinigungen.pdf")
@@ -108,6 +119,7 @@ def certificates_download(slug: str):
     except documents.DocumentError as error:
         form.basis.errors.append(str(error))
         return _page(event, 422, certificate_form=form)
+    _logged(event, "document.certificates", "Teilnahmebescheinigungen heruntergeladen.")
     return _pdf(pdf, f"teilnahmebescheinigungen-{event.slug}.pdf")
 
 

@@ -71,6 +71,9 @@ def add_registration(slug: str):
             result = registration_admin.add_by_hand(current_user, event, form.as_request())
         except InvalidRegistration as error:
             form.show(error)
+        except RegistrationError as error:  # closed for good: the event's data was purged
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, str(error)]
         else:
             person = result.registration
             if not result.created:

@@ -21,7 +21,7 @@ def api_tokens_page(network_slug: str):
     if form.validate_on_submit():
         try:
             _token, new_secret = api_tokens.create_token(network, form.name.data, TokenScope(form.scope.data),
-                                                         actor=current_user.email)
+                                                         actor=current_user)
         except ValueError as error:
             form.name.errors.append(str(error))
         else:
@@ -35,7 +35,7 @@ def api_tokens_page(network_slug: str):
 @login_required
 def revoke_api_token(network_slug: str, token_id: int):
     network = access.network_or_404(current_user, network_slug, ADMINS)
-    token = api_tokens.revoke_token(network, token_id)
+    token = api_tokens.revoke_token(network, token_id, actor=current_user)
     if token is None:
         abort(404)
     flash(_("Der Token „%(name)s“ ist widerrufen und gilt ab sofort nicht mehr.", name=token.name), "success")

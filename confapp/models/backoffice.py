@@ -23,6 +23,9 @@ class AuditEntry(db.Model):
     #: The event acted on; kept as None when the event is deleted, the entry stays.
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    #: The registration the entry names, so erasing that person can redact it.
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL"), index=True)
     #: The actor's e-mail at the time, so the entry still says who after the account is gone.
     actor: Mapped[str] = mapped_column(String(254))
     #: Short machine name of the action: "event.created", "registration.moved" …

@@ -90,6 +90,8 @@ class Event(db.Model):
     ranks: Mapped[int] = mapped_column(default=3)
     #: Personal data of this event is deleted after this day.
     retention_until: Mapped[date | None]
+    #: An organiser set ``retention_until``; otherwise it follows the event's end by the network's rule.
+    retention_explicit: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Years a funder requires the names on the attendance list to be kept after the purge
     #: (everything else goes); None keeps nothing.
     keep_attendance_years: Mapped[int | None]
@@ -138,8 +140,8 @@ class Event(db.Model):
         return self.status == EventStatus.published and opens is not None and (at or self.local_now()) < opens
 
     def registration_open(self, at: datetime | None = None) -> bool:
-        """Published, and now (wall-clock at the venue) inside the registration window."""
-        if self.status != EventStatus.published:
+        """Published, not purged, and now (wall-clock at the venue) inside the registration window."""
+        if self.status != EventStatus.published or self.purged_at is not None:
             return False
         now = at or self.local_now()
         if self.registration_opens_at and now < self.registration_opens_at:

@@ -75,6 +75,8 @@ class Registration(db.Model):
     checked_in_at: Mapped[datetime | None]
     #: Who checked the attendee in (a user's e-mail); cleared with ``checked_in_at`` on undo.
     checked_in_by: Mapped[str | None] = mapped_column(String(254))
+    #: When the personal data was erased (purge or the attendee's request); None while it is kept.
+    erased_at: Mapped[datetime | None]
     #: When this attendee's badge was last printed; None until then ("only new badges" prints these).
     badge_printed_at: Mapped[datetime | None]
     #: The partner institution the attendee belongs to (picked from the directory, or invited);

@@ -103,7 +103,6 @@ def _shifted(data: dict, days: int, today: date) -> dict:
         opens_at=(datetime.combine(today, datetime.min.time()) - timedelta(days=14)).strftime("%Y-%m-%dT%H:%M"),
         closes_at=(starts - timedelta(days=7)).replace(hour=23, minute=59).strftime("%Y-%m-%dT%H:%M"),
     )
-    data["retention_until"] = (starts.date() + timedelta(days=92)).isoformat()
     data["slots"] = [dict(slot, starts_at=shift(slot["starts_at"]), ends_at=shift(slot["ends_at"]))
                      for slot in data["slots"]]
     return data

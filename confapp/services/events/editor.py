@@ -19,8 +19,8 @@ from confapp.models import (ChoiceMode, Event, EventStatus, ItemLeader, Network,
 from confapp.services.networks import audit
 from confapp.services.registration import admin as registration_admin
 from confapp.services.registration import seats
-from confapp.services.events.file_format import SLUG_CHARS
-from confapp.services.privacy.retention import default_retention_date
+from confapp.services.events.file_format import SLUG_CHARS, YEARS_MESSAGE, outside_years
+from confapp.services.privacy.retention import follow_event_dates
 
 
 class EditorError(ValueError):
@@ -88,6 +88,11 @@ def _check_details(details: EventDetails, event: Event | None) -> None:
     if not details.title.strip():
         problems["title"] = _("Bitte geben Sie einen Titel an.")
     _check_slug(details.slug, problems, event)
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        if outside_years(getattr(details, name)):
+            problems[name] = YEARS_MESSAGE
+    if problems:  # the comparisons below need dates that make sense
+        raise EditorError(problems)
     if details.ends_at < details.starts_at:
         problems["ends_at"] = _("Das Ende liegt vor dem Beginn. Bitte prüfen Sie die Zeiten.")
     opens, closes = details.registration_opens_at, details.registration_closes_at
@@ -119,7 +124,7 @@ def create_event(actor: User, network: Network, details: EventDetails) -> Event:
     _check_details(details, None)
     event = Event(network=network, status=EventStatus.draft, seats_taken=0)
     _apply(event, details)
-    event.retention_until = default_retention_date(network, details.ends_at)
+    follow_event_dates(event)
     db.session.add(event)
     db.session.flush()
     audit.record(actor, "event.created", f"Veranstaltung „{event.title}“ angelegt.", event=event)
@@ -136,6 +141,7 @@ def update_event(actor: User, event: Event, details: EventDetails) -> list[Regis
         event = seats.lock_event(event)
     changed = [FIELD_LABELS[name] for name, value in vars(details).items() if getattr(event, name) != value]
     _apply(event, details)
+    follow_event_dates(event)  # a postponed event keeps its data as long after its new end as before
     audit.record(actor, "event.updated", f"Angaben geändert: {', '.join(changed) or 'nichts'}.", event=event)
     promoted = registration_admin.fill_after_capacity_change(actor, event) if grows else []
     db.session.commit()
@@ -165,6 +171,8 @@ def duplicate_event(actor: User, event: Event, slug: str, title: str, starts_on:
     _check_slug(slug, problems)
     if not title.strip():
         problems["title"] = _("Bitte geben Sie einen Titel an.")
+    if outside_years(starts_on) or outside_years(starts_on + (event.ends_at - event.starts_at)):
+        problems["starts_on"] = YEARS_MESSAGE
     if problems:
         raise EditorError(problems)
     shift = timedelta(days=(starts_on - event.starts_at.date()).days)
@@ -180,7 +188,8 @@ def duplicate_event(actor: User, event: Event, slug: str, title: str, starts_on:
         setattr(copy, name, getattr(event, name))
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         setattr(copy, name, moved(getattr(event, name)))
-    copy.retention_until = default_retention_date(event.network, copy.ends_at)
+    copy.retention_explicit = False  # the copy's date follows its own dates
+    follow_event_dates(copy)
     rooms = {room.id: Room(name=room.name, capacity=room.capacity, access_notes=room.access_notes)
              for room in event.rooms}
     speakers = {speaker.id: Speaker(name=speaker.name) for speaker in event.speakers}

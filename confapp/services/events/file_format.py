@@ -22,6 +22,17 @@ LIMITS = {"slug": 80, "title": 200, "subtitle": 300, "description": 20_000, "lab
           "venue.name": 200, "venue.address": 300, "room": 120, "speaker": 200, "abstract": 5_000,
           "contact_email": 254, "access_notes": 500}
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+#: Years an event, its program and its retention date may lie in: far enough for any real
+#: event, near enough that moving or keeping dates never runs past what a date can hold.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def outside_years(moment: date | datetime | None) -> bool:
+    """Whether a date lies outside ``FIRST_YEAR``–``LAST_YEAR`` (None does not)."""
+    return moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR
+
+
+YEARS_MESSAGE = f"Bitte ein Datum zwischen {FIRST_YEAR} und {LAST_YEAR} angeben."
 
 TOP_KEYS = {"network", "slug", "title", "subtitle", "description", "status", "capacity", "starts_at",
             "ends_at", "timezone", "venue", "registration", "slots", "rooms", "contact_email",
@@ -160,6 +171,9 @@ class _Checker:
         if moment.tzinfo is not None:
             self.problem(where, "ohne Zeitzone angeben; die Zeitzone steht in \"timezone\"")
             return None
+        if outside_years(moment):
+            self.problem(where, f"muss zwischen {FIRST_YEAR} und {LAST_YEAR} liegen")
+            return None
         return moment.replace(second=0, microsecond=0)
 
     def choice(self, data: dict, key: str, path: str, enum_cls, default):
@@ -228,6 +242,9 @@ def parse_event_file(raw: str | bytes) -> EventSpec:
             retention_until = date.fromisoformat(str(data["retention_until"]))
         except ValueError:
             check.problem("retention_until", "muss ein Datum wie \"2024-09-05\" sein")
+        if outside_years(retention_until):
+            check.problem("retention_until", f"muss zwischen {FIRST_YEAR} und {LAST_YEAR} liegen")
+            retention_until = None
         if retention_until and ends_at and retention_until < ends_at.date():
             check.problem("retention_until", "liegt vor dem Ende der Veranstaltung")
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from confapp.extensions import db
 from confapp.models import Assignment, Event, Network, Preference, ProgramItem, Room, Slot, Speaker
 from confapp.services.events.file_format import EventFileError, EventSpec, parse_event_file
-from confapp.services.privacy.retention import default_retention_date
+from confapp.services.privacy.retention import follow_event_dates
 
 
 def import_event(raw: str | bytes) -> tuple[Event, bool]:
@@ -46,8 +46,9 @@ def _apply(event: Event, spec: EventSpec) -> None:
                  "timezone", "venue_name", "venue_address", "choice_mode", "ranks", "sector_cap_percent",
                  "contact_email", "teaching_units"):
         setattr(event, name, getattr(spec, name))
-    event.retention_until = spec.retention_until or event.retention_until \
-        or default_retention_date(event.network, spec.ends_at)
+    if spec.retention_until is not None:  # the file names a date: the organiser set it
+        event.retention_explicit, event.retention_until = True, spec.retention_until
+    follow_event_dates(event)  # else it moves with the (maybe new) dates, unless set in the back office
     event.registration_opens_at = spec.opens_at
     event.registration_closes_at = spec.closes_at
     if event.capacity is not None and (event.seats_taken or 0) > event.capacity:
@@ -147,7 +148,7 @@ def export_event(event: Event) -> dict:
                   for room in event.rooms],
         "slots": [],
     }
-    if event.retention_until:
+    if event.retention_until and event.retention_explicit:  # a date by the rule follows the dates on import
         data["retention_until"] = event.retention_until.isoformat()
     for slot in event.slots:
         items = []

@@ -56,7 +56,7 @@ def recipients(event: Event, audience: Audience) -> list[Registration]:
     """The registrations the message goes to, by name."""
     wanted = RegistrationFilter(status=audience.status, item_id=audience.item_id, sector=audience.sector)
     return list(db.session.scalars(
-        select(Registration).where(*conditions(event, wanted))
+        select(Registration).where(*conditions(event, wanted), Registration.erased_at.is_(None))
         .options(selectinload(Registration.assignments).selectinload(Assignment.program_item)
                  .selectinload(ProgramItem.room))
         .order_by(Registration.last_name, Registration.first_name, Registration.id)))

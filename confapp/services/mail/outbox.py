@@ -3,8 +3,12 @@
 Nothing is lost: an e-mail is a row committed together with the change it reports. Senders claim a
 row with a conditional UPDATE (portable; on PostgreSQL the candidates are picked with
 ``FOR UPDATE SKIP LOCKED`` so several ``flask mail-worker`` processes share the work), send it and
-mark it sent. A failed attempt is retried with exponential backoff; a sender that dies mid-send
-leaves a claim that expires, and the row is sent again later.
+mark it sent. Each message is claimed on its own, just before it is sent, for ``MAIL_CLAIM_SECONDS``
+from that moment: however long a batch runs, a claim never expires while its message is being
+sent, so no second worker takes it over (a batch-wide claim did, and sent e-mails twice). A failed
+attempt is retried with exponential backoff; a sender that dies mid-send leaves a claim that
+expires, and the row is sent again later. Addresses of erased registrations (``.invalid``) are
+never sent to: such a row is given up at once.
 
 On the embedded default (no ``MAIL_SERVER``) the app delivers what a request queued right after
 that request, as ``.eml`` files in ``MAIL_OUTBOX_DIR``; production runs workers.
@@ -36,7 +40,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=2)
+#: How long one message's claim lasts (``MAIL_CLAIM_SECONDS``): far longer than one SMTP send takes.
 CLAIM_TIME = timedelta(minutes=5)
+#: Addresses in the reserved ``.invalid`` domain (RFC 2606) belong to erased registrations.
+ERASED_DOMAIN = "@invalid"
 
 
 @dataclass(frozen=True)
@@ -195,6 +202,21 @@ class FileTransport:
         pass
 
 
+def delete_delivered_files(config: dict, message_ids: Sequence[int]) -> int:
+    """Delete the ``.eml`` files written for these outbox rows (they hold what the rows held);
+    how many. Called after the rows were deleted and committed (files cannot be rolled back)."""
+    wanted = {f"{message_id:08d}" for message_id in message_ids}
+    directory = Path(config["MAIL_OUTBOX_DIR"])
+    if not wanted or not directory.is_dir():
+        return 0
+    deleted = 0
+    for path in directory.iterdir():
+        if path.name.endswith((".eml", ".eml.tmp")) and path.name.split(".")[0].rpartition("-")[2] in wanted:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
+
+
 class SmtpTransport:
     """Sends through an SMTP server, one connection per batch."""
 
@@ -250,17 +272,37 @@ def _due_ids(now: datetime, limit: int, only: Sequence[int] | None) -> list[int]
     return ids
 
 
-def _claim(message_id: int, now: datetime) -> bool:
-    """Take one message for sending; exactly one sender wins, whatever the database."""
+def _claim(message_id: int, now: datetime, claim_time: timedelta = CLAIM_TIME) -> datetime | None:
+    """Take one message for sending from ``now`` on; exactly one sender wins, whatever the database.
+
+    Returns the claim's end (the sender's receipt, see ``_finish``), or None if another sender has it.
+    """
+    until = now + claim_time
     claimed = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, or_(
             (OutboxMessage.status == OutboxStatus.queued) & (OutboxMessage.next_attempt_at <= now),
             (OutboxMessage.status == OutboxStatus.sending) & (OutboxMessage.claimed_until < now)))
-        .values(status=OutboxStatus.sending, claimed_until=now + CLAIM_TIME)
+        .values(status=OutboxStatus.sending, claimed_until=until)
     )
     db.session.commit()
-    return claimed.rowcount == 1
+    return until if claimed.rowcount == 1 else None
+
+
+def _finish(message_id: int, claimed_until: datetime, **values) -> bool:
+    """Write the outcome of a send, if the claim is still this sender's (it is, unless the send
+    took longer than the claim; then the other sender's outcome stands)."""
+    begin_write()  # SQLite: a fresh write transaction, never an upgraded stale read
+    done = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.sending,
+               OutboxMessage.claimed_until == claimed_until)
+        .values(claimed_until=None, attempts=OutboxMessage.attempts + 1, **values)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    if done.rowcount != 1:
+        log.warning("E-mail %s: the claim ran out while sending; another sender took it over", message_id)
+    return done.rowcount == 1
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -270,42 +312,51 @@ def retry_delay(attempts: int) -> timedelta:
 
 def deliver_pending(limit: int = 500, now: datetime | None = None, only: Sequence[int] | None = None,
                     app: Flask | None = None) -> DeliveryReport:
-    """Send due outbox messages (all, or the ids in ``only``); failures are rescheduled."""
+    """Send due outbox messages (all, or the ids in ``only``); failures are rescheduled.
+
+    ``now`` fixes the clock (tests of backoff and expiry); by default every claim starts when it
+    is taken, not when the batch started.
+    """
     app = app or current_app
-    now = now or utcnow()
+    clock = (lambda: now) if now is not None else utcnow
+    claim_time = timedelta(seconds=app.config.get("MAIL_CLAIM_SECONDS") or CLAIM_TIME.total_seconds())
     report = DeliveryReport()
     transport = transport_for(app.config)
     try:
-        for message_id in _due_ids(now, limit, only):
-            if not _claim(message_id, now):
+        for message_id in _due_ids(clock(), limit, only):
+            started = clock()
+            claimed_until = _claim(message_id, started, claim_time)
+            if claimed_until is None:
                 continue  # another sender has it
             row = db.session.get(OutboxMessage, message_id)
+            attempts, address = row.attempts + 1, row.to_address
             try:
+                if address.endswith(ERASED_DOMAIN):
+                    raise ErasedAddress("the registration was erased; nothing is sent to it")
                 transport.send(row, build_message(row, app.config["MAIL_DEFAULT_SENDER"], app.config["BASE_URL"],
                                                   network_of(row)))
             except Exception as error:  # noqa: BLE001 - any transport failure means: try again later
-                begin_write()  # SQLite: a fresh write transaction, never an upgraded stale read
-                row.attempts += 1
-                row.last_error = f"{type(error).__name__}: {error}"[:2000]
-                row.claimed_until = None
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.status = OutboxStatus.failed
+                last_error = f"{type(error).__name__}: {error}"[:2000]
+                given_up = attempts >= MAX_ATTEMPTS or isinstance(error, ErasedAddress)
+                if given_up:
+                    outcome = dict(status=OutboxStatus.failed)
                     report.failed += 1
                 else:
-                    row.status = OutboxStatus.queued
-                    row.next_attempt_at = now + retry_delay(row.attempts)
+                    outcome = dict(status=OutboxStatus.queued, next_attempt_at=started + retry_delay(attempts))
                     report.retrying += 1
-                report.errors.append(row.last_error)
-                log.warning("E-mail %s to outbox failed (attempt %s): %s", row.id, row.attempts, row.last_error)
+                report.errors.append(last_error)
+                _finish(message_id, claimed_until, last_error=last_error, **outcome)
+                log.warning("E-mail %s from the outbox failed (attempt %s): %s", message_id, attempts, last_error)
             else:
-                begin_write()
-                row.status, row.sent_at, row.claimed_until = OutboxStatus.sent, utcnow(), None
-                row.attempts += 1
+                _finish(message_id, claimed_until, status=OutboxStatus.sent, sent_at=utcnow())
                 report.sent += 1
-            db.session.commit()
     finally:
         transport.close()
     return report
+
+
+class ErasedAddress(Exception):
+    """The message is addressed to an erased registration."""
 
 
 def deliver_after_request(response):

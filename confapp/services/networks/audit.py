@@ -5,26 +5,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from confapp.extensions import db
-from confapp.models import AuditEntry, Event, Network, User
+from confapp.models import AuditEntry, Event, Network, Registration, User
 
 #: Entries an admin sees per page of the log.
 PAGE_SIZE = 100
 
 
-#: Who the log names when nobody signed in acted (``flask`` commands on the server).
+#: Who the log names when nobody signed in acted (``flask`` commands on the server: cron, scripts).
 SERVER_ACTOR = "Kommandozeile (Server)"
+#: Former name of ``SERVER_ACTOR``.
+COMMAND_LINE = SERVER_ACTOR
 
 
-def record(actor: User | None, action: str, summary: str, *, event: Event | None = None,
-           network: Network | None = None) -> AuditEntry:
+def record(actor: User | str | None, action: str, summary: str, *, event: Event | None = None,
+           network: Network | None = None, registration: Registration | None = None) -> AuditEntry:
     """Note an action in the caller's transaction, so the log and the change commit together.
 
-    ``actor`` is None for what a command on the server did.
+    ``actor`` is a user, or who acted without an account (a script's label); None is a command
+    on the server. An entry that names a person links their ``registration``: erasing it redacts
+    the entry.
     """
     network = network or event.network
-    entry = AuditEntry(network_id=network.id, event=event, user_id=actor.id if actor else None,
-                       actor=actor.email if actor else SERVER_ACTOR,
-                       action=action, summary=summary[:2000])
+    user = actor if isinstance(actor, User) else None
+    label = user.email if user else (actor or SERVER_ACTOR)
+    entry = AuditEntry(network_id=network.id, event=event, user_id=user.id if user else None,
+                       actor=label[:254], action=action, summary=summary[:2000],
+                       registration_id=registration.id if registration is not None else None)
     db.session.add(entry)
     return entry
 

@@ -130,18 +130,16 @@ def update_settings(network: Network, values: NetworkSettings, actor: User) -> l
 
 
 def replace_logo(network: Network, data: bytes, actor: User) -> None:
-    """Check and store the logo (``logos.set_logo``), logged; raises ``logos.LogoError``."""
-    audit.record(actor, "network.logo", "Logo hochgeladen.", network=network)
+    """Check and store the logo (``logos.set_logo``, which logs it); raises ``logos.LogoError``."""
     try:
-        logos.set_logo(network, data)
+        logos.set_logo(network, data, actor=actor)
     except logos.LogoError:
         db.session.rollback()
         raise
 
 
 def drop_logo(network: Network, actor: User) -> None:
-    audit.record(actor, "network.logo", "Logo entfernt.", network=network)
-    logos.remove_logo(network)
+    logos.remove_logo(network, actor=actor)
 
 
 @dataclass(frozen=True)

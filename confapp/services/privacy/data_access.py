@@ -9,8 +9,9 @@ from sqlalchemy import inspect, select
 from confapp.extensions import db
 from confapp.models import ConsentRecord, OutboxMessage, Registration
 
-#: Columns that are secrets or internal keys rather than data about the person.
-NOT_PERSONAL = {"event_id"}
+#: Columns that are secrets or internal keys rather than data about the person. The private links'
+#: tokens stay out: a file handed on (by the organiser, or forwarded) must not open the registration.
+NOT_PERSONAL = {"event_id", "manage_token", "badge_token"}
 
 
 def _plain(value):

@@ -18,11 +18,12 @@ from confapp.services.networks import audit
 from confapp.services.registration import register as registering
 from confapp.services.registration import change as registration
 from confapp.services.registration.details import EDITABLE, FIELD_NAMES, ORGANISER_CORRECTS, correct_details
+from confapp.services.registration.rules import PRINTED, printable
 from confapp.services.registration.change import RegistrationData, RegistrationError, SeatUnavailable
 
 
-def _logged(actor: User, event: Event, action: str, summary: str) -> None:
-    audit.record(actor, action, summary, event=event)
+def _logged(actor: User, event: Event, action: str, summary: str, registration: Registration | None = None) -> None:
+    audit.record(actor, action, summary, event=event, registration=registration)
     db.session.commit()
 
 
@@ -31,7 +32,8 @@ def add_by_hand(actor: User, event: Event, data: RegistrationData) -> registrati
     result = registering.register(event, data, by_organiser=True, actor=actor.email)
     if result.created:
         _logged(actor, event, "registration.added",
-                f"Anmeldung von {result.registration.full_name} von Hand erfasst ({result.registration.status.value}).")
+                f"Anmeldung von {result.registration.full_name} von Hand erfasst ({result.registration.status.value}).",
+                result.registration)
     return result
 
 
@@ -41,7 +43,7 @@ def edit_person(actor: User, reg: Registration, changes: dict[str, object]) -> l
     changed = correct_details(reg, changes, by=actor.email, allowed=ORGANISER_CORRECTS)
     if changed:
         _logged(actor, reg.event, "registration.edited",
-                f"{reg.full_name}: {', '.join(FIELD_NAMES[name] for name in changed)} korrigiert.")
+                f"{reg.full_name}: {', '.join(FIELD_NAMES[name] for name in changed)} korrigiert.", reg)
     return changed
 
 
@@ -49,7 +51,8 @@ def cancel(actor: User, reg: Registration) -> list[Registration]:
     """Cancel for the attendee; the next on the waitlist moves up. Returns who was promoted."""
     promoted = registration.cancel(reg, by=actor.email)
     _logged(actor, reg.event, "registration.cancelled",
-            f"Anmeldung von {reg.full_name} storniert; nachgerückt: {len(promoted)}. {seated_notice(promoted)}".strip())
+            f"Anmeldung von {reg.full_name} storniert; nachgerückt: {len(promoted)}. {seated_notice(promoted)}".strip(),
+            reg)
     return promoted
 
 
@@ -122,10 +125,10 @@ def move(actor: User, reg: Registration, item: ProgramItem, override_capacity: b
         item.capacity = (item.capacity or 0) + 1
         audit.record(actor, "capacity.override",
                      f"„{item.title}“ um einen Platz auf {item.capacity} erweitert, um {reg.full_name} "
-                     f"trotz voller Belegung zuzuteilen.", event=event)
+                     f"trotz voller Belegung zuzuteilen.", event=event, registration=reg)
         db.session.commit()
         registration.move_to_workshop(reg, item, by=actor.email)
-    _logged(actor, event, "registration.moved", f"{reg.full_name} in „{item.title}“ verschoben.")
+    _logged(actor, event, "registration.moved", f"{reg.full_name} in „{item.title}“ verschoben.", reg)
 
 
 __all__ = ["EDITABLE", "RegistrationError", "SeatUnavailable", "add_by_hand", "cancel",

@@ -322,8 +322,9 @@ def _describe(registration: Registration) -> str:
 
 def send_to_attendee(registration: Registration, template: str, **context) -> None:
     """Queue one of the attendee e-mails; confirmed attendees get the calendar file with it.
-    Registrations by phone or on paper without an address get none."""
-    if not registration.email:
+    Registrations by phone or on paper without an address get none; nor does an erased
+    registration: its address is one we promised to forget."""
+    if not registration.email or registration.erased_at is not None:
         return
     email = attendee_email(registration, template, **context)
     queue_email(email.to, email.subject, email.text, email.html, email.attachments, registration.event, registration)

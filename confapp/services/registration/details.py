@@ -17,6 +17,7 @@ from confapp.extensions import db
 from confapp.models import (Assignment, Event, Network, Registration, RegistrationHistory, RegistrationStatus,
                             new_token, utcnow)
 from confapp.services.registration.choices import Choices, choice_problems
+from confapp.services.registration.rules import PRINTED, printable
 from confapp.services.registration.change import (InvalidRegistration, RegistrationData, RegistrationError,
                                                   change_choices, registration_problems, send_to_attendee)
 
@@ -111,8 +112,9 @@ def update_registration(registration: Registration, details: dict[str, str], cho
         raise InvalidRegistration(problems, broken)
     changed = []
     for name, value in details.items():
-        if getattr(registration, name) != value.strip():
-            setattr(registration, name, value.strip())
+        value = printable(value) if name in PRINTED else value.strip()
+        if getattr(registration, name) != value:
+            setattr(registration, name, value)
             changed.append(name)
     if changed:
         registration.history.append(RegistrationHistory(action="details_changed", actor=by[:254],

@@ -11,13 +11,15 @@ all. ``benchmarks/registration.py`` measures it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext as _
 
 from confapp.extensions import db
-from confapp.models import Event, ProgramItem, Registration, RegistrationStatus, new_token, utcnow
+from confapp.models import (Event, ProgramItem, Registration, RegistrationHistory, RegistrationStatus, new_token,
+                            utcnow)
 from confapp.services.mail.outbox import queue_from_template
 from confapp.services.privacy import legal
 from confapp.services.registration import seats
@@ -26,6 +28,10 @@ from confapp.services.registration.change import (ATTENDEE, add_wishes, chosen_w
 from confapp.services.registration.choices import normalised
 from confapp.services.registration.lookup import manage_url
 from confapp.services.registration.rules import RegistrationClosed, RegistrationData, registration_problems
+
+
+#: Why a purged event takes no registrations.
+PURGED = "Die personenbezogenen Daten dieser Veranstaltung sind gelöscht; Anmeldungen sind nicht mehr möglich."
 
 
 @dataclass
@@ -53,8 +59,11 @@ def register(event: Event, data: RegistrationData, *, by_organiser: bool = False
     A second registration with the same address changes nothing and resends the manage link
     (the caller shows the same page either way). ``by_organiser`` (organisers adding someone by
     hand, walk-ins at the door) skips the published/registration-window check and the consent
-    requirement. Raises ``RegistrationClosed`` or ``InvalidRegistration``; commits.
+    requirement; nobody registers for an event whose personal data was purged. Raises
+    ``RegistrationClosed`` or ``InvalidRegistration``; commits.
     """
+    if event.purged_at is not None:
+        raise RegistrationClosed(PURGED)
     if not by_organiser and not event.registration_open():
         raise RegistrationClosed(_("Die Anmeldung für diese Veranstaltung ist geschlossen."))
     invalid = registration_problems(event, data, by_organiser)
@@ -88,7 +97,7 @@ def _register_new(event: Event, new: _NewRegistration) -> RegistrationResult:
     registration = Registration(event=event, event_id=event.id, email=new.email, manage_token=new_token(),
                                 status=RegistrationStatus.waitlisted)  # until a seat is taken
     _fill(registration, new)  # before the lock: the wishes come from the program read with the event
-    event = seats.lock_event(event, keep_loaded=True)
+    event = _lock_open(event)
     db.session.add(registration)
     _record_consents(registration, new)
     return _decide(event, registration, None, new.actor)
@@ -97,15 +106,18 @@ def _register_new(event: Event, new: _NewRegistration) -> RegistrationResult:
 def _register_existing(event: Event, new: _NewRegistration) -> RegistrationResult:
     """The address is registered already: the manage link again, or, if that registration was
     cancelled, the same row with the new wishes at the back of the queue."""
-    event = seats.lock_event(event, keep_loaded=True)
+    event = _lock_open(event)
     # Read under the lock: two posts of a cancelled address at once cannot both take seats.
     registration = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
                                                                 Registration.email == new.email)
                                      .execution_options(populate_existing=True))
     if registration.status != RegistrationStatus.cancelled:
-        queue_from_template("already_registered", registration.email, event=event, registration=registration,
-                            manage_url=manage_url(registration))
-        record_history(registration, "link_resent", actor=new.actor, note="Erneute Anmeldung mit derselben Adresse")
+        if _resent_recently(registration) < MAX_RESENT_PER_DAY:
+            queue_from_template("already_registered", registration.email, event=event, registration=registration,
+                                manage_url=manage_url(registration))
+            record_history(registration, "link_resent", actor=new.actor,
+                           note="Erneute Anmeldung mit derselben Adresse")
+        # Past the limit nothing is sent, and the page says the same: it must not tell who is registered.
         db.session.commit()
         return RegistrationResult(registration.id, created=False)
     previous = registration.status.value
@@ -136,6 +148,25 @@ def _decide(event: Event, registration: Registration, previous: str | None, acto
     registration_id = registration.id  # the commit expires it
     db.session.commit()
     return RegistrationResult(registration_id, created=True, workshop_waitlists=waiting)
+
+
+#: Manage links resent to one address in a day: anyone can ask for them, so an address cannot be flooded.
+MAX_RESENT_PER_DAY = 3
+
+
+def _resent_recently(registration: Registration) -> int:
+    return db.session.scalar(select(func.count(RegistrationHistory.id)).where(
+        RegistrationHistory.registration_id == registration.id, RegistrationHistory.action == "link_resent",
+        RegistrationHistory.at > utcnow() - timedelta(days=1))) or 0
+
+
+def _lock_open(event: Event) -> Event:
+    """``seats.lock_event``, then refuse an event purged meanwhile (the purge holds the same lock)."""
+    event = seats.lock_event(event, keep_loaded=True)
+    if event.purged_at is not None:
+        db.session.rollback()
+        raise RegistrationClosed(PURGED)
+    return event
 
 
 def _take_seats(event: Event, registration: Registration, items: list[ProgramItem]) -> list[ProgramItem]:

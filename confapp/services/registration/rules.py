@@ -4,6 +4,8 @@ and the back office check with these before anything is written.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -12,6 +14,11 @@ from flask_babel import gettext as _
 from confapp.models import Event
 from confapp.services.registration.choices import ChoiceProblem, Choices, choice_problems
 
+#: Fields printed on badges, lists and certificates: kept to plain text (see ``printable``).
+PRINTED = ("first_name", "last_name", "organisation")
+#: What makes a name look like a link or an address: the confirmation e-mail goes to an address
+#: nobody has confirmed yet, so a name must not carry a message ("Konto gesperrt: evil.example").
+LINK_LIKE = re.compile(r"://|www\.|@|\w{2,}\.[a-z]{2,24}\b", re.IGNORECASE)
 #: Longest values accepted, as the database columns allow.
 LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "organisation": 200, "sector": 100,
           "diet": 200, "access_needs": 500}
@@ -39,9 +46,23 @@ class InvalidRegistration(RegistrationError):
         self.choice_problems = choice_problems
 
 
+def printable(text: str) -> str:
+    """A name or organisation as it may be printed: without control and invisible format characters
+    (right-to-left overrides that make "gro.live" print as "evil.org", zero-width spaces, soft
+    hyphens), line breaks and runs of spaces as one space."""
+    kept = []
+    for character in text:
+        kind = unicodedata.category(character)
+        if kind == "Cf":
+            continue
+        kept.append(" " if kind in ("Cc", "Zl", "Zp", "Zs") else character)
+    return " ".join("".join(kept).split())
+
+
 @dataclass
 class RegistrationData:
-    """What the registration form (or an organiser) provides."""
+    """What the registration form (or an organiser, the door, the API) provides; names and
+    organisation are made ``printable`` here, whichever way they came."""
 
     first_name: str
     last_name: str
@@ -58,6 +79,12 @@ class RegistrationData:
     #: The language the form was filled in; the attendee's e-mails follow it.
     language: str = "de"
 
+    def __post_init__(self):
+        for name in PRINTED:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, printable(value))
+
 
 def registration_problems(event: Event, data: RegistrationData, by_organiser: bool = False) -> InvalidRegistration | None:
     """Everything wrong with ``data`` for ``event``, or None. The form shows these next to its fields."""
@@ -73,6 +100,13 @@ def registration_problems(event: Event, data: RegistrationData, by_organiser: bo
     for name, limit in LIMITS.items():
         if len(getattr(data, name)) > limit:
             problems[name] = _("Bitte höchstens %(limit)s Zeichen eingeben.", limit=limit)
+    if not by_organiser:  # anyone may type these, and they go to an address nobody confirmed yet
+        for name in ("first_name", "last_name"):
+            if name not in problems and LINK_LIKE.search(getattr(data, name)):
+                problems[name] = "Bitte geben Sie nur Ihren Namen an, ohne Internet- oder E-Mail-Adresse."
+        if "organisation" not in problems and re.search(r"://|www\.|@", data.organisation, re.IGNORECASE):
+            problems["organisation"] = ("Bitte geben Sie den Namen der Einrichtung an, ohne Internet- "
+                                        "oder E-Mail-Adresse.")
     email = data.email.strip()
     if "email" not in problems and (email or not by_organiser) and not valid_email(email):
         problems["email"] = _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.")

@@ -24,7 +24,7 @@ def lock_event(event: Event | int, *, keep_loaded: bool = False) -> Event:
 
     Commits what the session had pending first (see ``database.begin_write``). With
     ``keep_loaded`` the objects read before keep what they loaded (registering: the program read
-    with the event) and only the event's seat count, capacity and status are read again, so
+    with the event) and only the event's seat count, capacity, status and purge time are read again, so
     nothing else is read under the lock; seats are taken by conditional UPDATEs, which never
     trust a loaded count.
     """
@@ -46,7 +46,8 @@ def lock_event(event: Event | int, *, keep_loaded: bool = False) -> Event:
 
 #: What ``lock_event`` reads of a loaded event: built once, run as Core on the session's
 #: connection (a refresh through the ORM's loading cost a registration more than its INSERTs).
-_SEAT_COUNT = select(*(Event.__table__.c[key] for key in ("seats_taken", "capacity", "status"))).where(
+_SEAT_COUNT = select(*(Event.__table__.c[key] for key in ("seats_taken", "capacity", "status",
+                                                                    "purged_at"))).where(
     Event.__table__.c.id == bindparam("event_id"))
 
 
