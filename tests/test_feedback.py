@@ -198,6 +198,7 @@ def test_a_leader_uploads_slides_the_attendee_downloads_them_a_stranger_gets_404
     page = client.get(f"{BASE}/material").get_data(as_text=True)
     client.post(f"{BASE}/material/{material.id}/oeffentlich", data={"csrf_token": csrf_token(page)})
     assert stranger.get(f"/e/{EVENT}/material/{material.id}").status_code == 200
+    assert f"/e/{EVENT}/material/{material.id}" in stranger.get(f"/e/{EVENT}").get_data(as_text=True)
 
 
 def test_a_link_must_be_https_and_the_purge_forgets_uploaders_and_links(client, ready):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from confapp.extensions import db
 from confapp.models import ChoiceMode, LegalKind
 from confapp.public import bp, page_cache
+from confapp.services.materials import library as material_library
 from confapp.services.events import lookup as events
 from confapp.services.networks import access
 from confapp.services.privacy import legal
@@ -27,7 +28,8 @@ def event(slug: str):
         shown = events.published_or_404(slug)
         # Ranked mode: seats are given after registration closes, so "free" would mislead; show demand.
         wishes = registration_lookup.wish_counts(shown) if shown.choice_mode == ChoiceMode.ranked else None
-        return render_template("public/event.html", event=shown, wishes=wishes), shown
+        return render_template("public/event.html", event=shown, wishes=wishes,
+                               materials=material_library.materials_of(shown, public_only=True)), shown
     return page_cache.serve("event", slug, render)
 
 

@@ -94,6 +94,11 @@ def _count_ok(event: Event) -> None:
         raise MaterialError({"title": _l("Höchstens 200 Materialien je Veranstaltung.")})
 
 
+def _page_changed(event: Event) -> None:
+    """The public event page lists public materials: it is rendered anew (see ``Event.page_version``)."""
+    event.page_version = Event.page_version + 1
+
+
 def add_file(actor: User, event: Event, item_id: int | None, title: str, filename: str, data: bytes,
              public: bool = False) -> Material:
     title = _check_title(title)
@@ -111,6 +116,7 @@ def add_file(actor: User, event: Event, item_id: int | None, title: str, filenam
                         content_type=mime, size=len(data), public=public, uploaded_by=actor.name or actor.email)
     db.session.add(material)
     audit.record(actor, "material.added", f"Material „{title}“ hochgeladen", event=event)
+    _page_changed(event)
     db.session.commit()
     return material
 
@@ -127,6 +133,7 @@ def add_link(actor: User, event: Event, item_id: int | None, title: str, url: st
                         public=public, uploaded_by=actor.name or actor.email)
     db.session.add(material)
     audit.record(actor, "material.added", f"Link „{title}“ hinzugefügt", event=event)
+    _page_changed(event)
     db.session.commit()
     return material
 
@@ -134,6 +141,7 @@ def add_link(actor: User, event: Event, item_id: int | None, title: str, url: st
 def remove(actor: User, material: Material) -> None:
     event = db.session.get(Event, material.event_id)
     audit.record(actor, "material.removed", f"Material „{material.title}“ entfernt", event=event)
+    _page_changed(event)
     key = material.storage_key
     db.session.delete(material)
     db.session.commit()
@@ -147,6 +155,7 @@ def set_public(actor: User, material: Material, public: bool) -> None:
     audit.record(actor, "material.published" if public else "material.unpublished",
                  f"Material „{material.title}“ {'auf' if public else 'von'} der öffentlichen Seite "
                  f"{'gezeigt' if public else 'genommen'}", event=event)
+    _page_changed(event)
     db.session.commit()
 
 
