@@ -148,11 +148,9 @@ def by_name(network: Network, name: str) -> Partner | None:
     wanted = normalised(name)
     if not wanted:
         return None
-    candidates = db.session.scalars(select(Partner).where(
-        Partner.network_id == network.id, func.lower(Partner.name) == " ".join(name.split()).lower()))
-    return next((p for p in candidates if normalised(p.name) == wanted), None) or next(
-        (p for p in db.session.scalars(select(Partner).where(Partner.network_id == network.id))
-         if normalised(p.name) == wanted), None)
+    # Compared in Python: the database's lower() and white space differ between SQLite and PostgreSQL.
+    return next((p for p in db.session.scalars(select(Partner).where(Partner.network_id == network.id))
+                 if normalised(p.name) == wanted), None)
 
 
 def _check_unique(network: Network, name: str, partner: Partner | None = None) -> None:
