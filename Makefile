@@ -34,8 +34,8 @@ clean:
 # German is the source language; English lives in confapp/translations/en. After changing texts:
 # `make translations`, translate the new entries in messages.po, then `make translations` again.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o confapp/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o confapp/translations/messages.pot --no-location --omit-header --no-wrap .
 	test -f confapp/translations/en/LC_MESSAGES/messages.po || \
 	  $(BIN)/pybabel init -i confapp/translations/messages.pot -d confapp/translations -l en
-	$(BIN)/pybabel update -i confapp/translations/messages.pot -d confapp/translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel update -i confapp/translations/messages.pot -d confapp/translations -l en --no-fuzzy-matching --no-wrap
 	$(BIN)/pybabel compile -d confapp/translations

@@ -154,6 +154,8 @@ def test_invited_partners_register_through_their_link_and_the_coverage_counts_th
     kita_four = next(p for p in kitas if p.name == "Testeinrichtung 12")
     assert invitee.partner_id == kita_four.id
     assert db.session.query(Invitation).filter(Invitation.opened_at.is_not(None)).count() == 1
+    # The invitation counts as answered: it names the registration made through it.
+    assert db.session.query(Invitation).filter(Invitation.registration_id == invitee.id).count() == 1
 
     # Checked in at the door: the coverage report counts the institution as attended.
     post_form(client, f"/checkin/{EVENT}/person/{invitee.id}/einchecken", {}, page_url=f"/c/{invitee.badge_token}")

@@ -1,6 +1,8 @@
 """Attendee registration pages: the form, the confirmation, and the private manage page."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -42,24 +44,25 @@ def register(slug: str):
         if invitation is not None:
             session[invitation_key] = request.args[partner_invitations.LINK_PARAMETER]
             form.organisation.data, form.sector.data = invitation.partner.name, invitation.partner.sector
-    partner_names = partner_directory.names_of(event.network)
-    if partner_names:
-        form.organisation.render_kw = {**(form.organisation.render_kw or {}), "list": "partner-names"}
     if form.validate_on_submit():
         if form.is_bot:  # looks like success to the bot; nothing is stored
             session["registered_email"] = form.email.data
             return redirect(url_for(".registered", slug=slug))
         try:
-            registering.register(event, form.as_request())
+            registering.register(event, replace(form.as_request(), invitation=session.get(invitation_key)))
         except InvalidRegistration as invalid:
             form.show(invalid)
         except RegistrationClosed:
             return render_template("public/registration_closed.html", event=event)
         else:
-            partner_invitations.link_registration(event, form.email.data, session.pop(invitation_key, None))
+            session.pop(invitation_key, None)
             # New or already registered: the same page either way (no hint who is registered).
             session["registered_email"] = form.email.data.strip()
             return redirect(url_for(".registered", slug=slug))
+    # The directory's names as suggestions: read only when the form is shown, not for a registration.
+    partner_names = partner_directory.names_of(event.network)
+    if partner_names:
+        form.organisation.render_kw = {**(form.organisation.render_kw or {}), "list": "partner-names"}
     status = 422 if form.is_submitted() else 200
     return render_template("public/register.html", event=event, form=form, partner_names=partner_names), status
 

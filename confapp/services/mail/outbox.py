@@ -27,13 +27,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g
-from flask.templating import TemplateNotFound
+from flask.templating import Environment, TemplateNotFound
 from flask_babel import force_locale
 from sqlalchemy import inspect as sa_inspect, or_, select, update
 
 from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.models import Event, Network, OutboxMessage, OutboxStatus, Registration, utcnow
+from confapp.templating import email_templates
 
 log = logging.getLogger(__name__)
 
@@ -104,12 +105,13 @@ def render_email(name: str, to: str, attachments: Sequence[Attachment] = (), **c
     the attendee's language (``registration.language``); e-mails to others in German.
     """
     registration = context.get("registration")
-    with force_locale(getattr(registration, "language", None) or "de"):
-        return _rendered(name, to, attachments, context)
+    language = getattr(registration, "language", None) or "de"
+    with force_locale(language):
+        return _rendered(email_templates(language), name, to, attachments, context)
 
 
-def _rendered(name: str, to: str, attachments: Sequence[Attachment], context: dict) -> RenderedEmail:
-    templates = current_app.jinja_env
+def _rendered(templates: Environment, name: str, to: str, attachments: Sequence[Attachment],
+              context: dict) -> RenderedEmail:
     subject = templates.get_template(f"emails/{name}.subject.txt").render(context)
     text = templates.get_template(f"emails/{name}.txt").render(context)
     try:

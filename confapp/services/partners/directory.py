@@ -145,12 +145,19 @@ def contact_or_404(partner: Partner, contact_id: int) -> PartnerContact:
 
 def by_name(network: Network, name: str) -> Partner | None:
     """The directory's institution of this name, however it is capitalised or spaced."""
+    partner_id = id_by_name(network.id, name)
+    return db.session.get(Partner, partner_id) if partner_id is not None else None
+
+
+def id_by_name(network_id: int, name: str) -> int | None:
+    """The id of the directory's institution of this name; reads names only (registering asks this)."""
     wanted = normalised(name)
     if not wanted:
         return None
     # Compared in Python: the database's lower() and white space differ between SQLite and PostgreSQL.
-    return next((p for p in db.session.scalars(select(Partner).where(Partner.network_id == network.id))
-                 if normalised(p.name) == wanted), None)
+    return next((partner_id for partner_id, candidate in db.session.execute(
+        select(Partner.id, Partner.name).where(Partner.network_id == network_id))
+        if normalised(candidate) == wanted), None)
 
 
 def _check_unique(network: Network, name: str, partner: Partner | None = None) -> None:

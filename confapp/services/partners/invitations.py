@@ -18,7 +18,7 @@ from confapp.extensions import db
 from confapp.models import Event, Invitation, Partner, PartnerContact, Registration, User, utcnow
 from confapp.services.mail.outbox import render_email, queue_rendered
 from confapp.services.networks import audit
-from confapp.services.partners.directory import by_name
+from confapp.services.partners.directory import id_by_name
 
 #: Query parameter of the personal link on the registration page.
 LINK_PARAMETER = "einladung"
@@ -82,7 +82,7 @@ def invite(actor: User, event: Event, sector: str = "", district: str = "") -> i
     return len(found)
 
 
-def open_invitation(event: Event, token: str | None) -> Invitation | None:
+def open_invitation(event: Event, token: str | None, *, commit: bool = True) -> Invitation | None:
     """The invitation behind a personal link, its first opening noted; None for an unknown or foreign link."""
     if not token or len(token) > 100:
         return None
@@ -92,26 +92,19 @@ def open_invitation(event: Event, token: str | None) -> Invitation | None:
         return None
     if invitation.opened_at is None:
         invitation.opened_at = utcnow()
-        db.session.commit()
+        if commit:
+            db.session.commit()
     return invitation
 
 
-def link_registration(event: Event, email: str, token: str | None = None) -> None:
-    """Link the registration of ``email`` to its institution: through the invitation, else by the name typed."""
-    registration = db.session.scalar(select(Registration).where(
-        Registration.event_id == event.id, Registration.email == (email or "").strip().lower()))
-    if registration is None:
-        return
-    invitation = open_invitation(event, token) if token else None
+def institution_of(event: Event, organisation: str, token: str | None) -> tuple[int | None, Invitation | None]:
+    """The institution a new registration belongs to, and the invitation it came through: the
+    personal link's, else the directory's institution of the name typed. Nothing is committed:
+    registering writes the link with the registration, in its one transaction."""
+    invitation = open_invitation(event, token, commit=False) if token else None
     if invitation is not None:
-        if invitation.registration_id is None:
-            invitation.registration_id = registration.id
-        registration.partner_id = invitation.partner_id
-    elif registration.partner_id is None:
-        partner = by_name(event.network, registration.organisation)
-        if partner is not None:
-            registration.partner_id = partner.id
-    db.session.commit()
+        return invitation.partner_id, invitation
+    return id_by_name(event.network_id, organisation), None
 
 
 @dataclass(frozen=True)

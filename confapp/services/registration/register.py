@@ -18,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext as _
 
 from confapp.extensions import db
-from confapp.models import (Event, ProgramItem, Registration, RegistrationHistory, RegistrationStatus, new_token,
-                            utcnow)
+from confapp.models import (Event, Invitation, ProgramItem, Registration, RegistrationHistory, RegistrationStatus,
+                            new_token, utcnow)
 from confapp.services.mail.outbox import queue_from_template
+from confapp.services.partners.invitations import institution_of
 from confapp.services.privacy import legal
 from confapp.services.registration import seats
 from confapp.services.registration.change import (ATTENDEE, add_wishes, chosen_workshops, give_seat, record_history,
@@ -69,8 +70,9 @@ def register(event: Event, data: RegistrationData, *, by_organiser: bool = False
     invalid = registration_problems(event, data, by_organiser)
     if invalid:
         raise invalid
+    partner_id, invitation = institution_of(event, data.organisation, data.invitation)
     new = _NewRegistration(data, normalised(event, data.choices), data.email.strip().lower(),
-                           legal.privacy_version(event), actor)
+                           legal.privacy_version(event), actor, partner_id, invitation)
     try:
         return _register_new(event, new)
     except IntegrityError:
@@ -89,6 +91,9 @@ class _NewRegistration:
     email: str
     consent_version: str
     actor: str
+    #: The directory's institution the attendee belongs to, and the invitation they came through.
+    partner_id: int | None = None
+    invitation: Invitation | None = None
 
 
 def _register_new(event: Event, new: _NewRegistration) -> RegistrationResult:
@@ -100,7 +105,7 @@ def _register_new(event: Event, new: _NewRegistration) -> RegistrationResult:
     event = _lock_open(event)
     db.session.add(registration)
     _record_consents(registration, new)
-    return _decide(event, registration, None, new.actor)
+    return _decide(event, registration, None, new)
 
 
 def _register_existing(event: Event, new: _NewRegistration) -> RegistrationResult:
@@ -125,10 +130,11 @@ def _register_existing(event: Event, new: _NewRegistration) -> RegistrationResul
     db.session.flush()  # the old wishes gone before the new ones take their ranks
     _fill(registration, new)
     _record_consents(registration, new)
-    return _decide(event, registration, previous, new.actor)
+    return _decide(event, registration, previous, new)
 
 
-def _decide(event: Event, registration: Registration, previous: str | None, actor: str) -> RegistrationResult:
+def _decide(event: Event, registration: Registration, previous: str | None,
+            new: _NewRegistration) -> RegistrationResult:
     """Under the event's lock: the seats, then what follows from them; commits.
 
     Nothing is flushed before the commit: the seats are taken by conditional UPDATEs on the
@@ -136,6 +142,7 @@ def _decide(event: Event, registration: Registration, previous: str | None, acto
     before (every other registration on the waitlist is ahead of this one, stamped now). The
     commit writes the registration and all that goes with it in one flush.
     """
+    actor = new.actor
     with db.session.no_autoflush:
         items = chosen_workshops(registration)
         registration.created_at = utcnow()  # the waitlist is in the order of this lock
@@ -146,6 +153,8 @@ def _decide(event: Event, registration: Registration, previous: str | None, acto
         send_to_attendee(registration, "registered", waiting=waiting)
     db.session.flush()
     registration_id = registration.id  # the commit expires it
+    if new.invitation is not None and new.invitation.registration_id is None:
+        new.invitation.registration_id = registration_id  # the invitation counts as answered
     db.session.commit()
     return RegistrationResult(registration_id, created=True, workshop_waitlists=waiting)
 
@@ -196,6 +205,8 @@ def _fill(registration: Registration, new: _NewRegistration) -> None:
     registration.access_needs = data.access_needs.strip() if data.needs_consent else ""
     registration.privacy_consent_at = utcnow() if data.privacy_consent else None
     registration.language = data.language if data.language in ("de", "en") else "de"
+    if new.partner_id is not None:
+        registration.partner_id = new.partner_id
     add_wishes(registration, new.choices)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from confapp.models import Event
 from confapp.services.registration.choices import ChoiceProblem, Choices, choice_problems
@@ -19,6 +20,12 @@ PRINTED = ("first_name", "last_name", "organisation")
 #: What makes a name look like a link or an address: the confirmation e-mail goes to an address
 #: nobody has confirmed yet, so a name must not carry a message ("Konto gesperrt: evil.example").
 LINK_LIKE = re.compile(r"://|www\.|@|\w{2,}\.[a-z]{2,24}\b", re.IGNORECASE)
+#: Fields every registration needs, with what the form says when one is empty (translated only then).
+REQUIRED = (("first_name", _l("Bitte geben Sie Ihren Vornamen an.")),
+            ("last_name", _l("Bitte geben Sie Ihren Nachnamen an.")),
+            ("email", _l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
+            ("organisation", _l("Bitte geben Sie Ihre Einrichtung oder Ihren Träger an.")),
+            ("sector", _l("Bitte wählen Sie Ihr Arbeitsfeld.")))
 #: Longest values accepted, as the database columns allow.
 LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "organisation": 200, "sector": 100,
           "diet": 200, "access_needs": 500}
@@ -78,6 +85,8 @@ class RegistrationData:
     access_needs: str = ""
     #: The language the form was filled in; the attendee's e-mails follow it.
     language: str = "de"
+    #: The token of a partner's personal invitation link the attendee came through, if any.
+    invitation: str | None = None
 
     def __post_init__(self):
         for name in PRINTED:
@@ -89,24 +98,20 @@ class RegistrationData:
 def registration_problems(event: Event, data: RegistrationData, by_organiser: bool = False) -> InvalidRegistration | None:
     """Everything wrong with ``data`` for ``event``, or None. The form shows these next to its fields."""
     problems: dict[str, str] = {}
-    for name, message in (("first_name", _("Bitte geben Sie Ihren Vornamen an.")),
-                          ("last_name", _("Bitte geben Sie Ihren Nachnamen an.")),
-                          ("email", _("Bitte geben Sie Ihre E-Mail-Adresse an.")),
-                          ("organisation", _("Bitte geben Sie Ihre Einrichtung oder Ihren Träger an.")),
-                          ("sector", _("Bitte wählen Sie Ihr Arbeitsfeld."))):
+    for name, message in REQUIRED:
         # Organisers take registrations by phone or on paper, where there may be no address.
         if not getattr(data, name).strip() and not (name == "email" and by_organiser):
-            problems[name] = message
+            problems[name] = str(message)
     for name, limit in LIMITS.items():
         if len(getattr(data, name)) > limit:
             problems[name] = _("Bitte höchstens %(limit)s Zeichen eingeben.", limit=limit)
     if not by_organiser:  # anyone may type these, and they go to an address nobody confirmed yet
         for name in ("first_name", "last_name"):
             if name not in problems and LINK_LIKE.search(getattr(data, name)):
-                problems[name] = "Bitte geben Sie nur Ihren Namen an, ohne Internet- oder E-Mail-Adresse."
+                problems[name] = _("Bitte geben Sie nur Ihren Namen an, ohne Internet- oder E-Mail-Adresse.")
         if "organisation" not in problems and re.search(r"://|www\.|@", data.organisation, re.IGNORECASE):
-            problems["organisation"] = ("Bitte geben Sie den Namen der Einrichtung an, ohne Internet- "
-                                        "oder E-Mail-Adresse.")
+            problems["organisation"] = _("Bitte geben Sie den Namen der Einrichtung an, ohne Internet- "
+                                         "oder E-Mail-Adresse.")
     email = data.email.strip()
     if "email" not in problems and (email or not by_organiser) and not valid_email(email):
         problems["email"] = _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.")
