@@ -47,18 +47,6 @@ def _formatted(value: datetime | date, kind: str, language: str) -> str:
     return babel_format_date(value, pattern, locale=language)
 
 
-#: Zone system timestamps (stored as naive UTC) are shown in.
-DISPLAY_ZONE = ZoneInfo("Europe/Berlin")
-
-
-def format_timestamp(value: datetime | None, language: str | None = None) -> str:
-    """A system timestamp (naive UTC: created, last sign-in, expires) as German local time."""
-    if value is None:
-        return ""
-    local = value.replace(tzinfo=timezone.utc).astimezone(DISPLAY_ZONE).replace(tzinfo=None)
-    return format_wallclock(local, "short", language)
-
-
 def format_time_range(start: datetime, end: datetime, language: str | None = None) -> str:
     """"9:00–12:00 Uhr" (German) or "9:00 AM–12:00 PM"."""
     language = language or _language()
@@ -114,5 +102,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["wallclock"] = format_wallclock
     app.jinja_env.filters["date_long"] = lambda value: format_wallclock(value, "date")
     app.jinja_env.filters["short"] = lambda value: format_wallclock(value, "short")
-    app.jinja_env.filters["stamp"] = format_timestamp
     app.jinja_env.globals["time_range"] = format_time_range

@@ -1,7 +1,8 @@
 """The team page: invitations by e-mail, role changes, removal; another network's admin sees nothing."""
 import re
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -282,3 +283,20 @@ def test_network_create_can_invite_its_first_admin_instead_of_asking_a_password(
     assert accepted.status_code == 302
     sign_in(client, "koordination@wittenberg.example", PASSWORD)
     assert client.get("/manage/n/landkreis-wittenberg/einstellungen").status_code == 200
+
+
+def test_team_times_are_german_local_time_in_the_page_and_the_invitation(app, client, demo):
+    sign_in(client, ANHALT)
+    invite(client)
+    invitation = db.session.scalar(select(TeamInvitation))
+    local = invitation.expires_at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Europe/Berlin"))
+    text = [m for m in outbox_messages(app) if m["To"] == NEW][0].get_body(preferencelist=("plain",)).get_content()
+    assert f"Der Link gilt bis {local:%d.%m.%Y, %H:%M} und nur einmal" in text
+
+    # Stored as naive UTC: 10:00 UTC in summer is 12:00 in Germany, 08:05 UTC in winter is 09:05.
+    invitation.expires_at = datetime(2030, 7, 1, 10, 0)
+    accounts.by_email(DOOR).last_sign_in_at = datetime(2026, 1, 15, 8, 5)
+    db.session.commit()
+    page = client.get(TEAM).get_data(as_text=True)
+    assert "gilt bis 01.07.2030, 12:00" in page
+    assert "<td>15.01.2026, 09:05</td>" in page

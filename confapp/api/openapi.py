@@ -1,21 +1,18 @@
-"""The OpenAPI 3.1 description of ``/api/v1``: the contract tests validate real responses against it."""
+"""The OpenAPI 3.1 description of ``/api/v1``: the contract tests validate real responses against it.
+
+The shared fragments are in ``openapi_parts``; the partner directory and coverage reports in
+``openapi_partners``; the other sections and the whole document here.
+"""
 from __future__ import annotations
 
 from flask import current_app
 
+from confapp.api.openapi_parts import (COUNT, EVENT_PROBLEMS, MOMENT, NETWORK, NULLABLE_COUNT, NULLABLE_MOMENT,
+                                       NULLABLE_STRING, PLAIN_TEXT, SLUG_PARAMETER, UNAUTHORISED, closed_object,
+                                       json_response, problem_response)
+from confapp.api.openapi_partners import PARTNER_PATHS, PARTNER_SCHEMAS
 from confapp.api.payloads import MAX_ID
 from confapp.services.registration.change import LIMITS
-
-NULLABLE_STRING = {"type": ["string", "null"]}
-MOMENT = {"type": "string", "format": "date-time"}
-NULLABLE_MOMENT = {"type": ["string", "null"], "format": "date-time"}
-NULLABLE_COUNT = {"type": ["integer", "null"], "minimum": 0}
-
-
-def _problem_response(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-
 
 #: Fields of an event in lists; the detail adds its description and program.
 EVENT_SUMMARY_PROPERTIES = {
@@ -35,11 +32,6 @@ EVENT_SUMMARY_PROPERTIES = {
     "capacity": NULLABLE_COUNT, "seats_free": NULLABLE_COUNT,
     "url": {"type": "string", "format": "uri"},
 }
-
-
-def _object(properties: dict) -> dict:
-    """A closed object whose every property is required."""
-    return {"type": "object", "additionalProperties": False, "required": list(properties), "properties": properties}
 
 
 SCHEMAS = {
@@ -64,17 +56,11 @@ SCHEMAS = {
         "properties": {"id": {"type": "integer"}, "label": {"type": "string"}, "starts_at": MOMENT, "ends_at": MOMENT,
                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/ProgramItem"}}},
     },
-    "EventSummary": _object(EVENT_SUMMARY_PROPERTIES),
-    "EventDetail": _object({**EVENT_SUMMARY_PROPERTIES, "description": {"type": "string"},
-                            "contact_email": {"type": "string"},
-                            "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}}),
+    "EventSummary": closed_object(EVENT_SUMMARY_PROPERTIES),
+    "EventDetail": closed_object({**EVENT_SUMMARY_PROPERTIES, "description": {"type": "string"},
+                                  "contact_email": {"type": "string"},
+                                  "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}}),
 }
-
-#: Text without control characters (``confapp.input_checks`` refuses them with a 400 before any operation).
-PLAIN_TEXT = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
-SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True,
-                  "schema": {"type": "string", "maxLength": 80, "pattern": PLAIN_TEXT},
-                  "description": "The event's slug, e.g. stark-fuer-familien"}
 
 PATHS = {
     "/events": {"get": {
@@ -88,7 +74,7 @@ PATHS = {
         "parameters": [SLUG_PARAMETER],
         "responses": {"200": {"description": "The event", "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/EventDetail"}}}},
-            "404": _problem_response("No published event with this slug")},
+            "404": problem_response("No published event with this slug")},
     }},
     "/network/events": {"get": {
         "operationId": "listNetworkEvents", "summary": "All events of the token's network, drafts included",
@@ -96,15 +82,15 @@ PATHS = {
         "responses": {"200": {"description": "The events", "content": {"application/json": {"schema": {
             "type": "object", "required": ["events"], "additionalProperties": False,
             "properties": {"events": {"type": "array", "items": {"$ref": "#/components/schemas/EventSummary"}}}}}}},
-            "401": _problem_response("No or an invalid token")},
+            "401": problem_response("No or an invalid token")},
     }},
     "/network/events/{slug}": {"get": {
         "operationId": "getNetworkEvent", "summary": "One event of the token's network with its program",
         "tags": ["organiser"], "security": [{"bearerToken": []}], "parameters": [SLUG_PARAMETER],
         "responses": {"200": {"description": "The event", "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/EventDetail"}}}},
-            "401": _problem_response("No or an invalid token"),
-            "404": _problem_response("No event of this network with this slug")},
+            "401": problem_response("No or an invalid token"),
+            "404": problem_response("No event of this network with this slug")},
     }},
 }
 
@@ -123,18 +109,18 @@ REGISTRATION_PROPERTIES = {
     "first_name": {"type": "string"}, "last_name": {"type": "string"}, "email": {"type": "string"},
     "organisation": {"type": "string"}, "sector": {"type": "string"}, "status": STATUS,
     "created_at": MOMENT, "checked_in_at": NULLABLE_MOMENT, "photo_consent": {"type": "boolean"},
-    "choices": {"type": "array", "items": _object({
+    "choices": {"type": "array", "items": closed_object({
         "slot_id": {"type": "integer"}, "slot_label": {"type": "string"},
         "wishes": {"type": "array", "items": {"type": "integer"}, "description": "Item ids, first wish first"},
         "assigned": {"type": ["integer", "null"], "description": "The item with the attendee's seat"}})},
 }
 
 SCHEMAS.update({
-    "Registration": _object(REGISTRATION_PROPERTIES),
-    "RegistrationDetail": _object({
+    "Registration": closed_object(REGISTRATION_PROPERTIES),
+    "RegistrationDetail": closed_object({
         **REGISTRATION_PROPERTIES, "diet": {"type": "string"}, "access_needs": {"type": "string"},
         "waitlist_position": {"type": ["integer", "null"], "minimum": 1},
-        "history": {"type": "array", "items": _object({
+        "history": {"type": "array", "items": closed_object({
             "at": MOMENT, "action": {"type": "string"}, "from_status": NULLABLE_STRING,
             "to_status": NULLABLE_STRING, "actor": {"type": "string"}, "note": {"type": "string"}})}}),
     "RegistrationRequest": {
@@ -154,23 +140,17 @@ SCHEMAS.update({
 })
 
 REGISTRATION_ID_PARAMETER = {"name": "registration_id", "in": "path", "required": True, "schema": ID}
-NETWORK = {"tags": ["organiser"], "security": [{"bearerToken": []}]}
-UNAUTHORISED = _problem_response("No or an invalid token")
-READ_ONLY = _problem_response("The token may only read")
-NOT_FOUND = _problem_response("No such event or registration in the token's network")
-INVALID = _problem_response("Field problems: `errors` maps each field (choices: `choices.<slot_id>.<rank>`) "
-                            "to a message")
-
-
-def _json_response(description: str, schema: dict) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+READ_ONLY = problem_response("The token may only read")
+NOT_FOUND = problem_response("No such event or registration in the token's network")
+INVALID = problem_response("Field problems: `errors` maps each field (choices: `choices.<slot_id>.<rank>`) "
+                           "to a message")
 
 
 def _json_body(ref: str) -> dict:
     return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
-DETAIL = _json_response("The registration", {"$ref": "#/components/schemas/RegistrationDetail"})
+DETAIL = json_response("The registration", {"$ref": "#/components/schemas/RegistrationDetail"})
 
 PATHS.update({
     "/events/{slug}/registrations": {"post": {
@@ -180,15 +160,15 @@ PATHS.update({
                        "e-mail says which, with the private link to change or cancel (never in this answer).",
         "requestBody": _json_body("RegistrationRequest"),
         "responses": {
-            "202": _json_response("Received; an e-mail is on its way", _object(
+            "202": json_response("Received; an e-mail is on its way", closed_object(
                 {"email": {"type": "string"}, "detail": {"type": "string"}})),
-            "400": _problem_response("The body is not a JSON object"),
-            "404": _problem_response("No published event with this slug"),
-            "409": _problem_response("Registration is closed"),
-            "413": _problem_response("The body is too large"),
-            "415": _problem_response("The body is not JSON"),
+            "400": problem_response("The body is not a JSON object"),
+            "404": problem_response("No published event with this slug"),
+            "409": problem_response("Registration is closed"),
+            "413": problem_response("The body is too large"),
+            "415": problem_response("The body is not JSON"),
             "422": INVALID,
-            "429": _problem_response("Too many registrations from this address; wait a minute")},
+            "429": problem_response("Too many registrations from this address; wait a minute")},
     }},
     "/network/events/{slug}/registrations": {"get": {
         "operationId": "listRegistrations", **NETWORK, "summary": "An event's registrations, oldest first",
@@ -203,10 +183,10 @@ PATHS.update({
             {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200,
                                                         "default": 50}}],
         "responses": {
-            "200": _json_response("One page", _object({
+            "200": json_response("One page", closed_object({
                 "registrations": {"type": "array", "items": {"$ref": "#/components/schemas/Registration"}},
                 "next_cursor": {"type": ["integer", "null"], "description": "null on the last page"}})),
-            "400": _problem_response("A filter or paging parameter is invalid"),
+            "400": problem_response("A filter or paging parameter is invalid"),
             "401": UNAUTHORISED, "404": NOT_FOUND},
     }},
     "/network/events/{slug}/registrations/{registration_id}": {
@@ -219,11 +199,11 @@ PATHS.update({
                                  "attendees change them.",
                   "parameters": [SLUG_PARAMETER, REGISTRATION_ID_PARAMETER],
                   "requestBody": _json_body("RegistrationChange"),
-                  "responses": {"200": DETAIL, "400": _problem_response("The body is not a JSON object"),
+                  "responses": {"200": DETAIL, "400": problem_response("The body is not a JSON object"),
                                 "401": UNAUTHORISED, "403": READ_ONLY, "404": NOT_FOUND,
-                                "409": _problem_response("The registration is cancelled"),
-                                "413": _problem_response("The body is too large"),
-                                "415": _problem_response("The body is not JSON"), "422": INVALID}},
+                                "409": problem_response("The registration is cancelled"),
+                                "413": problem_response("The body is too large"),
+                                "415": problem_response("The body is not JSON"), "422": INVALID}},
     },
     "/network/events/{slug}/registrations/{registration_id}/cancel": {"post": {
         "operationId": "cancelRegistration", **NETWORK,
@@ -236,38 +216,37 @@ PATHS.update({
 
 # --- assignment ------------------------------------------------------------------------------
 
-COUNT = {"type": "integer", "minimum": 0}
 MODE = {"enum": ["reoptimize", "fill"], "default": "reoptimize",
         "description": "reoptimize: everyone's seats anew (locked ones stay); fill: only place those without a seat "
                        "(direct-choice events take only fill: it seats the workshops' waitlists, without fallbacks)"}
 ASSIGNMENT_PROPERTIES = {
     "mode": {"enum": ["reoptimize", "fill"]},
     "fingerprint": {"type": "string", "description": "Digest of the input; pass it to apply what you saw"},
-    "report": _object({
+    "report": closed_object({
         "people": COUNT, "objective": {"type": "integer"}, "optimal": {"type": "boolean"},
-        "slots": {"type": "array", "items": _object({
+        "slots": {"type": "array", "items": closed_object({
             "slot_id": {"type": "integer"}, "label": {"type": "string"},
             "wishes": {"type": "array", "items": COUNT, "description": "People with their 1st, 2nd, … wish"},
             "fallback": COUNT, "unplaced": COUNT, "kept": COUNT})},
-        "items": {"type": "array", "items": _object({
+        "items": {"type": "array", "items": closed_object({
             "item_id": {"type": "integer"}, "slot_label": {"type": "string"}, "title": {"type": "string"},
             "capacity": COUNT, "assigned": COUNT,
-            "sectors": {"type": "array", "items": _object({"sector": {"type": "string"}, "people": COUNT})},
+            "sectors": {"type": "array", "items": closed_object({"sector": {"type": "string"}, "people": COUNT})},
             "over_cap": {"type": "array", "items": {"type": "string"}}})}}),
-    "changes": {"type": "array", "items": _object({
+    "changes": {"type": "array", "items": closed_object({
         "registration_id": {"type": "integer"}, "name": {"type": "string"}, "slot_id": {"type": "integer"},
         "slot_label": {"type": "string"}, "before": NULLABLE_STRING, "after": NULLABLE_STRING,
         "notified": {"type": "boolean", "description": "The attendee was told the seat they had"}})},
 }
-SCHEMAS["AssignmentResult"] = _object(ASSIGNMENT_PROPERTIES)
-SCHEMAS["AppliedAssignment"] = _object({**ASSIGNMENT_PROPERTIES, "applied": _object({
+SCHEMAS["AssignmentResult"] = closed_object(ASSIGNMENT_PROPERTIES)
+SCHEMAS["AppliedAssignment"] = closed_object({**ASSIGNMENT_PROPERTIES, "applied": closed_object({
     "created": COUNT, "moved": COUNT, "removed": COUNT, "notified": COUNT})})
 ASSIGNMENT_RESULT = {"$ref": "#/components/schemas/AssignmentResult"}
 ASSIGNMENT_PROBLEMS = {
-    "400": _problem_response("The body is not a JSON object"), "401": UNAUTHORISED,
-    "404": _problem_response("No event of this network with this slug"),
-    "409": _problem_response("Nothing to assign, or the input changed since the preview"),
-    "415": _problem_response("The body is not JSON"), "422": INVALID}
+    "400": problem_response("The body is not a JSON object"), "401": UNAUTHORISED,
+    "404": problem_response("No event of this network with this slug"),
+    "409": problem_response("Nothing to assign, or the input changed since the preview"),
+    "415": problem_response("The body is not JSON"), "422": INVALID}
 
 
 def _optional_body(properties: dict) -> dict:
@@ -280,7 +259,7 @@ PATHS.update({
         "operationId": "previewAssignment", **NETWORK, "parameters": [SLUG_PARAMETER],
         "summary": "Dry run: the optimal workshop assignment with its report; stores nothing",
         "requestBody": _optional_body({"mode": MODE}),
-        "responses": {"200": _json_response("The preview", ASSIGNMENT_RESULT), **ASSIGNMENT_PROBLEMS}}},
+        "responses": {"200": json_response("The preview", ASSIGNMENT_RESULT), **ASSIGNMENT_PROBLEMS}}},
     "/network/events/{slug}/assignment": {"post": {
         "operationId": "applyAssignment", **NETWORK, "parameters": [SLUG_PARAMETER],
         "summary": "Compute and store the optimal workshop assignment (write token)",
@@ -291,7 +270,7 @@ PATHS.update({
             "notify": {"type": "boolean", "default": False,
                        "description": "Then e-mail every attendee not yet told their workshops"}}),
         "responses": {
-            "200": _json_response("Stored", {"$ref": "#/components/schemas/AppliedAssignment"}),
+            "200": json_response("Stored", {"$ref": "#/components/schemas/AppliedAssignment"}),
             "403": READ_ONLY, **ASSIGNMENT_PROBLEMS}}},
 })
 
@@ -299,39 +278,39 @@ PATHS.update({
 # --- statistics and exports ------------------------------------------------------------------
 
 RATE = {"type": "number", "minimum": 0}
-SCHEMAS["Statistics"] = _object({
+SCHEMAS["Statistics"] = closed_object({
     "confirmed": COUNT, "waitlisted": COUNT, "cancelled": COUNT, "checked_in": COUNT,
     "checkin_rate": {**RATE, "description": "Checked in of confirmed, 0–1"},
-    "over_time": {"type": "array", "items": _object({"date": {"type": "string", "format": "date"},
-                                                      "new": COUNT, "total": COUNT})},
-    "by_sector": {"type": "array", "items": _object({"sector": {"type": "string"}, "registrations": COUNT})},
-    "workshops": {"type": "array", "items": _object({
+    "over_time": {"type": "array", "items": closed_object({"date": {"type": "string", "format": "date"},
+                                                             "new": COUNT, "total": COUNT})},
+    "by_sector": {"type": "array", "items": closed_object({"sector": {"type": "string"}, "registrations": COUNT})},
+    "workshops": {"type": "array", "items": closed_object({
         "item_id": {"type": "integer"}, "title": {"type": "string"}, "capacity": COUNT, "assigned": COUNT,
         "fill_rate": RATE,
-        "sectors": {"type": "array", "items": _object({"sector": {"type": "string"}, "people": COUNT})}})},
+        "sectors": {"type": "array", "items": closed_object({"sector": {"type": "string"}, "people": COUNT})}})},
 })
-NAMED_ITEM = _object({"slot": {"type": "string"}, "item": {"type": "string"}})
-SCHEMAS["RegistrationExport"] = _object({
+NAMED_ITEM = closed_object({"slot": {"type": "string"}, "item": {"type": "string"}})
+SCHEMAS["RegistrationExport"] = closed_object({
     "event": {"type": "string"},
-    "registrations": {"type": "array", "items": _object({
+    "registrations": {"type": "array", "items": closed_object({
         "first_name": {"type": "string"}, "last_name": {"type": "string"}, "email": {"type": "string"},
         "organisation": {"type": "string"}, "sector": {"type": "string"}, "status": STATUS,
         "created_at": NULLABLE_STRING, "checked_in_at": NULLABLE_STRING,
-        "preferences": {"type": "array", "items": _object({**NAMED_ITEM["properties"], "rank": {"type": "integer"}})},
+        "preferences": {"type": "array",
+                        "items": closed_object({**NAMED_ITEM["properties"], "rank": {"type": "integer"}})},
         "assignments": {"type": "array", "items": NAMED_ITEM}})},
 })
-EVENT_PROBLEMS = {"401": UNAUTHORISED, "404": _problem_response("No event of this network with this slug")}
 
 PATHS.update({
     "/network/events/{slug}/statistics": {"get": {
         "operationId": "getStatistics", **NETWORK, "parameters": [SLUG_PARAMETER],
         "summary": "Registrations over time, by sector and by workshop; check-in rate",
-        "responses": {"200": _json_response("The figures", {"$ref": "#/components/schemas/Statistics"}),
+        "responses": {"200": json_response("The figures", {"$ref": "#/components/schemas/Statistics"}),
                       **EVENT_PROBLEMS}}},
     "/network/events/{slug}/export.json": {"get": {
         "operationId": "exportRegistrationsJson", **NETWORK, "parameters": [SLUG_PARAMETER],
         "summary": "All registrations with status, wishes and assignments (times are UTC)",
-        "responses": {"200": _json_response("The export", {"$ref": "#/components/schemas/RegistrationExport"}),
+        "responses": {"200": json_response("The export", {"$ref": "#/components/schemas/RegistrationExport"}),
                       **EVENT_PROBLEMS}}},
     "/network/events/{slug}/export.csv": {"get": {
         "operationId": "exportRegistrationsCsv", **NETWORK, "parameters": [SLUG_PARAMETER],
@@ -343,7 +322,7 @@ PATHS.update({
 
 # --- door check-in ---------------------------------------------------------------------------
 
-SCHEMAS["CheckinResult"] = _object({
+SCHEMAS["CheckinResult"] = closed_object({
     "outcome": {"enum": ["checked_in", "already", "not_admitted"],
                 "description": "checked_in: just now; already: before (maybe by another device); "
                                "not_admitted: cancelled or on the waitlist"},
@@ -358,56 +337,22 @@ PATHS.update({
             "type": "object", "additionalProperties": False, "required": ["badge"],
             "properties": {"badge": {"type": "string", "minLength": 1, "maxLength": 300,
                                      "description": "The QR code's content: the badge URL or its token"}}}}}},
-        "responses": {"200": _json_response("What happened", {"$ref": "#/components/schemas/CheckinResult"}),
-                      "400": _problem_response("The body is not a JSON object"), "401": UNAUTHORISED,
-                      "403": READ_ONLY, "404": _problem_response("No such event, or no badge of this event"),
-                      "413": _problem_response("The body is too large"),
-                      "415": _problem_response("The body is not JSON"), "422": INVALID}}},
+        "responses": {"200": json_response("What happened", {"$ref": "#/components/schemas/CheckinResult"}),
+                      "400": problem_response("The body is not a JSON object"), "401": UNAUTHORISED,
+                      "403": READ_ONLY, "404": problem_response("No such event, or no badge of this event"),
+                      "413": problem_response("The body is too large"),
+                      "415": problem_response("The body is not JSON"), "422": INVALID}}},
 })
 
+# --- partners and coverage (read-only): confapp.api.openapi_partners ---------------------------
 
-# --- partners and coverage (read-only) -------------------------------------------------------
-
-SCHEMAS["Partner"] = _object({
-    "id": {"type": "integer"}, "name": {"type": "string"}, "sector": {"type": "string"},
-    "address": {"type": "string"}, "district": {"type": "string"},
-    "contacts": {**COUNT, "description": "How many contact persons the directory holds (their data is not in the API)"}})
-SCHEMAS["Coverage"] = _object({
-    "title": {"type": "string"}, "events": {"type": "array", "items": {"type": "string"}},
-    "people_registered": COUNT, "people_attended": COUNT,
-    "sectors": {"type": "array", "items": _object({
-        "sector": {"type": "string"}, "in_directory": COUNT, "invited": COUNT, "registered_institutions": COUNT,
-        "attended_institutions": COUNT, "registered_people": COUNT, "attended_people": COUNT})},
-    "institutions": {"type": "array", "items": _object({
-        "partner_id": {"type": "integer"}, "name": {"type": "string"}, "sector": {"type": "string"},
-        "invited": {"type": "boolean"}, "registered": COUNT, "attended": COUNT})},
-    "new_institutions": {"type": "array", "items": _object({
-        "name": {"type": "string"}, "sector": {"type": "string"}, "people": COUNT})}})
-YEAR_PARAMETER = {"name": "year", "in": "path", "required": True,
-                  "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}}
-PATHS.update({
-    "/network/partners": {"get": {
-        "operationId": "listPartners", **NETWORK,
-        "summary": "The network's partner directory: institutions with sector and district",
-        "responses": {"200": _json_response("The institutions", {"type": "array",
-                                                                 "items": {"$ref": "#/components/schemas/Partner"}}),
-                      "401": UNAUTHORISED}}},
-    "/network/events/{slug}/coverage": {"get": {
-        "operationId": "getEventCoverage", **NETWORK, "parameters": [SLUG_PARAMETER],
-        "summary": "Which sectors and partner institutions were invited, registered and attended",
-        "responses": {"200": _json_response("The coverage", {"$ref": "#/components/schemas/Coverage"}),
-                      **EVENT_PROBLEMS}}},
-    "/network/coverage/{year}": {"get": {
-        "operationId": "getYearCoverage", **NETWORK, "parameters": [YEAR_PARAMETER],
-        "summary": "The coverage of all the network's events that start in this year",
-        "responses": {"200": _json_response("The coverage", {"$ref": "#/components/schemas/Coverage"}),
-                      "401": UNAUTHORISED, "404": _problem_response("A year outside 2000–2100")}}},
-})
+SCHEMAS.update(PARTNER_SCHEMAS)
+PATHS.update(PARTNER_PATHS)
 
 
 #: Any operation: what no operation can use (control characters, lone surrogates, JSON nested too
 #: deeply, huge integers) is refused before it runs (``confapp.input_checks``).
-MALFORMED = _problem_response("The request holds characters, nesting or numbers that no operation accepts")
+MALFORMED = problem_response("The request holds characters, nesting or numbers that no operation accepts")
 
 
 def _with_malformed(paths: dict) -> dict:
