@@ -58,3 +58,17 @@ def send_confirmed(client, url: str, page_url: str, **kwargs):
     match = re.search(r'name="confirmed" value="([0-9a-f]+)"', html)
     assert match, f"no confirmation step on {url}: {html[:500]}"
     return client.post(url, data={"csrf_token": csrf_token(html), "confirmed": match.group(1)}, **kwargs)
+
+
+def form_fields(html: str, action: str) -> dict[str, str]:
+    """The hidden fields of the page's POST form to ``action``: what pressing its button sends."""
+    import re
+
+    form = re.search(r'<form method="post"[^>]*action="' + re.escape(action) + r'"[^>]*>(.*?)</form>', html, re.S)
+    assert form, f"no form to {action}"
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form.group(1)):
+        name, value = re.search(r'name="([^"]*)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name:
+            fields[name.group(1)] = value.group(1) if value else ""
+    return fields

@@ -1,4 +1,5 @@
 """The event and program editor through the back office: create, edit, publish, duplicate, validations."""
+import re
 from datetime import timedelta
 
 from tests.conftest import outbox_messages, post_form, sign_in
@@ -8,6 +9,7 @@ from tests.pdf_helpers import all_text
 from confapp.extensions import db
 from confapp.models import EventStatus, RegistrationStatus
 from confapp.services.networks import accounts
+from confapp.services.registration import change
 
 NEW_EVENT = {"title": "Netzwerktreffen Herbst", "slug": "netzwerktreffen-herbst", "subtitle": "",
              "description": "", "starts_at": "2030-10-01T09:00", "ends_at": "2030-10-01T13:00",
@@ -24,6 +26,15 @@ def _form_of(event, **changes):
             "registration_closes_at": f"{event.registration_closes_at:%Y-%m-%dT%H:%M}",
             "choice_mode": event.choice_mode.value, "ranks": str(event.ranks), "contact_email": event.contact_email}
     return {**data, **changes}
+
+
+def _confirmation(step) -> str:
+    """The fingerprint the "save" button of a promotion preview sends back."""
+    return re.search(r'name="confirmed"[^>]*value="([0-9a-f]+)"', step.get_data(as_text=True)).group(1)
+
+
+def _promoted_mails(app) -> list:
+    return [m for m in outbox_messages(app) if m["Subject"].startswith("Ein Platz ist frei geworden")]
 
 
 def test_organiser_creates_a_draft_event_and_errors_are_german(client, demo, app_context):
@@ -86,8 +97,19 @@ def test_a_larger_capacity_moves_the_waitlist_up_in_order_and_tells_who_moved_up
                      key=lambda r: (r.created_at, r.id))
     assert {"anna1@example.org", "anna2@example.org"} <= {r.email for r in waiting}
     first, after = waiting[0], waiting[1:]
+    capacity = event_named().capacity
+    raised = _form_of(event_named(), capacity=str(capacity + 1))
 
-    response = post_form(client, f"{BASE}/bearbeiten", _form_of(event_named(), capacity=str(event_named().seats_taken + 1)),
+    # First who moves up and gets an e-mail; nothing is saved or sent yet.
+    step = post_form(client, f"{BASE}/bearbeiten", raised)
+    html = step.get_data(as_text=True)
+    assert step.status_code == 200 and "rücken Personen von der Warteliste nach" in html
+    assert "Diese E-Mail geht an 1 Person." in html and first.email in html
+    assert all(r.email not in html for r in after)
+    assert event_named().capacity == capacity and not _promoted_mails(app)
+    assert all(r.status == RegistrationStatus.waitlisted for r in registrations_of() if r.id == first.id)
+
+    response = post_form(client, f"{BASE}/bearbeiten", {**raised, "confirmed": _confirmation(step)},
                          follow_redirects=True)
 
     assert f"{first.full_name} ist von der Warteliste nachgerückt" in response.get_data(as_text=True)
@@ -102,6 +124,36 @@ def test_a_larger_capacity_moves_the_waitlist_up_in_order_and_tells_who_moved_up
                           follow_redirects=True)
     assert "nachgerückt" not in unchanged.get_data(as_text=True)
     assert all(r.status == RegistrationStatus.waitlisted for r in registrations_of() if r.id in {w.id for w in after})
+
+
+def test_a_larger_capacity_confirmed_for_a_waitlist_that_changed_since_saves_and_sends_nothing(
+        client, other_client, app, demo, app_context):
+    sign_in(client, ANHALT)
+    post_form(client, f"{BASE}/bearbeiten", _form_of(event_named(), capacity=str(event_named().seats_taken)))
+    for number in (1, 2):  # the event is full: both wait
+        post_form(other_client, f"/e/{EVENT}/anmelden", form_data(event_named(), number))
+    first, second = sorted((r for r in registrations_of() if r.status == RegistrationStatus.waitlisted),
+                           key=lambda r: (r.created_at, r.id))[:2]
+    capacity = event_named().capacity
+    raised = _form_of(event_named(), capacity=str(capacity + 1))
+    step = post_form(client, f"{BASE}/bearbeiten", raised)
+    assert first.email in step.get_data(as_text=True)
+
+    change.cancel(first)  # meanwhile the first on the waitlist gives up: the second would move up instead
+
+    stale = post_form(client, f"{BASE}/bearbeiten", {**raised, "confirmed": _confirmation(step)})
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 200
+    assert "Seit der Vorschau haben sich Empfänger*innen oder Text geändert. Es wurde nichts verschickt." in html
+    assert second.email in html and "Diese E-Mail geht an 1 Person." in html
+    assert event_named().capacity == capacity and not _promoted_mails(app)
+    assert {r.id: r.status for r in registrations_of()}[second.id] == RegistrationStatus.waitlisted
+
+    done = post_form(client, f"{BASE}/bearbeiten", {**raised, "confirmed": _confirmation(stale)},
+                     follow_redirects=True)
+    assert f"{second.full_name} ist von der Warteliste nachgerückt" in done.get_data(as_text=True)
+    assert event_named().capacity == capacity + 1
+    assert [m["To"] for m in _promoted_mails(app)] == [second.email]
 
 
 def test_teaching_units_are_set_in_the_editor_and_printed_on_the_certificates(client, demo, app_context):
@@ -236,8 +288,15 @@ def test_more_seats_in_a_full_workshop_move_its_waitlist_up_in_order(client, oth
         post_form(other_client, "/e/fachtag/anmelden", form_data(event, number, choices=choice))
     sign_in(client, "orga@example.org", "ein-langes-passwort-2024")
 
-    response = post_form(client, f"/manage/e/fachtag/programm/punkt/{workshop.id}",
-                         _item_form(workshop, capacity="2", room_id="0"), follow_redirects=True)
+    url = f"/manage/e/fachtag/programm/punkt/{workshop.id}"
+    raised = _item_form(workshop, capacity="2", room_id="0")
+    step = post_form(client, url, raised)
+    html = step.get_data(as_text=True)
+    assert "rücken Personen von der Warteliste nach" in html and "anna2@example.org" in html
+    assert "anna3@example.org" not in html and item(event, "Gespräche mit Eltern").capacity == 1
+    assert not _promoted_mails(app)
+
+    response = post_form(client, url, {**raised, "confirmed": _confirmation(step)}, follow_redirects=True)
 
     assert '<p class="flash flash-success" role="status">Anna Muster2 ist von der Warteliste nachgerückt' \
         in response.get_data(as_text=True)

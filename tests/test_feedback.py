@@ -6,12 +6,12 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import csrf_token, outbox_messages, post_form, sign_in
-from tests.manage_helpers import (ANHALT, BASE, EVENT, MAGDEBURG, event_named, move_into_past, registrations_of,
-                                  workshops)
+from tests.manage_helpers import (ANHALT, BASE, EVENT, MAGDEBURG, event_named, form_fields, move_into_past,
+                                  registrations_of, workshops)
 from tests.pdf_helpers import all_text, qr_codes
 from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, FeedbackInvite, FeedbackResponse, ItemLeader, Material,
-                            RegistrationStatus, utcnow)
+                            Registration, RegistrationStatus, utcnow)
 from confapp.services.feedback import answering
 from confapp.services.networks import accounts
 from confapp.services.privacy import retention
@@ -124,20 +124,77 @@ def test_results_are_withheld_below_five_answers_and_a_leader_sees_only_their_wo
     assert leader_client.get(f"{BASE}/rueckmeldung/ergebnisse").status_code == 404
 
 
+THANKS = f"{BASE}/rueckmeldung/danke"
+ANNOUNCE = f"{BASE}/material/ankuendigen"
+
+
+def _thanks(app):
+    return [m for m in outbox_messages(app) if m["Subject"].startswith("Danke")]
+
+
 def test_the_thank_you_email_goes_out_only_after_a_confirmed_preview(app, client, ready):
     people, _first, _second = ready
     assert client.get(f"{BASE}/rueckmeldung").status_code == 200
     preview = client.get(f"{BASE}/rueckmeldung?vorschau=1").get_data(as_text=True)
     count = len(people)
-    assert f"Die E-Mail geht an {count} Personen." in preview and "/rueckmeldung/" in preview
-    assert not [m for m in outbox_messages(app) if m["Subject"].startswith("Danke")]
-    stale = client.post(f"{BASE}/rueckmeldung/danke", data={"csrf_token": csrf_token(preview), "expected": "1"})
-    assert stale.status_code == 302 and "vorschau=1" in stale.headers["Location"]
-    client.post(f"{BASE}/rueckmeldung/danke", data={"csrf_token": csrf_token(preview), "expected": str(count)})
-    mails = [m for m in outbox_messages(app) if m["Subject"].startswith("Danke")]
+    assert f"Diese E-Mail geht an {count} Personen." in preview and "/rueckmeldung/" in preview
+    assert people[-1].email in preview  # every recipient listed
+    assert not _thanks(app)
+    unseen = client.post(THANKS, data={"csrf_token": csrf_token(preview)}, follow_redirects=True)
+    assert "Bitte sehen Sie sich zuerst die Vorschau an" in unseen.get_data(as_text=True) and not _thanks(app)
+    client.post(THANKS, data=form_fields(preview, THANKS))
+    mails = _thanks(app)
     assert len(mails) == count
     link = re.search(r"https?://\S+(/e/\S+/rueckmeldung/\w+)", mails[0].get_body(("plain",)).get_content()).group(1)
     assert "Ihre Rückmeldung" in app.test_client().get(link).get_data(as_text=True)
+
+
+def test_a_thank_you_preview_that_is_out_of_date_sends_nothing(app, client, ready):
+    people, _first, _second = ready
+    preview = client.get(f"{BASE}/rueckmeldung?vorschau=1").get_data(as_text=True)
+    # Meanwhile one check-in is undone and a late arrival is checked in: as many people as before, not the same.
+    people[0].checked_in_at = None
+    db.session.add(Registration(event_id=event_named().id, first_name="Lena", last_name="Spät",
+                                email="spaet@example.org", status=RegistrationStatus.confirmed, organisation="",
+                                sector=people[0].sector, checked_in_at=utcnow()))
+    db.session.commit()
+
+    stale = client.post(THANKS, data=form_fields(preview, THANKS), follow_redirects=True)
+    html = stale.get_data(as_text=True)
+    assert not _thanks(app)
+    assert "Seit der Vorschau haben sich Empfänger*innen oder Text geändert. Es wurde nichts verschickt." in html
+    assert f"Diese E-Mail geht an {len(people)} Personen." in html and "spaet@example.org" in html
+    assert people[0].email not in html.split('id="dank"')[1]
+
+    client.post(THANKS, data=form_fields(html, THANKS))
+    sent = sorted(m["To"] for m in _thanks(app))
+    assert len(sent) == len(people) and "spaet@example.org" in sent and people[0].email not in sent
+
+
+def test_the_materials_email_waits_for_a_new_preview_when_materials_changed(app, client, ready):
+    people, _first, _second = ready
+    page = client.get(f"{BASE}/material").get_data(as_text=True)
+    client.post(f"{BASE}/material", data={"csrf_token": csrf_token(page), "title": "Folien Plenum",
+                                          "url": "https://example.org/folien"})
+    preview = client.get(f"{BASE}/material?vorschau=1").get_data(as_text=True)
+    assert f"Diese E-Mail geht an {len(people)} Personen." in preview and "- Folien Plenum" in preview
+    assert people[-1].email in preview
+    # Another organiser adds the results before this one presses "send": the e-mail would list more.
+    client.post(f"{BASE}/material", data={"csrf_token": csrf_token(page), "title": "Ergebnisse Workshops",
+                                          "url": "https://example.org/ergebnisse"})
+
+    stale = client.post(ANNOUNCE, data=form_fields(preview, ANNOUNCE), follow_redirects=True)
+    html = stale.get_data(as_text=True)
+    online = [m for m in outbox_messages(app) if m["Subject"].startswith("Materialien sind online")]
+    assert online == []
+    assert "Seit der Vorschau haben sich Empfänger*innen oder Text geändert. Es wurde nichts verschickt." in html
+    assert "- Ergebnisse Workshops" in html
+
+    done = client.post(ANNOUNCE, data=form_fields(html, ANNOUNCE), follow_redirects=True)
+    assert f"{len(people)} E-Mails mit dem Hinweis auf die Materialien sind unterwegs." in done.get_data(as_text=True)
+    online = [m for m in outbox_messages(app) if m["Subject"].startswith("Materialien sind online")]
+    assert len(online) == len(people)
+    assert "- Ergebnisse Workshops" in online[0].get_body(("plain",)).get_content()
 
 
 def test_the_feedback_pdf_and_xlsx_render_for_the_demo_with_generated_answers(app, client, ready):

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from openpyxl import Workbook, load_workbook
 
 from tests.conftest import csrf_token, outbox_messages, post_form, sign_in
-from tests.manage_helpers import ANHALT, BASE, EVENT, MAGDEBURG, event_named, registrations_of
+from tests.manage_helpers import ANHALT, BASE, EVENT, MAGDEBURG, event_named, form_fields, registrations_of
 from tests.pdf_helpers import all_text
 from tests.registration_support import form_data
 from confapp.extensions import db
-from confapp.models import (AuditEntry, Invitation, Partner, PartnerContact, Registration, RegistrationStatus,
-                            utcnow)
+from confapp.models import (AuditEntry, Invitation, LegalBasis, Partner, PartnerContact, Registration,
+                            RegistrationStatus, utcnow)
 from confapp.services.events.file_io import export_event, import_event
 
 NETWORK = "anhalt-bitterfeld"
@@ -115,14 +115,59 @@ def test_a_file_that_is_no_list_gets_a_clear_message(client, demo, app_context):
     assert broken.status_code == 422 and "lässt sich nicht als Excel-Tabelle" in broken.get_data(as_text=True)
 
 
+SEND_INVITATIONS = f"{BASE}/einladungen/senden"
+
+
+def _kita_preview(client) -> str:
+    return client.get(f"{BASE}/einladungen?sector=Kita&district=&vorschau=1").get_data(as_text=True)
+
+
 def _invite_kitas(client) -> int:
-    preview = client.get(f"{BASE}/einladungen?sector=Kita&district=&vorschau=1").get_data(as_text=True)
-    count = int(re.search(r"Die Einladung geht an (\d+) Ansprechperson", preview).group(1))
-    expected = re.search(r'name="expected"[^>]*value="(\d+)"', preview).group(1)
-    sent = client.post(f"{BASE}/einladungen/senden", data={"csrf_token": csrf_token(preview), "sector": "Kita",
-                                                          "district": "", "expected": expected})
+    preview = _kita_preview(client)
+    count = int(re.search(r"Diese E-Mail geht an (\d+) Person", preview).group(1))
+    sent = client.post(SEND_INVITATIONS, data=form_fields(preview, SEND_INVITATIONS))
     assert sent.status_code == 302
     return count
+
+
+def test_invitations_wait_for_a_new_preview_when_the_recipients_changed_since(client, app, demo, app_context):
+    sign_in(client, ANHALT)
+    _confirm(client, _upload(client, _partner_list(16)).get_data(as_text=True))
+    preview = _kita_preview(client)
+    count = int(re.search(r"Diese E-Mail geht an (\d+) Person", preview).group(1))
+    assert "person12@partner.example" in preview and "person16@partner.example" in preview  # the recipients, listed
+    assert "Einladung: Stark für Familien" in preview and "/anmelden?einladung=beispiel" in preview  # the text
+
+    # Meanwhile a colleague takes one Kita out of the directory and puts another one in: as many as before.
+    gone = db.session.query(Partner).filter_by(name="Testeinrichtung 12").one()
+    db.session.delete(gone)
+    db.session.add(Partner(network_id=gone.network_id, name="Kita Neu Sandersdorf", sector="Kita", contacts=[
+        PartnerContact(name="Frau Neu", email="neu@kita.example", legal_basis=LegalBasis.public_task,
+                       keep_until=date.today() + timedelta(days=365))]))
+    db.session.commit()
+
+    stale = client.post(SEND_INVITATIONS, data=form_fields(preview, SEND_INVITATIONS), follow_redirects=True)
+    html = stale.get_data(as_text=True)
+    assert db.session.query(Invitation).count() == 0
+    assert not [m for m in outbox_messages(app) if m["Subject"].startswith("Einladung:")]
+    assert "Seit der Vorschau haben sich Empfänger*innen oder Text geändert. Es wurde nichts verschickt." in html
+    assert f"Diese E-Mail geht an {count} Personen." in html and "neu@kita.example" in html
+    assert "person12@partner.example" not in html
+
+    # The new preview, confirmed, goes out to exactly the people it lists.
+    sent = client.post(SEND_INVITATIONS, data=form_fields(html, SEND_INVITATIONS), follow_redirects=True)
+    assert f"{count} Einladungen sind unterwegs." in sent.get_data(as_text=True)
+    invited = sorted(m["To"] for m in outbox_messages(app) if m["Subject"].startswith("Einladung:"))
+    assert len(invited) == count and "neu@kita.example" in invited and "person12@partner.example" not in invited
+
+
+def test_invitations_are_not_sent_without_a_confirmed_preview(client, app, demo, app_context):
+    sign_in(client, ANHALT)
+    page = client.get(f"{BASE}/einladungen").get_data(as_text=True)
+    refused = client.post(SEND_INVITATIONS, data={"csrf_token": csrf_token(page), "sector": "Kita", "district": ""},
+                          follow_redirects=True)
+    assert "Bitte sehen Sie sich zuerst die Vorschau an" in refused.get_data(as_text=True)
+    assert db.session.query(Invitation).count() == 0 and outbox_messages(app) == []
 
 
 def test_invited_partners_register_through_their_link_and_the_coverage_counts_them(client, other_client, app,

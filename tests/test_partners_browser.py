@@ -24,7 +24,7 @@ def test_import_invite_register_check_in_and_read_the_coverage(page, browser, ap
     page.get_by_label("Arbeitsfeld").select_option("Kita")
     page.get_by_role("button", name="Vorschau").click()
     page.get_by_text("So liest sie").wait_for()
-    count = int(re.search(r"Die Einladung geht an (\d+) Ansprechpersonen", page.content()).group(1))
+    count = int(re.search(r"Diese E-Mail geht an (\d+) Personen", page.content()).group(1))
     page.get_by_role("button", name=f"Jetzt {count} Einladungen senden").click()
     page.get_by_text(f"{count} Einladungen sind unterwegs.").wait_for()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, SelectField,
+from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -62,6 +62,8 @@ class EventForm(GermanParseErrors, FlaskForm):
         Optional(), Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse an.")), Length(max=254)])
     teaching_units = IntegerField(_l("Unterrichtseinheiten (je 45 Minuten)"), validators=[Optional(), NumberRange(
         min=1, max=100, message=_l("Bitte eine ganze Zahl von 1 bis 100, oder leer lassen."))])
+    #: The fingerprint of the preview of who moves up with more seats (``services.mail.bulk``).
+    confirmed = HiddenField(validators=[Length(max=64)])
 
 
 class DuplicateForm(GermanParseErrors, FlaskForm):
@@ -106,6 +108,8 @@ class ItemForm(GermanParseErrors, FlaskForm):
     speakers = TextAreaField(_l("Referent*innen"), validators=[Length(max=2_000)])
     leader_ids = MultiCheckboxField(_l("Workshopleitung (Konten mit Lesezugriff auf die Teilnehmendenliste)"),
                                     coerce=int, validate_choice=False)
+    #: The fingerprint of the preview of who moves up with more seats (``services.mail.bulk``).
+    confirmed = HiddenField(validators=[Length(max=64)])
 
 
 class ConfirmForm(FlaskForm):

@@ -10,12 +10,13 @@ from flask_login import current_user, login_required
 from confapp.labels import status_label
 from confapp.manage import bp
 from confapp.manage.event_forms import ConfirmForm, DuplicateForm, EventForm
-from confapp.manage.helpers import attach_errors
+from confapp.manage.helpers import attach_errors, promotion_step
 from confapp.models import ChoiceMode, EventStatus
 from confapp.services.networks import access
 from confapp.services.events import editor as event_editor
 from confapp.services.registration import admin as registration_admin
 from confapp.services.events.editor import EditorError, EventDetails
+from confapp.services.mail.bulk import NotConfirmed
 
 
 def _details(form: EventForm) -> EventDetails:
@@ -61,17 +62,20 @@ def edit_event(slug: str):
     form = EventForm(obj=event)
     if not form.is_submitted():
         form.choice_mode.data = event.choice_mode.value
+    shown = None
     if form.validate_on_submit():
         try:
-            promoted = event_editor.update_event(current_user, event, _details(form))
+            promoted = event_editor.update_event(current_user, event, _details(form), confirmed=form.confirmed.data)
         except EditorError as error:
             attach_errors(form, error)
+        except NotConfirmed as error:  # more seats: first who moves up from the waitlist and gets an e-mail
+            shown = promotion_step(form, error)
         else:
             flash(_("Die Änderungen sind gespeichert."), "success")
             if promoted:
                 flash(registration_admin.promoted_notice(promoted), "success")
             return redirect(url_for("manage.event_overview", slug=event.slug))
-    return render_template("manage/event_form.html", form=form, network=event.network, event=event), \
+    return render_template("manage/event_form.html", form=form, network=event.network, event=event, shown=shown), \
         422 if form.errors else 200
 
 

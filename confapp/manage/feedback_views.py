@@ -17,10 +17,13 @@ from markupsafe import Markup
 from confapp.documents.render import render_pdf
 from confapp.manage import bp
 from confapp.manage.export_views import _download
+from confapp.extensions import db
+from confapp.manage.forms import BulkConfirmForm
 from confapp.models import QuestionKind, Role
 from confapp.services.documents import workshop_lists
 from confapp.services.feedback import answering, questionnaire, results
 from confapp.services.feedback.questionnaire import QuestionDetails, QuestionError
+from confapp.services.mail.bulk import NotConfirmed
 from confapp.services.materials import library
 from confapp.services.materials.library import MaterialError
 from confapp.services.networks import access
@@ -53,13 +56,12 @@ def _items(event):
 @login_required
 def feedback_page(slug: str):
     event = _event(slug)
-    preview = answering.thank_you_recipients(event) if request.args.get("vorschau") else None
-    sample = answering.thank_you_email(preview[0]) if preview else None
+    shown = answering.thank_you_preview(event) if request.args.get("vorschau") else None
     return render_template("manage/feedback.html", event=event, questions=questionnaire.questions_of(event),
                            setup=questionnaire.setup_of(event), opens_at=questionnaire.opens_at(event),
                            is_open=questionnaire.is_open(event), progress=answering.progress(event),
                            items=_items(event), kinds=questionnaire.KIND_TEXT, scale_text=questionnaire.SCALE_TEXT,
-                           form=FlaskForm(), preview=preview, sample=sample, code_url=answering.code_url(event),
+                           form=FlaskForm(), shown=shown, code_url=answering.code_url(event),
                            problems={})
 
 
@@ -126,13 +128,15 @@ def open_feedback(slug: str):
 @login_required
 def send_feedback_thanks(slug: str):
     event = _event(slug)
-    _checked()
-    expected = request.form.get("expected", "")
-    if str(len(answering.thank_you_recipients(event))) != expected:
-        flash(_("Die Zahl der Empfänger hat sich seit der Vorschau geändert. Bitte prüfen Sie die Vorschau noch einmal."),
-              "warning")
+    form = BulkConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        count = answering.send_thank_you(current_user, event, confirmed=form.confirmed.data)
+    except NotConfirmed as error:
+        db.session.rollback()
+        flash(str(error), "warning")
         return redirect(url_for(".feedback_page", slug=slug, vorschau=1) + "#dank")
-    count = answering.send_thank_you(current_user, event)
     flash(_("%(count)d E-Mails mit dem Link zur Rückmeldung sind unterwegs.", count=count), "success")
     return redirect(url_for(".feedback_page", slug=slug))
 
@@ -244,11 +248,14 @@ def change_material(slug: str, material_id: int, action: str):
 @login_required
 def announce_materials(slug: str):
     event = _event(slug)
-    _checked()
-    if str(len(library.announcement(event).recipients)) != request.form.get("expected", ""):
-        flash(_("Die Zahl der Empfänger hat sich seit der Vorschau geändert. Bitte prüfen Sie die Vorschau noch einmal."),
-              "warning")
-        return redirect(url_for(".materials_page", slug=slug, vorschau=1))
-    count = library.announce(current_user, event)
+    form = BulkConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        count = library.announce(current_user, event, confirmed=form.confirmed.data)
+    except NotConfirmed as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+        return redirect(url_for(".materials_page", slug=slug, vorschau=1) + "#ankuendigen")
     flash(_("%(count)d E-Mails mit dem Hinweis auf die Materialien sind unterwegs.", count=count), "success")
     return redirect(url_for(".materials_page", slug=slug))

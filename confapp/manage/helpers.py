@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import flash
 from flask_wtf import FlaskForm
 
+from confapp.extensions import db
 from confapp.services.events.editor import EditorError
+from confapp.services.mail.bulk import BulkMail, NotConfirmed
 
 
 def attach_errors(form: FlaskForm, error: EditorError) -> None:
@@ -20,3 +22,14 @@ def attach_errors(form: FlaskForm, error: EditorError) -> None:
 def flash_warnings(warnings: list[str]) -> None:
     for warning in warnings:
         flash(warning, "warning")
+
+
+def promotion_step(form: FlaskForm, error: NotConfirmed) -> BulkMail:
+    """A save that gives the waitlist more seats waits until the organiser saw who moves up and gets
+    an e-mail: nothing of it stands; the form comes back with that preview and its fingerprint
+    (``form.confirmed``). A confirmation gone stale (the waitlist changed meanwhile) says so."""
+    db.session.rollback()
+    if form.confirmed.data:
+        flash(str(error), "warning")
+    form.confirmed.data = error.preview.fingerprint
+    return error.preview

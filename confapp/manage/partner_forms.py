@@ -68,7 +68,8 @@ class FilterForm(FlaskForm):
 class InviteConfirmForm(FlaskForm):
     sector = HiddenField()
     district = HiddenField()
-    expected = HiddenField()
+    #: The fingerprint of the preview the organiser confirms by pressing "send" (``services.mail.bulk``).
+    confirmed = HiddenField(validators=[Length(max=64)])
 
 
 class NewInstitutionForm(FlaskForm):

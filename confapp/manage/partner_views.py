@@ -11,11 +11,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from confapp.documents.render import render_pdf
+from confapp.extensions import db
 from confapp.manage import bp
 from confapp.manage.export_views import _download
 from confapp.manage.partner_forms import (ContactForm, FilterForm, ImportConfirmForm, ImportForm, InviteConfirmForm,
                                           NewInstitutionForm, PartnerForm)
 from confapp.models import LegalBasis
+from confapp.services.mail.bulk import NotConfirmed
 from confapp.services.networks import access
 from confapp.services.partners import coverage, directory, invitations, spreadsheet
 from confapp.services.partners.directory import ContactDetails, DirectoryError, PartnerDetails
@@ -192,10 +194,10 @@ def partner_invitations(slug: str):
     filters = FilterForm.for_network(event.network, directory.districts_of(event.network),
                                      formdata=request.args, meta={"csrf": False})
     sector, district = filters.sector.data or "", filters.district.data or ""
-    found, sample = invitations.preview(event, sector, district) if request.args.get("vorschau") else (None, None)
-    confirm = InviteConfirmForm(sector=sector, district=district, expected=len(found or []))
-    return render_template("manage/partner_invitations.html", event=event, filters=filters, recipients=found,
-                           sample=sample, confirm=confirm, invited=invitations.invitations_of(event),
+    shown = invitations.preview(event, sector, district) if request.args.get("vorschau") else None
+    confirm = InviteConfirmForm(sector=sector, district=district, confirmed=shown.fingerprint if shown else "")
+    return render_template("manage/partner_invitations.html", event=event, filters=filters, shown=shown,
+                           confirm=confirm, invited=invitations.invitations_of(event),
                            counts=invitations.invitation_counts(event))
 
 
@@ -207,12 +209,12 @@ def send_partner_invitations(slug: str):
     if not form.validate_on_submit():
         abort(400)
     sector, district = (form.sector.data or "")[:100], (form.district.data or "")[:100]
-    expected = len(invitations.recipients(event, sector, district))
-    if str(expected) != (form.expected.data or ""):
-        flash(_("Die Zahl der Empfänger hat sich seit der Vorschau geändert. Bitte prüfen Sie die Vorschau noch einmal."),
-              "warning")
+    try:
+        count = invitations.invite(current_user, event, sector, district, confirmed=form.confirmed.data)
+    except NotConfirmed as error:
+        db.session.rollback()
+        flash(str(error), "warning")
         return redirect(url_for(".partner_invitations", slug=slug, sector=sector, district=district, vorschau=1))
-    count = invitations.invite(current_user, event, sector, district)
     flash(_("%(count)d Einladungen sind unterwegs.", count=count), "success")
     return redirect(url_for(".partner_invitations", slug=slug))
 

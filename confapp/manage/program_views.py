@@ -7,13 +7,14 @@ from flask_login import current_user, login_required
 
 from confapp.manage import bp
 from confapp.manage.event_forms import ConfirmForm, ItemForm, RoomForm, SlotForm
-from confapp.manage.helpers import attach_errors, flash_warnings
+from confapp.manage.helpers import attach_errors, flash_warnings, promotion_step
 from confapp.models import Event, ItemKind
 from confapp.services.networks import access
 from confapp.services.events import program as program_editor
 from confapp.services.registration import admin as registration_admin
 from confapp.services.events.editor import EditorError, leader_ids
 from confapp.services.events.program import ItemDetails
+from confapp.services.mail.bulk import NotConfirmed
 
 
 def _back(event: Event):
@@ -148,6 +149,7 @@ def edit_item(slug: str, item_id: int | None):
         flash(_("Bitte legen Sie zuerst ein Zeitfenster an."), "error")
         return _back(event)
     form = _item_form(event, item)
+    shown = None
     if form.validate_on_submit():
         details = ItemDetails(
             slot_id=form.slot_id.data, kind=ItemKind(form.kind.data), title=form.title.data,
@@ -158,16 +160,21 @@ def edit_item(slug: str, item_id: int | None):
         promoted = []
 
         def save():
-            _item, warnings, moved_up = program_editor.save_item(current_user, event, item, details)
+            _item, warnings, moved_up = program_editor.save_item(current_user, event, item, details,
+                                                                 confirmed=form.confirmed.data)
             promoted.extend(moved_up)
             return warnings
 
-        saved = _save(event, form, save, _("Der Programmpunkt ist gespeichert."))
+        try:
+            saved = _save(event, form, save, _("Der Programmpunkt ist gespeichert."))
+        except NotConfirmed as error:  # more seats: first who moves up from the waitlist and gets an e-mail
+            shown, saved = promotion_step(form, error), None
         if saved:
             if promoted:
                 flash(registration_admin.promoted_notice(promoted), "success")
             return saved
-    return render_template("manage/item_form.html", event=event, item=item, form=form), 422 if form.errors else 200
+    return render_template("manage/item_form.html", event=event, item=item, form=form, shown=shown), \
+        422 if form.errors else 200
 
 
 @bp.post("/e/<slug>/programm/punkt/<int:item_id>/loeschen")

@@ -132,9 +132,11 @@ def create_event(actor: User, network: Network, details: EventDetails) -> Event:
     return event
 
 
-def update_event(actor: User, event: Event, details: EventDetails) -> list[Registration]:
+def update_event(actor: User, event: Event, details: EventDetails, *, confirmed: str | None = None) -> list[Registration]:
     """Change the event's details; the program stays. A larger capacity fills from the waitlist:
-    returns who moved up (told by e-mail)."""
+    returns who moved up (told by e-mail). When anybody would, only with ``confirmed``, the
+    fingerprint of the preview of who moves up; else ``bulk.NotConfirmed`` with that preview, and
+    the caller rolls back (``registration_admin.fill_after_capacity_change``)."""
     _check_details(details, event)
     grows = registration_admin.capacity_grows(event, event.capacity, details.capacity)
     if grows:  # locked before the change: nobody registering meanwhile takes the new seats from the waitlist
@@ -143,7 +145,7 @@ def update_event(actor: User, event: Event, details: EventDetails) -> list[Regis
     _apply(event, details)
     follow_event_dates(event)  # a postponed event keeps its data as long after its new end as before
     audit.record(actor, "event.updated", f"Angaben geändert: {', '.join(changed) or 'nichts'}.", event=event)
-    promoted = registration_admin.fill_after_capacity_change(actor, event) if grows else []
+    promoted = registration_admin.fill_after_capacity_change(actor, event, confirmed) if grows else []
     db.session.commit()
     return promoted
 

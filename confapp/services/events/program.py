@@ -262,10 +262,12 @@ def _capacity_warnings(item: ProgramItem) -> list[str]:
     return []
 
 
-def save_item(actor: User, event: Event, item: ProgramItem | None,
-              details: ItemDetails) -> tuple[ProgramItem, list[str], list[Registration]]:
+def save_item(actor: User, event: Event, item: ProgramItem | None, details: ItemDetails,
+              *, confirmed: str | None = None) -> tuple[ProgramItem, list[str], list[Registration]]:
     """Create or change a program item. Returns the item, warnings (saved anyway) and who moved
-    up from the workshop's waitlist if it got more seats (told by e-mail)."""
+    up from the workshop's waitlist if it got more seats (told by e-mail). When anybody would,
+    only with ``confirmed``, the fingerprint of the preview of who moves up; else
+    ``bulk.NotConfirmed`` with that preview, and the caller rolls back."""
     slot, room = _check_item(event, item, details)
     created = item is None
     # Direct mode seats attendees in workshops as they register: more seats there are the waitlist's.
@@ -302,7 +304,7 @@ def save_item(actor: User, event: Event, item: ProgramItem | None,
     _drop_unused_speakers(event)
     audit.record(actor, "item.created" if created else "item.updated",
                  f"Programmpunkt „{item.title}“ ({slot.label}) gespeichert.", event=event)
-    promoted = registration_admin.fill_after_capacity_change(actor, event) if grows else []
+    promoted = registration_admin.fill_after_capacity_change(actor, event, confirmed) if grows else []
     db.session.commit()
     return item, _capacity_warnings(item) + [w for w in sharing if f"„{item.title}“" in w], promoted
 

@@ -19,6 +19,7 @@ from confapp.extensions import db
 from confapp.models import (Assignment, Attendance, Event, FeedbackAnswer, FeedbackInvite, FeedbackQuestion,
                             FeedbackResponse, ItemKind, QuestionKind, Registration, RegistrationStatus, User, utcnow)
 from confapp.services.feedback.questionnaire import questions_of, setup_of
+from confapp.services.mail.bulk import BulkMail, bulk_mail, require_confirmed, sample_texts
 from confapp.services.mail.outbox import queue_rendered, render_email
 from confapp.services.networks import audit
 from confapp.services.registration.lookup import manage_url
@@ -148,13 +149,19 @@ def submit(event: Event, answers: list[FeedbackAnswer], invite: FeedbackInvite |
     return response
 
 
+def _thank_you_group(event: Event) -> list[Registration]:
+    """Whom the thank-you concerns: those checked in (if any of them has an address), else every
+    confirmed attendee; with or without an e-mail address."""
+    confirmed = list(db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
+        .order_by(Registration.last_name, Registration.first_name, Registration.id)))
+    checked_in = [r for r in confirmed if r.checked_in_at is not None]
+    return checked_in if any(r.email for r in checked_in) else confirmed
+
+
 def thank_you_recipients(event: Event) -> list[Registration]:
     """Who gets the thank-you e-mail: those checked in, or every confirmed attendee if nobody was."""
-    confirmed = list(db.session.scalars(select(Registration).where(
-        Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed,
-        Registration.email != "").order_by(Registration.last_name, Registration.first_name, Registration.id)))
-    checked_in = [r for r in confirmed if r.checked_in_at is not None]
-    return checked_in or confirmed
+    return [r for r in _thank_you_group(event) if r.email]
 
 
 def thank_you_email(registration: Registration):
@@ -162,9 +169,25 @@ def thank_you_email(registration: Registration):
                         feedback_url=personal_url(registration), manage_url=manage_url(registration))
 
 
-def send_thank_you(actor: User, event: Event) -> int:
-    """Queue the thank-you e-mail with each person's feedback link (after the organiser's confirmation)."""
-    recipients = thank_you_recipients(event)
+def _thank_you_preview(group: list[Registration]) -> BulkMail:
+    found = [r for r in group if r.email]
+    sample = thank_you_email(found[0]) if found else None
+    return bulk_mail((r.id for r in found), sample, *sample_texts(sample), without_email=len(group) - len(found),
+                     names=(f"{r.full_name} <{r.email}>" for r in found))
+
+
+def thank_you_preview(event: Event) -> BulkMail:
+    """Who would get the thank-you e-mail now, and the first of them written out."""
+    return _thank_you_preview(_thank_you_group(event))
+
+
+def send_thank_you(actor: User, event: Event, *, confirmed: str | None) -> int:
+    """Queue the thank-you e-mail with each person's feedback link, once the organiser confirmed the
+    preview of exactly these recipients (``confirmed``: the fingerprint of ``thank_you_preview``,
+    else ``bulk.NotConfirmed`` and nothing is sent)."""
+    group = _thank_you_group(event)
+    require_confirmed(_thank_you_preview(group), confirmed)
+    recipients = [r for r in group if r.email]
     for registration in recipients:
         queue_rendered(thank_you_email(registration), event=event, registration=registration)
     setup_of(event).thanked_at = utcnow()

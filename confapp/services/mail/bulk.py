@@ -11,11 +11,19 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from confapp.services.mail.outbox import RenderedEmail
 
 
 class NotConfirmed(Exception):
-    """A mass e-mail was asked to go out without a confirmed, still valid preview."""
+    """A mass e-mail was asked to go out without a confirmed, still valid preview.
+
+    Carries the current preview, so that the organiser can be shown it at once."""
+
+    def __init__(self, message: object, preview: BulkMail | None = None):
+        super().__init__(message)
+        self.preview = preview
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,8 @@ class BulkMail:
     fingerprint: str
     #: People it concerns who have no address (registered by phone or on paper): told by hand.
     without_email: int = 0
+    #: Who gets one, as the organiser knows them (name, institution, address), in sending order.
+    names: tuple[str, ...] = ()
 
 
 def fingerprint(*parts: object) -> str:
@@ -42,16 +52,26 @@ def fingerprint(*parts: object) -> str:
 
 
 def bulk_mail(recipient_ids: Iterable[object], sample: RenderedEmail | None, *texts: object,
-              without_email: int = 0) -> BulkMail:
-    """The preview of sending to ``recipient_ids`` (in sending order), ``sample`` being the first e-mail."""
+              without_email: int = 0, names: Iterable[str] = ()) -> BulkMail:
+    """The preview of sending to ``recipient_ids`` (in sending order), ``sample`` being the first e-mail;
+    ``names`` lists the recipients for the organiser to read (not part of the fingerprint)."""
     ids = list(recipient_ids)
-    return BulkMail(count=len(ids), sample=sample, fingerprint=fingerprint(ids, *texts), without_email=without_email)
+    return BulkMail(count=len(ids), sample=sample, fingerprint=fingerprint(ids, *texts), without_email=without_email,
+                    names=tuple(names))
+
+
+def sample_texts(sample: RenderedEmail | None) -> tuple[str, str]:
+    """The words of an e-mail written from a template, for the fingerprint: an edited event title or a
+    material added since the preview changes what everybody reads."""
+    return (sample.subject, sample.text) if sample is not None else ("", "")
 
 
 def require_confirmed(current: BulkMail, confirmed: str | None) -> None:
     """Refuse unless the organiser confirmed exactly this preview (``confirmed`` is its fingerprint)."""
     if not confirmed:
-        raise NotConfirmed("Bitte sehen Sie sich zuerst die Vorschau an und bestätigen Sie dann den Versand.")
+        raise NotConfirmed(_l("Bitte sehen Sie sich zuerst die Vorschau an und bestätigen Sie dann den Versand."),
+                           current)
     if confirmed != current.fingerprint:
-        raise NotConfirmed("Seit der Vorschau haben sich Empfänger*innen oder Text geändert. "
-                           "Bitte prüfen Sie die neue Vorschau und bestätigen Sie den Versand erneut.")
+        raise NotConfirmed(_l("Seit der Vorschau haben sich Empfänger*innen oder Text geändert. Es wurde nichts "
+                              "verschickt. Bitte prüfen Sie die neue Vorschau und bestätigen Sie den Versand erneut."),
+                           current)

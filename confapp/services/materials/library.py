@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import abort
@@ -19,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from confapp.extensions import db
 from confapp.models import Event, ItemKind, Material, ProgramItem, Registration, RegistrationStatus, User
+from confapp.services.mail.bulk import BulkMail, bulk_mail, require_confirmed, sample_texts
 from confapp.services.mail.outbox import queue_rendered, render_email
 from confapp.services.materials import storage
 from confapp.services.networks import audit
@@ -194,29 +194,39 @@ def file_of(material: Material) -> bytes:
     return data
 
 
-@dataclass(frozen=True)
-class Announcement:
-    recipients: list[Registration]
-    sample: object | None
-
-
-def _email(registration: Registration):
+def _email(registration: Registration, materials: list[Material]):
     return render_email("materials_online", registration.email, event=registration.event, registration=registration,
-                        manage_url=manage_url(registration), materials=materials_of(registration.event))
+                        manage_url=manage_url(registration), materials=materials)
 
 
-def announcement(event: Event) -> Announcement:
-    """Who the "materials are online" e-mail goes to (confirmed attendees with an address) and one of them."""
-    recipients = list(db.session.scalars(select(Registration).where(
-        Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed,
-        Registration.email != "").order_by(Registration.last_name, Registration.first_name, Registration.id)))
-    return Announcement(recipients, _email(recipients[0]) if recipients else None)
+def _confirmed_attendees(event: Event) -> list[Registration]:
+    return list(db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
+        .order_by(Registration.last_name, Registration.first_name, Registration.id)))
 
 
-def announce(actor: User, event: Event) -> int:
-    recipients = announcement(event).recipients
+def _announcement_of(everyone: list[Registration], materials: list[Material]) -> BulkMail:
+    found = [r for r in everyone if r.email]
+    sample = _email(found[0], materials) if found else None
+    return bulk_mail((r.id for r in found), sample, [m.id for m in materials], *sample_texts(sample),
+                     without_email=len(everyone) - len(found), names=(f"{r.full_name} <{r.email}>" for r in found))
+
+
+def announcement(event: Event) -> BulkMail:
+    """Who the "materials are online" e-mail would go to now (confirmed attendees with an address),
+    the first of them written out."""
+    return _announcement_of(_confirmed_attendees(event), materials_of(event))
+
+
+def announce(actor: User, event: Event, *, confirmed: str | None) -> int:
+    """Queue the "materials are online" e-mail, once the organiser confirmed the preview of exactly
+    these recipients and these materials (``confirmed``: the fingerprint of ``announcement``, else
+    ``bulk.NotConfirmed`` and nothing is sent). Returns how many."""
+    everyone, materials = _confirmed_attendees(event), materials_of(event)
+    require_confirmed(_announcement_of(everyone, materials), confirmed)
+    recipients = [r for r in everyone if r.email]
     for registration in recipients:
-        queue_rendered(_email(registration), event=event, registration=registration)
+        queue_rendered(_email(registration, materials), event=event, registration=registration)
     audit.record(actor, "material.announced", f"Hinweis auf Materialien an {len(recipients)} Personen verschickt",
                  event=event)
     db.session.commit()

@@ -3,6 +3,8 @@
 The link pre-fills institution and sector on the registration form. Opening it is the only
 thing recorded about the recipient before they register (no tracking pixel); a registration
 made through it, or naming an institution of the directory, is linked to that institution.
+Invitations go out only after the organiser confirmed the preview of exactly these recipients
+(``services.mail.bulk``).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from confapp.extensions import db
 from confapp.models import Event, Invitation, Partner, PartnerContact, Registration, User, utcnow
+from confapp.services.mail.bulk import BulkMail, bulk_mail, require_confirmed, sample_texts
 from confapp.services.mail.outbox import render_email, queue_rendered
 from confapp.services.networks import audit
 from confapp.services.partners.directory import id_by_name
@@ -58,16 +61,25 @@ def render_invitation(event: Event, recipient: Recipient, token: str):
                         contact=recipient.contact, link=registration_link(event, token))
 
 
-def preview(event: Event, sector: str = "", district: str = ""):
-    """How many would be invited, and the e-mail the first of them would get (with a link that does not work)."""
-    found = recipients(event, sector, district)
+def _preview_of(event: Event, found: list[Recipient]) -> BulkMail:
     sample = render_invitation(event, found[0], "beispiel") if found else None
-    return found, sample
+    return bulk_mail(((r.partner.id, r.contact.id, r.contact.email) for r in found), sample, *sample_texts(sample),
+                     names=(f"{r.contact.name} ({r.partner.name}) <{r.contact.email}>" for r in found))
 
 
-def invite(actor: User, event: Event, sector: str = "", district: str = "") -> int:
-    """Invite every recipient the filter finds, in one transaction with the queued e-mails; returns how many."""
+def preview(event: Event, sector: str = "", district: str = "") -> BulkMail:
+    """Who would be invited, and the e-mail the first of them would get (with a link that does not work)."""
+    return _preview_of(event, recipients(event, sector, district))
+
+
+def invite(actor: User, event: Event, sector: str = "", district: str = "", *, confirmed: str | None) -> int:
+    """Invite every recipient the filter finds, in one transaction with the queued e-mails; returns how many.
+
+    Only if ``confirmed`` is the fingerprint of the current ``preview`` (nobody was added to the
+    directory or invited in between, the text is the same); else ``bulk.NotConfirmed`` and nothing is sent.
+    """
     found = recipients(event, sector, district)
+    require_confirmed(_preview_of(event, found), confirmed)
     for recipient in found:
         token = secrets.token_urlsafe(24)
         db.session.add(Invitation(event_id=event.id, partner_id=recipient.partner.id,

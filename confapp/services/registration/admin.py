@@ -81,11 +81,19 @@ def capacity_grows(event: Event, before: int | None, after: int | None) -> bool:
             and (after is None or after > before))
 
 
-def fill_after_capacity_change(actor: User, event: Event) -> list[Registration]:
+def fill_after_capacity_change(actor: User, event: Event, confirmed: str | None) -> list[Registration]:
     """In the transaction that made a capacity larger, which took the event's lock before the
     change (so nobody registering meanwhile gets the new seats ahead of the waitlist): the
     waitlists move up in order, as after a cancellation, each told by e-mail. Returns who moved
-    up; the caller commits."""
+    up; the caller commits.
+
+    When anybody would move up, only if the organiser confirmed who (``confirmed``: the
+    fingerprint of ``registration.promotion_preview`` with the new capacity); else
+    ``bulk.NotConfirmed`` carrying that preview, and the caller rolls the whole change back."""
+    db.session.flush()  # the new capacity first: the preview reads it
+    shown = registration.promotion_preview(event)
+    if shown.count or shown.without_email:
+        require_confirmed(shown, confirmed)
     promoted = registration.fill_free_seats(event, by=actor.email)
     if promoted:
         audit.record(actor, "waitlist.promoted",

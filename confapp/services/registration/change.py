@@ -164,7 +164,8 @@ def promotion_preview(event: Event) -> BulkMail:
                     gains.setdefault(registration, []).append(item)
     people = [r for r in gains if r.email]
     sample = attendee_email(people[0], "promoted", items=gains[people[0]]) if people else None
-    return bulk_mail((r.id for r in people), sample, without_email=len(gains) - len(people))
+    return bulk_mail((r.id for r in people), sample, without_email=len(gains) - len(people),
+                     names=(f"{r.full_name} <{r.email}>" for r in people))
 
 
 def fill_free_seats(event: Event, *, by: str = SYSTEM) -> list[Registration]:
