@@ -143,3 +143,21 @@ def test_a_workshop_of_another_slot_or_garbage_is_refused_in_german(client, demo
         assert response.status_code == 422
         assert "Bitte wählen Sie einen Eintrag aus der Liste." in response.get_data(as_text=True)
     assert by_email("greta.spontan@example.org") is None
+
+
+def test_when_the_last_free_workshop_of_a_slot_fills_up_the_door_says_so_above_the_form(client, demo, app_context):
+    kita = workshop(KITA)
+    for item in db.session.get(Slot, kita.slot_id).choice_items:
+        if item.id != kita.id:
+            item.seats_taken = item.capacity
+    db.session.commit()
+    sign_in(client, DOOR)
+    page = client.get(URL).get_data(as_text=True)
+    assert "Workshop-Platz" in page and KITA in page
+    fill_up(KITA)
+    response = client.post(URL, data={"csrf_token": csrf_token(page), **WALK_IN,
+                                      f"workshop_{kita.slot_id}": str(kita.id)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'role="alert"' in html
+    assert f"„{KITA}“ ist inzwischen voll." in html and "Workshop-Platz" not in html  # nothing left to offer
+    assert by_email("greta.spontan@example.org") is None

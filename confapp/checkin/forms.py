@@ -56,18 +56,23 @@ class WalkInForm(FlaskForm):
     sector = SelectField(_l("Arbeitsfeld"), validators=[DataRequired(_l("Bitte wählen Sie das Arbeitsfeld."))])
     privacy_consent = BooleanField(_l("Die Person hat die Datenschutzhinweise erhalten und ist einverstanden."))
 
-    #: The slots whose workshops still have free seats, each with a field ``workshop_<slot id>``.
+    #: The slots whose workshops still have free seats: their fields ``workshop_<slot id>`` are shown.
     door_slots: list[DoorSlot]
+    #: Every slot of parallel workshops: a choice posted for one that filled up since is still read,
+    #: so the service refuses it instead of registering the person without it.
+    slot_ids: list[int]
 
     @classmethod
     def for_event(cls, event, **kwargs) -> "WalkInForm":
-        door_slots = workshops_with_seats(event)
-        form = _with_workshops(cls, tuple((d.slot.id, d.slot.label) for d in door_slots))(**kwargs)
-        form.door_slots = door_slots
+        slots = event.choice_slots
+        form = _with_workshops(cls, tuple((slot.id, slot.label) for slot in slots))(**kwargs)
+        form.slot_ids = [slot.id for slot in slots]
+        form.door_slots = workshops_with_seats(event)
         form.sector.choices = [("", _l("Bitte wählen"))] + [(sector, sector) for sector in event.network.sectors]
-        for door_slot in door_slots:
-            form.workshop_field(door_slot.slot.id).choices = [("", _l("keine Wahl"))] + [
-                (str(item.id), _offer(item)) for item in door_slot.items]
+        free = {door_slot.slot.id: door_slot.items for door_slot in form.door_slots}
+        for slot in slots:
+            form.workshop_field(slot.id).choices = [("", _l("keine Wahl"))] + [
+                (str(item.id), _offer(item)) for item in free.get(slot.id, [])]
         return form
 
     def workshop_field(self, slot_id: int):
@@ -75,16 +80,17 @@ class WalkInForm(FlaskForm):
 
     @property
     def workshop_fields(self) -> list:
+        """The fields shown: one per slot with a free seat left."""
         return [self.workshop_field(door_slot.slot.id) for door_slot in self.door_slots]
 
     @property
     def choices(self) -> Choices:
         """The workshop chosen per slot; a value that is no id goes to the service as -1 (not in the list)."""
         chosen: Choices = {}
-        for door_slot in self.door_slots:
-            value = (self.workshop_field(door_slot.slot.id).data or "").strip()
+        for slot_id in self.slot_ids:
+            value = (self.workshop_field(slot_id).data or "").strip()
             if value:
-                chosen[door_slot.slot.id] = [int(value) if value.isdigit() and len(value) < 12 else -1]
+                chosen[slot_id] = [int(value) if value.isdigit() and len(value) < 12 else -1]
         return chosen
 
     def show(self, invalid: InvalidRegistration) -> None:
@@ -92,17 +98,21 @@ class WalkInForm(FlaskForm):
         for name, message in invalid.problems.items():
             (getattr(self, name, None) or self.email).errors.append(message)
         for problem in invalid.choice_problems:
-            self.field_of_slot(problem.slot_id).errors.append(problem.message)
+            field = self.field_of_slot(problem.slot_id)
+            field.errors = [*field.errors, problem.message]
 
     def field_of_item(self, item_id: int | None):
-        """The slot field where ``item_id`` was chosen; None when that slot is no longer offered."""
-        for door_slot in self.door_slots:
-            if self.choices.get(door_slot.slot.id) == [item_id]:
-                return self.workshop_field(door_slot.slot.id)
+        """The shown slot field where ``item_id`` was chosen; None when that slot is no longer shown."""
+        for field in self.workshop_fields:
+            if (field.data or "").strip() == str(item_id):
+                return field
         return None
 
     def field_of_slot(self, slot_id: int):
-        return self[f"workshop_{slot_id}"] if f"workshop_{slot_id}" in self else self.email
+        """The slot's field if it is shown, else the first shown one (else the e-mail field)."""
+        shown = self.workshop_fields
+        return next((field for field in shown if field.name == f"workshop_{slot_id}"), None) \
+            or (shown[0] if shown else self.email)
 
 
 def _offer(item) -> str:
