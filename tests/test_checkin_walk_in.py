@@ -2,8 +2,8 @@
 from sqlalchemy import select
 
 from confapp.extensions import db
-from confapp.models import Registration, RegistrationStatus
-from tests.conftest import outbox_messages, post_form, sign_in
+from confapp.models import Event, ProgramItem, Registration, RegistrationStatus, Slot
+from tests.conftest import csrf_token, outbox_messages, post_form, sign_in
 from tests.test_checkin import DOOR, EVENT, OTHER_NETWORK, history, people
 
 URL = f"/checkin/{EVENT}/vor-ort"
@@ -69,3 +69,95 @@ def test_other_networks_cannot_register_walk_ins(client, demo, app_context):
     sign_in(client, OTHER_NETWORK)
     assert client.get(URL).status_code == 404
     assert client.get("/checkin/stark-fuer-familien/vor-ort").status_code == 404
+
+
+# --- Workshops at the door -------------------------------------------------------------------
+
+KITA = "Kinderschutz in der Kita"
+PARENTS = "Gespräche mit Eltern bei Sorge um das Kind"
+
+
+def workshop(title: str) -> ProgramItem:
+    db.session.commit()  # end the test's read transaction: see what the requests committed
+    return db.session.scalar(select(ProgramItem).join(Slot).join(Event)
+                             .where(Event.slug == EVENT, ProgramItem.title == title))
+
+
+def fill_up(title: str) -> None:
+    item = workshop(title)
+    item.seats_taken = item.capacity
+    db.session.commit()
+
+
+def test_a_walk_in_takes_a_free_workshop_seat_and_the_door_shows_it(client, demo, app_context):
+    fill_up(PARENTS)
+    kita = workshop(KITA)
+    sign_in(client, DOOR)
+    form = client.get(URL).get_data(as_text=True)
+    assert "Workshop-Platz" in form and "keine Wahl" in form
+    assert f"{KITA} (Raum 101) – noch 25 frei" in form
+    assert PARENTS not in form  # full: not offered
+
+    html = post_form(client, URL, {**WALK_IN, f"workshop_{kita.slot_id}": str(kita.id)}).get_data(as_text=True)
+    assert "result-ok" in html and "Eingecheckt" in html
+    assert f"Workshops:</span> {KITA}" in html and "Raum 101" in html
+    person = by_email("greta.spontan@example.org")
+    assert [(a.program_item.title, a.locked) for a in person.assignments] == [(KITA, True)]
+    assert workshop(KITA).seats_taken == 1
+    assert history(person.id) == [("registered", DOOR), ("workshop_assigned", DOOR), ("checked_in", DOOR)]
+
+
+def test_no_choice_at_the_door_takes_no_workshop_seat(client, demo, app_context):
+    kita = workshop(KITA)
+    sign_in(client, DOOR)
+    html = post_form(client, URL, {**WALK_IN, f"workshop_{kita.slot_id}": ""}).get_data(as_text=True)
+    assert "Eingecheckt" in html and KITA not in html
+    assert by_email("greta.spontan@example.org").assignments == []
+    assert workshop(KITA).seats_taken == 0
+
+
+def test_a_workshop_full_since_the_form_was_shown_is_refused_and_nothing_changes(app, client, demo, app_context):
+    kita = workshop(KITA)
+    sign_in(client, DOOR)
+    page = client.get(URL).get_data(as_text=True)
+    assert KITA in page
+    fill_up(KITA)  # someone else took the last seat meanwhile
+    seats_before = db.session.get(Event, demo[0].id).seats_taken
+    response = client.post(URL, data={"csrf_token": csrf_token(page), **WALK_IN,
+                                      f"workshop_{kita.slot_id}": str(kita.id)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f"„{KITA}“ ist inzwischen voll. Bitte wählen Sie einen anderen Workshop oder „keine Wahl“." in html
+    assert f"{KITA} (Raum 101)" not in html  # no longer offered
+    assert by_email("greta.spontan@example.org") is None
+    assert db.session.get(Event, demo[0].id).seats_taken == seats_before
+    assert workshop(KITA).seats_taken == workshop(KITA).capacity
+    assert not any(m["To"] == "greta.spontan@example.org" for m in outbox_messages(app))
+
+
+def test_a_workshop_of_another_slot_or_garbage_is_refused_in_german(client, demo, app_context):
+    kita = workshop(KITA)
+    sign_in(client, DOOR)
+    for value in ("abc", "999999"):
+        response = post_form(client, URL, {**WALK_IN, f"workshop_{kita.slot_id}": value})
+        assert response.status_code == 422
+        assert "Bitte wählen Sie einen Eintrag aus der Liste." in response.get_data(as_text=True)
+    assert by_email("greta.spontan@example.org") is None
+
+
+def test_when_the_last_free_workshop_of_a_slot_fills_up_the_door_says_so_above_the_form(client, demo, app_context):
+    kita = workshop(KITA)
+    for item in db.session.get(Slot, kita.slot_id).choice_items:
+        if item.id != kita.id:
+            item.seats_taken = item.capacity
+    db.session.commit()
+    sign_in(client, DOOR)
+    page = client.get(URL).get_data(as_text=True)
+    assert "Workshop-Platz" in page and KITA in page
+    fill_up(KITA)
+    response = client.post(URL, data={"csrf_token": csrf_token(page), **WALK_IN,
+                                      f"workshop_{kita.slot_id}": str(kita.id)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'role="alert"' in html
+    assert f"„{KITA}“ ist inzwischen voll." in html and "Workshop-Platz" not in html  # nothing left to offer
+    assert by_email("greta.spontan@example.org") is None

@@ -25,6 +25,7 @@ from confapp.services.checkin.door_codes import door_code, typed_door_code
 from confapp.services.networks import access
 from confapp.services.registration import change as registration_service
 from confapp.services.registration import register as registering
+from confapp.services.registration import seats
 from confapp.services.registration.register import RegistrationResult
 from confapp.services.registration.change import RegistrationData
 
@@ -259,11 +260,33 @@ class WalkIn:
     checkin: CheckinResult | None
 
 
+@dataclass
+class DoorSlot:
+    """A slot of parallel workshops and those of them the door can still offer."""
+
+    slot: Slot
+    #: Workshops (or theme tables) with a free seat, in program order.
+    items: list[ProgramItem]
+
+
+def workshops_with_seats(event: Event) -> list[DoorSlot]:
+    """What a walk-in may choose: per slot of parallel workshops, those with a free seat; slots
+    where every workshop is full are left out. The seat itself is decided when registering."""
+    slots = []
+    for slot in event.choice_slots:
+        free = [item for item in slot.choice_items if seats.item_has_room(item)]
+        if free:
+            slots.append(DoorSlot(slot, free))
+    return slots
+
+
 def register_walk_in(user: User, event: Event, data: RegistrationData) -> WalkIn:
     """Register someone at the door through the registration service and check them in if they
-    got a seat. Raises what ``registering.register`` raises (``InvalidRegistration``)."""
+    got a seat. The workshop chosen in a slot (``data.choices``, one per slot) is a seat at once,
+    or nothing is registered. Raises what ``registering.register`` raises (``InvalidRegistration``,
+    ``SeatUnavailable`` when a chosen workshop filled up meanwhile)."""
     _require_door(user, event)
-    result = registering.register(event, data, by_organiser=True, actor=user.email)
+    result = registering.register(event, data, by_organiser=True, actor=user.email, seats_or_nothing=True)
     person = result.registration
     if person.status != RegistrationStatus.confirmed:
         return WalkIn(result, None)

@@ -247,9 +247,10 @@ def _take_workshop_seats(registration: Registration, actor: str) -> list[Program
     return waiting
 
 
-def give_seat(registration: Registration, item: ProgramItem) -> None:
+def give_seat(registration: Registration, item: ProgramItem, source: AssignmentSource = AssignmentSource.direct,
+              *, locked: bool = False) -> None:
     # The objects, so the e-mail and its calendar file can name the workshop before any flush.
-    registration.assignments.append(Assignment(slot=item.slot, program_item=item, source=AssignmentSource.direct))
+    registration.assignments.append(Assignment(slot=item.slot, program_item=item, source=source, locked=locked))
 
 
 def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:

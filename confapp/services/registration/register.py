@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext as _
 
 from confapp.extensions import db
-from confapp.models import (Event, Invitation, ProgramItem, Registration, RegistrationHistory, RegistrationStatus,
-                            new_token, utcnow)
+from confapp.models import (AssignmentSource, Event, Invitation, ProgramItem, Registration, RegistrationHistory,
+                            RegistrationStatus, new_token, utcnow)
 from confapp.services.mail.outbox import queue_from_template
 from confapp.services.partners.invitations import institution_of
 from confapp.services.privacy import legal
@@ -28,7 +28,8 @@ from confapp.services.registration.change import (ATTENDEE, add_wishes, chosen_w
                                                   send_to_attendee)
 from confapp.services.registration.choices import normalised
 from confapp.services.registration.lookup import manage_url
-from confapp.services.registration.rules import RegistrationClosed, RegistrationData, registration_problems
+from confapp.services.registration.rules import (RegistrationClosed, RegistrationData, SeatUnavailable,
+                                                 registration_problems)
 
 
 #: Why a purged event takes no registrations.
@@ -54,14 +55,18 @@ class RegistrationResult:
 
 
 def register(event: Event, data: RegistrationData, *, by_organiser: bool = False,
-             actor: str = ATTENDEE) -> RegistrationResult:
+             actor: str = ATTENDEE, seats_or_nothing: bool = False) -> RegistrationResult:
     """Register for ``event``: a seat if one is free, else the waitlist; the e-mail goes with it.
 
     A second registration with the same address changes nothing and resends the manage link
     (the caller shows the same page either way). ``by_organiser`` (organisers adding someone by
     hand, walk-ins at the door) skips the published/registration-window check and the consent
-    requirement; nobody registers for an event whose personal data was purged. Raises
-    ``RegistrationClosed`` or ``InvalidRegistration``; commits.
+    requirement; nobody registers for an event whose personal data was purged.
+    ``seats_or_nothing`` (walk-ins: the person at the door picks among workshops with free seats):
+    the first choice of each slot is a seat at once, whatever the event's choice mode, or nothing
+    is registered: a workshop that filled up meanwhile raises ``SeatUnavailable``. (A person
+    who gets no event seat waits on the event's waitlist with their choices as wishes.)
+    Raises ``RegistrationClosed``, ``InvalidRegistration`` or ``SeatUnavailable``; commits.
     """
     if event.purged_at is not None:
         raise RegistrationClosed(PURGED)
@@ -72,7 +77,7 @@ def register(event: Event, data: RegistrationData, *, by_organiser: bool = False
         raise invalid
     partner_id, invitation = institution_of(event, data.organisation, data.invitation)
     new = _NewRegistration(data, normalised(event, data.choices), data.email.strip().lower(),
-                           legal.privacy_version(event), actor, partner_id, invitation)
+                           legal.privacy_version(event), actor, partner_id, invitation, seats_or_nothing)
     try:
         return _register_new(event, new)
     except IntegrityError:
@@ -94,6 +99,8 @@ class _NewRegistration:
     #: The directory's institution the attendee belongs to, and the invitation they came through.
     partner_id: int | None = None
     invitation: Invitation | None = None
+    #: A seat in every chosen workshop, or no registration (see ``register``).
+    seats_or_nothing: bool = False
 
 
 def _register_new(event: Event, new: _NewRegistration) -> RegistrationResult:
@@ -144,12 +151,15 @@ def _decide(event: Event, registration: Registration, previous: str | None,
     """
     actor = new.actor
     with db.session.no_autoflush:
-        items = chosen_workshops(registration)
+        items = _first_choices(registration) if new.seats_or_nothing else chosen_workshops(registration)
         registration.created_at = utcnow()  # the waitlist is in the order of this lock
-        waiting = _take_seats(event, registration, items)
+        waiting = _take_seats(event, registration, items, new.seats_or_nothing)
         for item in waiting:
             record_history(registration, "workshop_waitlisted", actor=actor, note=item.title)
         record_history(registration, "registered", previous, registration.status.value, actor)
+        if new.seats_or_nothing and registration.status == RegistrationStatus.confirmed:
+            for item in items:
+                record_history(registration, "workshop_assigned", actor=actor, note=item.title)
         send_to_attendee(registration, "registered", waiting=waiting)
     db.session.flush()
     registration_id = registration.id  # the commit expires it
@@ -178,9 +188,11 @@ def _lock_open(event: Event) -> Event:
     return event
 
 
-def _take_seats(event: Event, registration: Registration, items: list[ProgramItem]) -> list[ProgramItem]:
+def _take_seats(event: Event, registration: Registration, items: list[ProgramItem],
+                seats_or_nothing: bool = False) -> list[ProgramItem]:
     """The event's seat and then, with it, each chosen workshop's (direct mode); sets the status.
-    Returns the full workshops the registration waits for."""
+    Returns the full workshops the registration waits for; with ``seats_or_nothing`` a full one
+    instead rolls everything back and raises ``SeatUnavailable``."""
     # The lock read the event's seat count: a full event is not tried.
     if not seats.event_has_room(event) or not seats.take_event_seat(event):
         registration.status = RegistrationStatus.waitlisted
@@ -189,10 +201,24 @@ def _take_seats(event: Event, registration: Registration, items: list[ProgramIte
     waiting = []
     for item in items:
         if seats.take_item_seat(item):
-            give_seat(registration, item)
+            # Taken at the door by staff: kept as it is by the optimal assignment, as a move is.
+            give_seat(registration, item, AssignmentSource.manual if seats_or_nothing else AssignmentSource.direct,
+                      locked=seats_or_nothing)
+        elif seats_or_nothing:
+            title, item_id = item.title, item.id
+            db.session.rollback()
+            raise SeatUnavailable(_("„%(title)s“ ist inzwischen voll. Bitte wählen Sie einen anderen Workshop "
+                                    "oder „keine Wahl“.", title=title), item_id=item_id)
         else:
             waiting.append(item)
     return waiting
+
+
+def _first_choices(registration: Registration) -> list[ProgramItem]:
+    """The first choice of each slot that has no seat yet, in program order (either choice mode)."""
+    seated = {assignment.slot_id for assignment in registration.assignments}
+    return [preference.program_item for preference in registration.preferences
+            if preference.rank == 1 and preference.slot_id not in seated]
 
 
 def _fill(registration: Registration, new: _NewRegistration) -> None:

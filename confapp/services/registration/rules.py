@@ -40,7 +40,11 @@ class RegistrationClosed(RegistrationError):
 
 
 class SeatUnavailable(RegistrationError):
-    """The workshop is full (organisers' moves never overbook)."""
+    """The workshop is full (organisers' moves never overbook); ``item_id`` names it where known."""
+
+    def __init__(self, message: str, item_id: int | None = None):
+        super().__init__(message)
+        self.item_id = item_id
 
 
 class InvalidRegistration(RegistrationError):
