@@ -147,3 +147,21 @@ def test_someone_joining_the_waitlist_meanwhile_moves_the_place_the_email_names(
     mails = db.session.query(OutboxMessage).filter_by(to_address="anna3@example.org").all()
     assert len(mails) == 1 and "Platz 3" in mails[0].text_body and "Platz 3" in mails[0].html_body
     assert not [m for m in db.session.query(OutboxMessage) if "WARTELISTENPLATZ" in m.text_body + m.html_body]
+
+
+def test_a_workshop_seat_freed_meanwhile_is_taken_and_the_email_says_so(app, app_context):
+    event = make_event(capacity=None, workshop_capacity=1)
+    holder = registering.register(event, attendee(event, 1, "Gespräche mit Eltern"))
+    db.session.expire_all()
+    workshop = item(event, "Gespräche mit Eltern")
+    assert not seats.item_has_room(workshop)  # what the form was built with: full
+    with app.app_context():  # the holder cancels in another session before this registration takes its seats
+        registrations.cancel(db.session.get(type(holder.registration), holder.registration_id))
+
+    result = registering.register(event, attendee(event, 2, "Gespräche mit Eltern"))
+
+    assert result.workshop_waitlists == []
+    assert [a.program_item.title for a in result.registration.assignments] == ["Gespräche mit Eltern"]
+    mails = db.session.query(OutboxMessage).filter_by(to_address="anna2@example.org").all()
+    assert len(mails) == 1 and "Diese Workshops sind voll" not in mails[0].text_body
+    assert [h.action for h in result.registration.history] == ["registered"]

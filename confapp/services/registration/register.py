@@ -1,12 +1,20 @@
 """Registering: a new registration, with its seats, history and confirmation e-mail.
 
-One transaction through the ORM's unit of work. Before the lock, while nothing is held, the
-form's values are checked and the new registration with its wishes is built from the program
-read with the event. Then ``seats.lock_event`` (on SQLite the database's write lock, on
-PostgreSQL the event's row lock; either bounds registrations per second) and under it only what
-depends on the seats: the seats themselves, the status, the registration time (the waitlist's
-order is the lock's), the history and the e-mail for the outcome decided; the commit writes it
-all. ``benchmarks/registration.py`` measures it.
+One transaction through the ORM's unit of work, and the event's lock (``seats.lock_event``: on
+SQLite the database's write lock, on PostgreSQL the event's row lock) held as briefly as the
+outcome allows, since it bounds registrations per second. Before anything is held, the form's
+values are checked and the new registration with its wishes is built from the program read with
+the event. Then one of two ways:
+
+- The seat counts read with the program show room (the usual case): the registration is built
+  as seated, its e-mail rendered, its rows written, and only then is the lock taken, for the
+  seats alone. If the seats went meanwhile, all of it is rolled back and the second way taken.
+- Otherwise, and for walk-ins at the door: the lock first, and under it the seats, the status,
+  the registration time (the waitlist's order is the lock's), the history and the e-mail for the
+  outcome decided (a waitlist place is counted under the lock).
+
+Either way the e-mail that is committed was rendered for the outcome committed.
+``benchmarks/registration.py`` measures it.
 """
 from __future__ import annotations
 
@@ -17,15 +25,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext as _
 
+from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.models import (AssignmentSource, Event, Invitation, ProgramItem, Registration, RegistrationHistory,
                             RegistrationStatus, new_token, utcnow)
-from confapp.services.mail.outbox import queue_from_template
+from confapp.services.mail.outbox import queue_email, queue_from_template
 from confapp.services.partners.invitations import institution_of
 from confapp.services.privacy import legal
 from confapp.services.registration import seats
-from confapp.services.registration.change import (ATTENDEE, add_wishes, chosen_workshops, give_seat, record_history,
-                                                  send_to_attendee)
+from confapp.services.registration.change import (ATTENDEE, add_wishes, attendee_email, chosen_workshops, give_seat,
+                                                  record_history, send_to_attendee)
 from confapp.services.registration.choices import normalised
 from confapp.services.registration.lookup import manage_url
 from confapp.services.registration.rules import (RegistrationClosed, RegistrationData, SeatUnavailable,
@@ -106,13 +115,59 @@ class _NewRegistration:
 def _register_new(event: Event, new: _NewRegistration) -> RegistrationResult:
     # Most addresses are new: the unique constraint finds the others (``register`` then comes
     # back through ``_register_existing``), which saves every new registration a query.
-    registration = Registration(event=event, event_id=event.id, email=new.email, manage_token=new_token(),
-                                status=RegistrationStatus.waitlisted)  # until a seat is taken
-    _fill(registration, new)  # before the lock: the wishes come from the program read with the event
+    if not new.seats_or_nothing:
+        seated = _register_seated(event, new)
+        if seated is not None:
+            return seated
+    registration = _built(event, new)
     event = _lock_open(event)
     db.session.add(registration)
     _record_consents(registration, new)
     return _decide(event, registration, None, new)
+
+
+def _built(event: Event, new: _NewRegistration) -> Registration:
+    """The new registration with its wishes, from the program read with the event; not yet in the session."""
+    registration = Registration(event=event, event_id=event.id, email=new.email, manage_token=new_token(),
+                                status=RegistrationStatus.waitlisted)  # until a seat is taken
+    _fill(registration, new)
+    return registration
+
+
+def _register_seated(event: Event, new: _NewRegistration) -> RegistrationResult | None:
+    """Register with a seat, holding the event's lock only to take the seats; None if the event
+    looks full or the seats went meanwhile (then nothing is written).
+
+    The seat counts read with the program say which chosen workshops have room. The registration
+    is built for that outcome, its e-mail rendered, and its rows written (on PostgreSQL this needs
+    no lock of the event's row), then the lock is taken and the seats with it. Only if every seat
+    is taken as expected, and no full workshop has meanwhile a free one, is it committed.
+    """
+    if not seats.event_has_room(event):
+        return None  # the waitlist: its place is counted under the lock
+    registration = _built(event, new)
+    items = chosen_workshops(registration)
+    expected = [item for item in items if seats.item_has_room(item)]
+    waiting = [item for item in items if item not in expected]
+    registration.status, registration.created_at = RegistrationStatus.confirmed, utcnow()
+    for item in expected:
+        give_seat(registration, item)
+    email = attendee_email(registration, "registered", waiting=waiting) if registration.email else None
+    begin_write(keep_loaded=True)  # the write transaction; on PostgreSQL without the event's lock yet
+    db.session.add(registration)
+    _record_consents(registration, new)
+    for item in waiting:
+        record_history(registration, "workshop_waitlisted", actor=new.actor, note=item.title)
+    record_history(registration, "registered", None, registration.status.value, new.actor)
+    if email is not None:
+        queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, registration)
+    db.session.flush()
+    event = _lock_open(event, begun=True)
+    taken = seats.take_event_seat(event) and [item for item in items if seats.take_item_seat(item)] == expected
+    if not taken:
+        db.session.rollback()
+        return None
+    return _committed(registration, new, waiting)
 
 
 def _register_existing(event: Event, new: _NewRegistration) -> RegistrationResult:
@@ -161,6 +216,10 @@ def _decide(event: Event, registration: Registration, previous: str | None,
             for item in items:
                 record_history(registration, "workshop_assigned", actor=actor, note=item.title)
         send_to_attendee(registration, "registered", waiting=waiting)
+    return _committed(registration, new, waiting)
+
+
+def _committed(registration: Registration, new: _NewRegistration, waiting: list[ProgramItem]) -> RegistrationResult:
     db.session.flush()
     registration_id = registration.id  # the commit expires it
     if new.invitation is not None and new.invitation.registration_id is None:
@@ -179,9 +238,9 @@ def _resent_recently(registration: Registration) -> int:
         RegistrationHistory.at > utcnow() - timedelta(days=1))) or 0
 
 
-def _lock_open(event: Event) -> Event:
+def _lock_open(event: Event, begun: bool = False) -> Event:
     """``seats.lock_event``, then refuse an event purged meanwhile (the purge holds the same lock)."""
-    event = seats.lock_event(event, keep_loaded=True)
+    event = seats.lock_event(event, keep_loaded=True, begun=begun)
     if event.purged_at is not None:
         db.session.rollback()
         raise RegistrationClosed(PURGED)

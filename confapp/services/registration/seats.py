@@ -19,17 +19,20 @@ from confapp.extensions import db
 from confapp.models import Event, ProgramItem
 
 
-def lock_event(event: Event | int, *, keep_loaded: bool = False) -> Event:
+def lock_event(event: Event | int, *, keep_loaded: bool = False, begun: bool = False) -> Event:
     """Start a new transaction that owns the event's seats until it commits; the event, re-read.
 
     Commits what the session had pending first (see ``database.begin_write``). With
     ``keep_loaded`` the objects read before keep what they loaded (registering: the program read
     with the event) and only the event's seat count, capacity, status and purge time are read again, so
     nothing else is read under the lock; seats are taken by conditional UPDATEs, which never
-    trust a loaded count.
+    trust a loaded count. With ``begun`` the lock is taken in the write transaction the caller
+    began with ``begin_write`` (registering writes its rows first: on PostgreSQL they do not need
+    the event's lock, so it is held only from here to the commit).
     """
     event_id = event if isinstance(event, int) else event.id
-    begin_write(keep_loaded=keep_loaded)
+    if not begun:
+        begin_write(keep_loaded=keep_loaded)
     if keep_loaded and isinstance(event, Event):
         row = db.session.connection().execute(_row_lock(_SEAT_COUNT), {"event_id": event_id}).one_or_none()
         if row is None:
