@@ -39,7 +39,9 @@ def _on_connect(dbapi_connection, _record) -> None:
 
 def _on_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediate.get() else "BEGIN")
+        immediate = _begin_immediate.get()
+        _begin_immediate.set(False)  # asked for the next transaction only (see begin_write)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def configure_engine(engine: Engine) -> None:
@@ -50,7 +52,7 @@ def configure_engine(engine: Engine) -> None:
     event.listen(engine, "begin", _on_begin)
 
 
-def begin_write(*, keep_loaded: bool = False) -> None:
+def begin_write(*, keep_loaded: bool = False, at_first_statement: bool = False) -> None:
     """Start a fresh transaction of ``db.session`` that holds the write lock from its first statement.
 
     Whatever the session read before is committed first (pending changes included), so callers
@@ -60,6 +62,11 @@ def begin_write(*, keep_loaded: bool = False) -> None:
     Committing expires every loaded object, so the locked transaction reads them again. With
     ``keep_loaded`` they stay as loaded (the event's program, read before the lock, say): the lock
     is then held only for the writes, and the caller must re-read whatever its decisions rest on.
+
+    With ``at_first_statement`` the new transaction begins (and on SQLite takes the write lock)
+    only with its first statement, so a caller can build the rows it is about to write, and the
+    ORM prepare their flush, without holding the lock. Every statement until then still belongs
+    to that write transaction.
     """
     session = db.session()
     expire, session.expire_on_commit = session.expire_on_commit, not keep_loaded and session.expire_on_commit
@@ -67,6 +74,9 @@ def begin_write(*, keep_loaded: bool = False) -> None:
         session.commit()
     finally:
         session.expire_on_commit = expire
+    if at_first_statement:
+        _begin_immediate.set(True)  # taken by the next transaction's BEGIN (see _on_begin)
+        return
     token = _begin_immediate.set(True)
     try:
         db.session.connection()

@@ -153,7 +153,9 @@ def _register_seated(event: Event, new: _NewRegistration) -> RegistrationResult 
     for item in expected:
         give_seat(registration, item)
     email = attendee_email(registration, "registered", waiting=waiting) if registration.email else None
-    begin_write(keep_loaded=True)  # the write transaction; on PostgreSQL without the event's lock yet
+    # The write transaction, begun by the first INSERT: building the rows and preparing their
+    # flush hold no lock; on PostgreSQL neither do the INSERTs (the event's lock comes after them).
+    begin_write(keep_loaded=True, at_first_statement=True)
     db.session.add(registration)
     _record_consents(registration, new)
     for item in waiting:
