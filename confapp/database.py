@@ -66,9 +66,14 @@ def begin_write(*, keep_loaded: bool = False, at_first_statement: bool = False) 
     With ``at_first_statement`` the new transaction begins (and on SQLite takes the write lock)
     only with its first statement, so a caller can build the rows it is about to write, and the
     ORM prepare their flush, without holding the lock. Every statement until then still belongs
-    to that write transaction.
+    to that write transaction. On PostgreSQL a transaction that only read (nothing pending)
+    then simply goes on as the write transaction: its statements see what others committed
+    (READ COMMITTED), and the COMMIT and BEGIN in between would only cost two round trips.
     """
     session = db.session()
+    if at_first_statement and keep_loaded and session.get_bind().dialect.name == "postgresql" \
+            and not (session.new or session.dirty or session.deleted):
+        return
     expire, session.expire_on_commit = session.expire_on_commit, not keep_loaded and session.expire_on_commit
     try:
         session.commit()
