@@ -77,6 +77,7 @@ def needs_list(slug: str, kind: str):
     event = access.event_or_404(current_user, slug)
     kind = _list_kind_or_404(kind)
     return render_template("manage/needs_list.html", event=event, kind=kind, lists=needs.LISTS,
+                           diet_label=needs.diet_label,
                            catering=needs.catering_list(event) if kind == "verpflegung" else None,
                            people=needs.access_list(event) if kind == "barrierefreiheit" else needs.photo_list(event))
 

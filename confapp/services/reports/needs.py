@@ -29,6 +29,10 @@ DIET_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 #: Registrations without a diet note eat what is served.
 NO_DIET = "ohne besondere Angabe"
+#: What pages and printed lists call each diet choice, in the reader's language (the choices
+#: themselves stay German: they are the keys of the counts and the text of CSV/XLSX exports).
+DIET_LABELS = {"vegan": _l("vegan"), "vegetarisch": _l("vegetarisch"), "andere Angabe": _l("andere Angabe"),
+               NO_DIET: _l("ohne besondere Angabe")}
 #: The lists, by the name in their URL: title and file name.
 LISTS = {"verpflegung": _l("Verpflegung"), "barrierefreiheit": _l("Barrierefreiheit"),
          "fotos": _l("Ohne Foto-Einwilligung")}
@@ -43,6 +47,11 @@ def diet_choice(note: str) -> str:
         if not words or any(word in text for word in words):
             return choice
     return DIET_CHOICES[-1][0]
+
+
+def diet_label(choice: str) -> str:
+    """A diet choice as pages and printed lists show it, in the language of the request."""
+    return str(DIET_LABELS.get(choice, choice))
 
 
 @dataclass
@@ -134,4 +143,4 @@ def list_pdf(event: Event, kind: str) -> bytes:
     context = ({"catering": catering_list(event)} if kind == "verpflegung"
                else {"people": access_list(event) if kind == "barrierefreiheit" else photo_list(event)})
     printed_at = format_wallclock(event.local_now())
-    return render_needs_list(event, kind, str(LISTS[kind]), printed_at=printed_at, **context)
+    return render_needs_list(event, kind, str(LISTS[kind]), printed_at=printed_at, diet_label=diet_label, **context)
