@@ -16,14 +16,13 @@ from markupsafe import Markup
 
 from confapp.documents.render import render_pdf
 from confapp.manage import bp
+from confapp.manage.helpers import send_confirmed
 from confapp.manage.export_views import _download
-from confapp.extensions import db
 from confapp.manage.forms import BulkConfirmForm
 from confapp.models import QuestionKind, Role
 from confapp.services.documents import workshop_lists
 from confapp.services.feedback import answering, questionnaire, results
 from confapp.services.feedback.questionnaire import QuestionDetails, QuestionError
-from confapp.services.mail.bulk import NotConfirmed
 from confapp.services.materials import library
 from confapp.services.materials.library import MaterialError
 from confapp.services.networks import access
@@ -131,14 +130,10 @@ def send_feedback_thanks(slug: str):
     form = BulkConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        count = answering.send_thank_you(current_user, event, confirmed=form.confirmed.data)
-    except NotConfirmed as error:
-        db.session.rollback()
-        flash(str(error), "warning")
-        return redirect(url_for(".feedback_page", slug=slug, vorschau=1) + "#dank")
-    flash(_("%(count)d E-Mails mit dem Link zur Rückmeldung sind unterwegs.", count=count), "success")
-    return redirect(url_for(".feedback_page", slug=slug))
+    return send_confirmed(
+        lambda: answering.send_thank_you(current_user, event, confirmed=form.confirmed.data),
+        lambda count: _("%(count)d E-Mails mit dem Link zur Rückmeldung sind unterwegs.", count=count),
+        url_for(".feedback_page", slug=slug, vorschau=1) + "#dank", url_for(".feedback_page", slug=slug))
 
 
 @bp.get("/e/<slug>/rueckmeldung/folie")
@@ -251,11 +246,7 @@ def announce_materials(slug: str):
     form = BulkConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        count = library.announce(current_user, event, confirmed=form.confirmed.data)
-    except NotConfirmed as error:
-        db.session.rollback()
-        flash(str(error), "warning")
-        return redirect(url_for(".materials_page", slug=slug, vorschau=1) + "#ankuendigen")
-    flash(_("%(count)d E-Mails mit dem Hinweis auf die Materialien sind unterwegs.", count=count), "success")
-    return redirect(url_for(".materials_page", slug=slug))
+    return send_confirmed(
+        lambda: library.announce(current_user, event, confirmed=form.confirmed.data),
+        lambda count: _("%(count)d E-Mails mit dem Hinweis auf die Materialien sind unterwegs.", count=count),
+        url_for(".materials_page", slug=slug, vorschau=1) + "#ankuendigen", url_for(".materials_page", slug=slug))

@@ -1,8 +1,11 @@
 """Small helpers shared by the back-office views."""
 from __future__ import annotations
 
-from flask import flash
+from collections.abc import Callable
+
+from flask import flash, redirect
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from confapp.extensions import db
 from confapp.services.events.editor import EditorError
@@ -33,3 +36,17 @@ def promotion_step(form: FlaskForm, error: NotConfirmed) -> BulkMail:
         flash(str(error), "warning")
     form.confirmed.data = error.preview.fingerprint
     return error.preview
+
+
+def send_confirmed(send: Callable[[], int], done: Callable[[int], str], preview_url: str, sent_url: str) -> Response:
+    """A mass e-mail confirmed on its preview: ``send()`` (the service checks the preview's
+    fingerprint) and ``done(count)`` as the message; if recipients or text changed since the
+    preview, nothing was sent and the organiser is back at the new preview, told why."""
+    try:
+        count = send()
+    except NotConfirmed as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+        return redirect(preview_url)
+    flash(done(count), "success")
+    return redirect(sent_url)

@@ -11,13 +11,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from confapp.documents.render import render_pdf
-from confapp.extensions import db
 from confapp.manage import bp
+from confapp.manage.helpers import send_confirmed
 from confapp.manage.export_views import _download
 from confapp.manage.partner_forms import (ContactForm, FilterForm, ImportConfirmForm, ImportForm, InviteConfirmForm,
                                           NewInstitutionForm, PartnerForm)
 from confapp.models import LegalBasis
-from confapp.services.mail.bulk import NotConfirmed
 from confapp.services.networks import access
 from confapp.services.partners import coverage, directory, invitations, spreadsheet
 from confapp.services.partners.directory import ContactDetails, DirectoryError, PartnerDetails
@@ -209,14 +208,11 @@ def send_partner_invitations(slug: str):
     if not form.validate_on_submit():
         abort(400)
     sector, district = (form.sector.data or "")[:100], (form.district.data or "")[:100]
-    try:
-        count = invitations.invite(current_user, event, sector, district, confirmed=form.confirmed.data)
-    except NotConfirmed as error:
-        db.session.rollback()
-        flash(str(error), "warning")
-        return redirect(url_for(".partner_invitations", slug=slug, sector=sector, district=district, vorschau=1))
-    flash(_("%(count)d Einladungen sind unterwegs.", count=count), "success")
-    return redirect(url_for(".partner_invitations", slug=slug))
+    return send_confirmed(
+        lambda: invitations.invite(current_user, event, sector, district, confirmed=form.confirmed.data),
+        lambda count: _("%(count)d Einladungen sind unterwegs.", count=count),
+        url_for(".partner_invitations", slug=slug, sector=sector, district=district, vorschau=1),
+        url_for(".partner_invitations", slug=slug))
 
 
 # --- coverage ---------------------------------------------------------------------------------
