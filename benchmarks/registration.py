@@ -27,7 +27,9 @@ E-mails are queued in the outbox with each registration (as always) but not sent
 Targets (issue 16, on the machine at hand): the closed-loop rate at least 70 % of the baseline's
 (``--baseline``: a ``--save`` file written by a run of the code before, in the same sitting;
 machines here differ by 3x, so compare, don't quote), and p95 <= 150 ms at 30/s offered on the
-full event.
+full event. The code before is e59ae63 (hand-written SQL); to run it, copy this script into a
+worktree of it (``git worktree add /tmp/before e59ae63``) and run the copy there with ``--save``.
+Its figures swing by a quarter from run to run here: alternate the two and compare several pairs.
 """
 from __future__ import annotations
 
@@ -88,7 +90,10 @@ def prepare(env: dict, capacity: int, full_capacity: int | None = None) -> None:
 from confapp import create_app
 from confapp.extensions import db
 from confapp.models import Network
-from confapp.services.events.file_io import import_event
+try:
+    from confapp.services.events.file_io import import_event
+except ImportError:  # the code before the services became packages (a baseline, see the docstring)
+    from confapp.services.event_io import import_event
 from flask_migrate import upgrade
 from sqlalchemy import text
 app = create_app()
