@@ -29,7 +29,7 @@ from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.models import (AssignmentSource, Event, Invitation, ProgramItem, Registration, RegistrationHistory,
                             RegistrationStatus, new_token, utcnow)
-from confapp.services.mail.outbox import queue_email, queue_from_template
+from confapp.services.mail.outbox import queue_from_template, queue_rendered
 from confapp.services.partners.invitations import institution_of
 from confapp.services.privacy import legal
 from confapp.services.registration import seats
@@ -158,11 +158,9 @@ def _register_seated(event: Event, new: _NewRegistration) -> RegistrationResult 
     begin_write(keep_loaded=True, at_first_statement=True)
     db.session.add(registration)
     _record_consents(registration, new)
-    for item in waiting:
-        record_history(registration, "workshop_waitlisted", actor=new.actor, note=item.title)
-    record_history(registration, "registered", None, registration.status.value, new.actor)
+    _record_registered(registration, waiting, None, new.actor)
     if email is not None:
-        queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, registration)
+        queue_rendered(email, event, registration)
     db.session.flush()
     event = _lock_open(event, begun=True)
     taken = seats.take_event_seat(event) and [item for item in items if seats.take_item_seat(item)] == expected
@@ -211,14 +209,20 @@ def _decide(event: Event, registration: Registration, previous: str | None,
         items = _first_choices(registration) if new.seats_or_nothing else chosen_workshops(registration)
         registration.created_at = utcnow()  # the waitlist is in the order of this lock
         waiting = _take_seats(event, registration, items, new.seats_or_nothing)
-        for item in waiting:
-            record_history(registration, "workshop_waitlisted", actor=actor, note=item.title)
-        record_history(registration, "registered", previous, registration.status.value, actor)
+        _record_registered(registration, waiting, previous, actor)
         if new.seats_or_nothing and registration.status == RegistrationStatus.confirmed:
             for item in items:
                 record_history(registration, "workshop_assigned", actor=actor, note=item.title)
         send_to_attendee(registration, "registered", waiting=waiting)
     return _committed(registration, new, waiting)
+
+
+def _record_registered(registration: Registration, waiting: list[ProgramItem], previous: str | None,
+                       actor: str) -> None:
+    """The history of a registration just decided: each full workshop it waits for, then the registration."""
+    for item in waiting:
+        record_history(registration, "workshop_waitlisted", actor=actor, note=item.title)
+    record_history(registration, "registered", previous, registration.status.value, actor)
 
 
 def _committed(registration: Registration, new: _NewRegistration, waiting: list[ProgramItem]) -> RegistrationResult:
