@@ -235,7 +235,11 @@ def axe_violations(page) -> list[str]:
 
 
 def has_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
+    # Measure the page as a person sees it: after its style sheets and fonts have arrived. A link can
+    # be found before a slow style sheet is applied, and unstyled tables overflow (seen once in CI).
+    page.wait_for_load_state("load")
+    return page.evaluate("document.fonts.ready.then(() =>"
+                         " document.documentElement.scrollWidth > document.documentElement.clientWidth + 1)")
 
 
 # --- Back office ------------------------------------------------------------------------------
