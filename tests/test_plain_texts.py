@@ -3,7 +3,7 @@ assignment, e-mails that name theme tables and walk-ins without "noch offen", a 
 from tests.conftest import outbox_messages, post_form, sign_in
 from tests.html_check import problems
 from tests.manage_helpers import ANHALT, BASE, EVENT, event_named, registrations_of
-from tests.registration_support import form_data, item, make_event, registration_of
+from tests.registration_support import form_data, item, make_event, manage_link, registration_of
 from tests.test_checkin_walk_in import URL as WALK_IN_URL
 from tests.test_checkin_walk_in import WALK_IN
 from confapp.extensions import db
@@ -63,6 +63,15 @@ def test_the_theme_table_confirmation_names_theme_tables(app, client, demo):
     assert response.status_code == 302, html[html.find('error-summary'):][:1500]
     text = _mail_text(outbox_messages(app)[-1])
     assert "welchen Workshop" not in text and "Thementisch" in text
+
+    # A change of wishes through the private link is confirmed in the same words.
+    first = event.choice_slots[0]
+    swapped = dict(choices, **{f"choice_{first.id}_1": choices[f"choice_{first.id}_2"],
+                               f"choice_{first.id}_2": choices[f"choice_{first.id}_1"]})
+    changed = post_form(client, manage_link(outbox_messages(app)[-1]) + "/aendern", swapped)
+    assert changed.status_code == 302, changed.get_data(as_text=True)[:1500]
+    text = _mail_text(outbox_messages(app)[-1])
+    assert "geändert" in text and "welchen Workshop" not in text and "an welchen Thementischen" in text
 
 
 def test_a_walk_in_confirmation_does_not_say_noch_offen(app, client, demo):
