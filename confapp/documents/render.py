@@ -28,6 +28,7 @@ from urllib.request import url2pathname
 
 import pydyf
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from pypdf import PdfWriter
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -52,12 +53,17 @@ RENDER_SECONDS = 20
 
 
 class RenderTimeout(RuntimeError):
-    """A document took longer than its time bound; ``str()`` is a German sentence saying what to do."""
+    """A document took longer than its time bound; ``str()`` says what to do, in the language of
+    the page asking (German in the CLI)."""
 
     def __init__(self, seconds: float):
-        super().__init__(f"Das Dokument konnte nicht innerhalb von {seconds:g} Sekunden erstellt werden. "
-                         "Bitte prüfen Sie das Logo des Netzwerks (eine sehr aufwendige SVG-Grafik) "
-                         "oder erstellen Sie das Dokument für weniger Personen auf einmal.")
+        super().__init__(seconds)
+        self.seconds = seconds
+
+    def __str__(self) -> str:
+        return _("Das Dokument konnte nicht innerhalb von %(seconds)s Sekunden erstellt werden. "
+                 "Bitte prüfen Sie das Logo des Netzwerks (eine sehr aufwendige SVG-Grafik) "
+                 "oder erstellen Sie das Dokument für weniger Personen auf einmal.", seconds=f"{self.seconds:g}")
         self.seconds = seconds
 
 

@@ -251,7 +251,7 @@ def attendee_certificate_pdf(registration: Registration) -> bytes:
     if event.local_now() < event.ends_at:
         raise DocumentError(_("Die Teilnahmebescheinigung gibt es nach dem Ende der Veranstaltung."))
     if registration.status != RegistrationStatus.confirmed:
-        raise DocumentError("Für diese Anmeldung gibt es keine Teilnahmebescheinigung.")
+        raise DocumentError(_("Für diese Anmeldung gibt es keine Teilnahmebescheinigung."))
     feedback_url = answering.personal_url(registration) if questionnaire.questions_of(event) else None
     db.session.commit()
     return render_certificates(event, [(registration.full_name, attended_items(event, registration), feedback_url)],
