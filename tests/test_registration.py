@@ -216,6 +216,11 @@ def test_the_same_address_twice_creates_nothing_says_the_same_and_resends_the_li
     confirmation, resent = outbox_messages(app)
     assert resent["To"] == "anna1@example.org"
     assert "bereits" in plain(resent) and manage_link(resent) == manage_link(confirmation)
+    # The reminder shows what is registered, workshops included: the person has likely forgotten.
+    label = event.choice_slots[0].label
+    chosen = next(line for line in plain(confirmation).splitlines() if line.startswith(f"{label}: "))
+    assert chosen == f"{label}: Kinderschutz in der Kita"  # the seat, not "Warteliste für …"
+    assert chosen in plain(resent).splitlines()
 
 
 def test_someone_who_cancelled_can_register_again(client, app, app_context):

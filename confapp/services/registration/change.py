@@ -249,8 +249,10 @@ def _take_workshop_seats(registration: Registration, actor: str) -> list[Program
 
 def give_seat(registration: Registration, item: ProgramItem, source: AssignmentSource = AssignmentSource.direct,
               *, locked: bool = False) -> None:
-    # The objects, so the e-mail and its calendar file can name the workshop before any flush.
-    registration.assignments.append(Assignment(slot=item.slot, program_item=item, source=source, locked=locked))
+    # The objects, so the e-mail and its calendar file can name the workshop before any flush; and the
+    # slot's id, by which the e-mail's summary finds the seat (the ORM sets the ids only when flushing).
+    registration.assignments.append(Assignment(slot=item.slot, slot_id=item.slot_id, program_item=item,
+                                               source=source, locked=locked))
 
 
 def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:

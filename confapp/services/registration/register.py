@@ -36,7 +36,7 @@ from confapp.services.registration import seats
 from confapp.services.registration.change import (ATTENDEE, add_wishes, attendee_email, chosen_workshops, give_seat,
                                                   record_history, send_to_attendee)
 from confapp.services.registration.choices import normalised
-from confapp.services.registration.lookup import manage_url
+from confapp.services.registration.lookup import manage_url, slot_choices
 from confapp.services.registration.rules import (RegistrationClosed, RegistrationData, SeatUnavailable,
                                                  registration_problems)
 
@@ -181,7 +181,7 @@ def _register_existing(event: Event, new: _NewRegistration) -> RegistrationResul
     if registration.status != RegistrationStatus.cancelled:
         if _resent_recently(registration) < MAX_RESENT_PER_DAY:
             queue_from_template("already_registered", registration.email, event=event, registration=registration,
-                                manage_url=manage_url(registration))
+                                manage_url=manage_url(registration), slots=slot_choices(registration))
             record_history(registration, "link_resent", actor=new.actor,
                            note="Erneute Anmeldung mit derselben Adresse")
         # Past the limit nothing is sent, and the page says the same: it must not tell who is registered.
