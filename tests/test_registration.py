@@ -223,6 +223,27 @@ def test_the_same_address_twice_creates_nothing_says_the_same_and_resends_the_li
     assert chosen in plain(resent).splitlines()
 
 
+def test_a_freed_workshop_seat_goes_to_who_waited_for_it_longest_not_to_who_moves_up(client, app, app_context):
+    event = make_event(capacity=2, workshop_capacity=1, rounds=2)
+    first, second = event.choice_slots
+    kita, eltern = first.choice_items[0], second.choice_items[1]
+    choices = {f"choice_{first.id}_1": str(kita.id), f"choice_{second.id}_1": str(eltern.id)}
+    for number in (1, 2, 3):  # 1 seated; 2 in the event, waiting for both workshops; 3 on the event's waitlist
+        assert register(client, event, number, choices=choices).status_code == 302
+
+    post_form(client, manage_link(outbox_messages(app)[0]) + "/stornieren", {})
+
+    db.session.expire_all()
+    waited, moved_up = registration_of("anna2@example.org"), registration_of("anna3@example.org")
+    assert {a.program_item_id for a in waited.assignments} == {kita.id, eltern.id}
+    assert moved_up.status == RegistrationStatus.confirmed and moved_up.assignments == []
+    assert [h.note for h in moved_up.history if h.action == "workshop_waitlisted"] == [kita.title, eltern.title]
+    mails = {m["To"]: plain(m) for m in outbox_messages(app)[3:]}
+    assert f"ist ein Platz frei geworden ({kita.title}, {eltern.title})" in mails["anna2@example.org"]
+    assert f"Sie stehen auf der Warteliste und bekommen eine E-Mail, sobald ein Platz frei wird: {kita.title}, " \
+           f"{eltern.title}" in mails["anna3@example.org"]
+
+
 def test_someone_who_cancelled_can_register_again(client, app, app_context):
     event = make_event()
     register(client, event, 1)

@@ -256,7 +256,11 @@ def give_seat(registration: Registration, item: ProgramItem, source: AssignmentS
 
 
 def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:
-    """Fill free event seats, then (direct mode) free workshop seats, from the waitlists in order."""
+    """Fill free event seats, then (direct mode) free workshop seats, from the waitlists in order.
+
+    Someone moving up from the event's waitlist queues for a full workshop like everyone else, in
+    the order they chose it: an attendee who has waited for that workshop longer gets its seat first.
+    """
     gains: dict[int, list[ProgramItem]] = defaultdict(list)
     moved_up: dict[int, Registration] = {}
     while seats.event_has_room(event):
@@ -269,11 +273,10 @@ def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:
         registration.status = RegistrationStatus.confirmed
         record_history(registration, "promoted", RegistrationStatus.waitlisted.value, RegistrationStatus.confirmed.value, by)
         moved_up[registration.id] = registration
-        db.session.flush()
-        _take_workshop_seats(registration, by)
-        gains[registration.id] = [assignment.program_item for assignment in registration.assignments]
+        db.session.flush()  # confirmed now: the workshops' waitlists below count them
+    event_promoted = list(moved_up.values())
     # Ranked events whose assignment has begun: free seats of their wishes, named in their e-mail.
-    for registration_id, items in seat_promoted(event, list(moved_up.values()), by).items():
+    for registration_id, items in seat_promoted(event, event_promoted, by).items():
         gains[registration_id].extend(items)
     if event.choice_mode == ChoiceMode.direct:
         for slot in event.choice_slots:
@@ -283,11 +286,17 @@ def _promote(event: Event, by: str = SYSTEM) -> list[Registration]:
                         break
                     registration.assignments.append(Assignment(slot_id=slot.id, program_item=item,
                                                                source=AssignmentSource.direct))
-                    record_history(registration, "workshop_assigned", actor=by, note=item.title)
+                    if registration not in event_promoted:  # theirs are part of moving up, as at registering
+                        record_history(registration, "workshop_assigned", actor=by, note=item.title)
                     moved_up[registration.id] = registration
                     gains[registration.id].append(item)
+    # Those moved up into the event who still wait for a full workshop: recorded and told, as at registering.
+    waiting = {registration.id: chosen_workshops(registration) for registration in event_promoted}
+    for registration in event_promoted:
+        for item in waiting[registration.id]:
+            record_history(registration, "workshop_waitlisted", actor=by, note=item.title)
     for registration_id, registration in moved_up.items():
-        send_to_attendee(registration, "promoted", items=gains[registration_id])
+        send_to_attendee(registration, "promoted", items=gains[registration_id], waiting=waiting.get(registration_id, []))
     return list(moved_up.values())
 
 
