@@ -15,6 +15,7 @@ from confapp.services.assignment.workflow import AssignmentError, AssignmentMode
 from confapp.services.events.file_io import EventFileError, export_event, import_event
 from confapp.services.mail.outbox import deliver_pending
 from tests.conftest import outbox_messages
+from tests.registration_support import manage_link
 
 START = datetime(2030, 6, 5, 13, 0)
 
@@ -198,6 +199,10 @@ def test_reoptimising_lists_moves_of_notified_attendees_and_tells_them_again(app
     mails = outbox_messages(app)
     assert [m["To"] for m in mails] == ["anna@example.org", "berta@example.org", "anna@example.org"]
     assert "Workshops (13:00–15:00 Uhr): A" in mails[0].get_body().get_content()
+    # The private link comes with it: whoever cannot come now frees the seat for the next in line.
+    assert "stornieren Sie bitte über den Link unten" in mails[0].get_body().get_content()
+    anna = db.session.scalar(select(Registration).where(Registration.first_name == "Anna"))
+    assert manage_link(mails[0]) == f"/e/{event.slug}/anmeldung/{anna.manage_token}"
     assert "Workshops (13:00–15:00 Uhr): B" in mails[2].get_body().get_content()
     history = db.session.scalars(select(RegistrationHistory.action).join(Registration)
                                  .where(Registration.first_name == "Anna").order_by(RegistrationHistory.id))

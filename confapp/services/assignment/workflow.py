@@ -36,6 +36,7 @@ from confapp.services.assignment.solver import solve
 from confapp.services.mail.bulk import BulkMail, bulk_mail, require_confirmed
 from confapp.services.mail.outbox import RenderedEmail, queue_email, render_email
 from confapp.services.registration.change import attendee_email
+from confapp.services.registration.lookup import manage_url
 
 __all__ = ["AppliedAssignment", "AssignmentError", "AssignmentMode", "AssignmentPreview", "Change", "Unplaced", "apply",
            "assign_by_hand", "notify_assigned", "notify_preview", "preview", "set_locked"]
@@ -272,7 +273,8 @@ def _notice_email(event: Event, notice: _Notice) -> RenderedEmail:
         return attendee_email(notice.registration, "promoted",
                               items=[items[a.program_item_id] for a in notice.untold])
     return render_email("assignment", notice.registration.email, event=event, registration=notice.registration,
-                        seats=[(slots[a.slot_id], items[a.program_item_id]) for a in notice.seats])
+                        seats=[(slots[a.slot_id], items[a.program_item_id]) for a in notice.seats],
+                        manage_url=manage_url(notice.registration))
 
 
 def notify_preview(event: Event) -> BulkMail:
