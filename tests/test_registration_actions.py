@@ -3,6 +3,8 @@ from tests.conftest import outbox_messages, post_form, sign_in
 from tests.manage_helpers import send_confirmed, ANHALT, BASE, event_named, registrations_of, workshops
 from confapp.extensions import db
 from confapp.models import AuditEntry, RegistrationStatus
+from confapp.services.assignment import workflow as assignment
+from confapp.services.mail.outbox import deliver_pending
 
 
 def _detail(registration):
@@ -72,6 +74,26 @@ def test_move_respects_capacity_unless_overridden_and_logged(client, demo, app_c
     assert (full.capacity, full.seats_taken) == (2, 2)
     overrides = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "capacity.override")).all()
     assert len(overrides) == 1 and people[1].last_name in overrides[0].summary
+
+
+def test_someone_moved_after_being_told_their_workshop_is_told_the_new_one(client, app, demo, app_context):
+    event = event_named()
+    assignment.apply(event, assignment.preview(event))
+    assignment.notify_assigned(event)
+    deliver_pending(app=app)
+    person = next(r for r in _confirmed() if r.assignments and r.email)
+    elsewhere = next(w for w in workshops() if w.id != person.assignments[0].program_item_id)
+    elsewhere.capacity += 1  # room for one more
+    db.session.commit()
+    sign_in(client, ANHALT)
+    post_form(client, f"{_detail(person)}/verschieben", {"item_id": str(elsewhere.id)}, page_url=_detail(person))
+    told = len(outbox_messages(app))
+    db.session.commit()  # end the test's read transaction: see what the request committed
+
+    assert assignment.notify_assigned(event_named()) == 1
+    deliver_pending(app=app)
+    notice = outbox_messages(app)[told]
+    assert notice["To"] == person.email and elsewhere.title in notice.get_body(("plain",)).get_content()
 
 
 def test_cancel_frees_the_seat_and_the_waitlist_moves_up(client, demo, app_context):

@@ -167,7 +167,8 @@ def move_registration(slug: str, registration_id: int):
             flash(f"{error} " + (_("Setzen Sie den Haken, um ihn ausnahmsweise zu erweitern.")
                                  if isinstance(error, SeatUnavailable) else ""), "error")
         else:
-            flash(_("Verschoben nach „%(title)s“.", title=item.title), "success")
+            flash(_("Verschoben nach „%(title)s“. Per E-Mail erfährt die Person es mit „Zuteilung per E-Mail "
+                    "mitteilen“ auf der Seite Zuteilung.", title=item.title), "success")
     return redirect(url_for("manage.registration_detail", slug=slug, registration_id=registration_id))
 
 

@@ -203,7 +203,8 @@ def move_to_workshop(registration: Registration, item: ProgramItem, *, by: str) 
         registration.assignments.append(current)
     else:
         seats.free_item_seat(current.program_item)
-        current.program_item = item
+        # Told of the old workshop, not of this one: the next notice of the assignment tells them.
+        current.program_item, current.notified_at = item, None
     current.source, current.locked = AssignmentSource.manual, True
     if event.choice_mode == ChoiceMode.direct:  # their choice is now this workshop: no longer waiting elsewhere
         for preference in [p for p in registration.preferences if p.slot_id == item.slot_id]:
