@@ -89,7 +89,7 @@ def fill_up(title: str) -> None:
     db.session.commit()
 
 
-def test_a_walk_in_takes_a_free_workshop_seat_and_the_door_shows_it(client, demo, app_context):
+def test_a_walk_in_takes_a_free_workshop_seat_and_the_door_shows_it(app, client, demo, app_context):
     fill_up(PARENTS)
     kita = workshop(KITA)
     sign_in(client, DOOR)
@@ -105,6 +105,9 @@ def test_a_walk_in_takes_a_free_workshop_seat_and_the_door_shows_it(client, demo
     assert [(a.program_item.title, a.locked) for a in person.assignments] == [(KITA, True)]
     assert workshop(KITA).seats_taken == 1
     assert history(person.id) == [("registered", DOOR), ("workshop_assigned", DOOR), ("checked_in", DOOR)]
+    mail = next(m for m in outbox_messages(app) if m["To"] == "greta.spontan@example.org")
+    text = mail.get_body(("plain",)).get_content()
+    assert f"Workshops: {KITA}" in text and "nach Anmeldeschluss" not in text  # seated: nothing left to assign
 
 
 def test_no_choice_at_the_door_takes_no_workshop_seat(client, demo, app_context):
