@@ -5,7 +5,8 @@ from pathlib import Path
 
 from flask import has_request_context, request, session
 
-from confapp import cli, database, errors, formatting, input_checks, labels, log_privacy, plaintext, security
+from confapp import (cli, database, errors, formatting, input_checks, labels, log_privacy, plaintext, security,
+                     upload_limits)
 from confapp.templating import ConfApp
 from confapp.api import bp as api_bp
 from confapp.checkin import bp as checkin_bp
@@ -45,6 +46,7 @@ def create_app(config: dict | None = None) -> ConfApp:
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    upload_limits.init_app(app)  # before CSRF: its check reads the body
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))

@@ -258,6 +258,21 @@ def test_a_leader_uploads_slides_the_attendee_downloads_them_a_stranger_gets_404
     assert f"/e/{EVENT}/material/{material.id}" in stranger.get(f"/e/{EVENT}").get_data(as_text=True)
 
 
+def test_slides_of_several_megabytes_upload_and_more_than_20_mb_are_refused_in_german(client, ready):
+    page = client.get(f"{BASE}/material").get_data(as_text=True)
+    slides = PDF + b"%" + b"x" * (5 * 1024 * 1024)  # a typical slide deck
+    done = client.post(f"{BASE}/material", data={"csrf_token": csrf_token(page), "title": "Folien Plenum",
+                                                 "file": (io.BytesIO(slides), "folien.pdf")},
+                       content_type="multipart/form-data")
+    assert done.status_code == 302, done.get_data(as_text=True)[:500]
+    assert db.session.query(Material).one().size == len(slides)
+    huge = client.post(f"{BASE}/material", data={"csrf_token": csrf_token(page), "title": "Video",
+                                                  "file": (io.BytesIO(PDF + b"x" * (21 * 1024 * 1024)), "v.pdf")},
+                       content_type="multipart/form-data")
+    assert huge.status_code in (413, 422) and "zu groß" in huge.get_data(as_text=True)
+    assert db.session.query(Material).count() == 1
+
+
 def test_a_link_must_be_https_and_the_purge_forgets_uploaders_and_links(client, ready):
     people, _first, _second = ready
     page = client.get(f"{BASE}/material").get_data(as_text=True)

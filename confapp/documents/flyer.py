@@ -56,6 +56,12 @@ def tint(colour: str, share: float = 0.88) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in (red, green, blue))
 
 
+def veil(colour: str, opacity: float = 0.8) -> str:
+    """``colour`` as a see-through layer over the cover photo: the photo shows, the title reads."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {opacity})"
+
+
 def shorten(text: str, limit: int) -> str:
     """``text`` cut at a word boundary with an ellipsis, so the program fits its page."""
     text = " ".join(text.split())
@@ -95,19 +101,24 @@ def program(event: Event, abstract_limit: int) -> list[dict]:
     return entries
 
 
-def render_flyer(event: Event, format: str, *, registration_url: str, logo: tuple[bytes, str] | None) -> Flyer:
-    """The flyer PDF (tagged, for the county's website); the QR code leads to ``registration_url``."""
+def render_flyer(event: Event, format: str, *, registration_url: str, logo: tuple[bytes, str] | None,
+                 cover: tuple[bytes, str] | None = None) -> Flyer:
+    """The flyer PDF (tagged, for the county's website); the QR code leads to ``registration_url``.
+    ``cover``: a photo behind the title, under the accent colour (white text stays readable on it)."""
     shape = FORMATS[format]
     resources = Resources()
     if logo:
         resources.add("logo", *logo)
+    if cover:
+        resources.add("cover", *cover)
     resources.anchor_qr("registration-qr", shape.qr_mm, registration_url)
     items = [item for slot in event.slots for item in slot.items]
     accent = accent_of(event.network)
     variants = [{"program": program(event, limit), "scale": scale} for limit, scale in shape.steps]
     pdf, used = render_fitting(
         f"flyer_{format}.html", variants, max_pages=shape.pages, resources=resources, tagged=True,
-        event=event, network=event.network, has_logo=logo is not None, registration_url=registration_url,
+        event=event, network=event.network, has_logo=logo is not None, has_cover=cover is not None,
+        accent_veil=veil(accent), registration_url=registration_url,
         contact_email=event.contact_email or event.network.contact_email, accent=accent, accent_tint=tint(accent),
         qr_mm=shape.qr_mm, talks=[item for item in items if item.kind == ItemKind.talk],
         choices=len({item.title for item in items if item.kind.is_choice}),

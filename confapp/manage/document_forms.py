@@ -43,5 +43,10 @@ class SignerForm(FlaskForm):
     remove_signature = BooleanField(_l("Eingescannte Unterschrift entfernen"))
 
 
+class CoverForm(FlaskForm):
+    cover = FileField(_l("Titelbild (ein Foto, JPEG oder PNG, höchstens 8 MB)"),
+                      render_kw={"accept": "image/jpeg,image/png"})
+
+
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""

@@ -7,15 +7,17 @@ from flask_login import current_user, login_required
 
 from confapp.extensions import db
 from confapp.manage import bp
-from confapp.manage.document_forms import ActionForm, BadgeForm, CertificateForm, SignerForm
+from confapp.manage.document_forms import ActionForm, BadgeForm, CertificateForm, CoverForm, SignerForm
 from confapp.services.networks import access
-from confapp.services.documents import print_runs, printing as documents
+from confapp.services.documents import cover, print_runs, printing as documents
 from confapp.services.networks import audit, logos
+from confapp.upload_limits import accepts_files_up_to
 
 
 def _page(event, status: int = 200, **forms):
     forms = {"badge_form": BadgeForm(formdata=None), "certificate_form": CertificateForm(formdata=None),
-             "signer_form": SignerForm(formdata=None, obj=event.network), "action_form": ActionForm(), **forms}
+             "signer_form": SignerForm(formdata=None, obj=event.network), "cover_form": CoverForm(formdata=None),
+             "action_form": ActionForm(), **forms}
     return render_template("manage/documents.html", event=event, network=event.network,
                            is_admin=access.may(current_user, event.network, access.ADMINS),
                            print_runs=print_runs.pending(event), downloaded_at=print_runs.downloaded_at,
@@ -121,6 +123,36 @@ def certificates_download(slug: str):
         return _page(event, 422, certificate_form=form)
     _logged(event, "document.certificates", "Teilnahmebescheinigungen heruntergeladen.")
     return _pdf(pdf, f"teilnahmebescheinigungen-{event.slug}.pdf")
+
+
+@bp.post("/e/<slug>/dokumente/titelbild")
+@login_required
+@accepts_files_up_to(cover.MAX_COVER_BYTES)
+def cover_upload(slug: str):
+    """The photo behind both flyers' title."""
+    event = access.event_or_404(current_user, slug)
+    form = CoverForm()
+    if form.validate_on_submit():
+        upload = form.cover.data
+        try:
+            cover.set_cover(event, upload.read(cover.MAX_COVER_BYTES + 1) if upload else b"", current_user)
+        except cover.CoverError as error:
+            db.session.rollback()
+            form.cover.errors.append(str(error))
+        else:
+            flash(_("Das Titelbild ist gespeichert: Beide Flyer zeigen es hinter dem Titel."), "success")
+            return redirect(url_for(".documents_page", slug=slug, _anchor="flyer"))
+    return _page(event, 422, cover_form=form)
+
+
+@bp.post("/e/<slug>/dokumente/titelbild/entfernen")
+@login_required
+def cover_remove(slug: str):
+    event = access.event_or_404(current_user, slug)
+    if ActionForm().validate_on_submit():
+        cover.remove_cover(event, current_user)
+        flash(_("Das Titelbild ist entfernt."), "success")
+    return redirect(url_for(".documents_page", slug=slug, _anchor="flyer"))
 
 
 @bp.post("/e/<slug>/dokumente/unterschrift")

@@ -25,6 +25,7 @@ from confapp.services.feedback import answering, questionnaire, results
 from confapp.services.feedback.questionnaire import QuestionDetails, QuestionError
 from confapp.services.materials import library
 from confapp.services.materials.library import MaterialError
+from confapp.upload_limits import accepts_files_up_to
 from confapp.services.networks import access
 from confapp.services.reports import exports
 
@@ -190,6 +191,7 @@ def _material_event(slug: str):
 
 @bp.route("/e/<slug>/material", methods=["GET", "POST"])
 @login_required
+@accepts_files_up_to(library.MAX_BYTES)
 def materials_page(slug: str):
     event, organiser, items = _material_event(slug)
     allowed = {item.id for item in items}

@@ -21,6 +21,7 @@ from confapp.services.networks import access
 from confapp.services.partners import coverage, directory, invitations, spreadsheet
 from confapp.services.partners.directory import ContactDetails, DirectoryError, PartnerDetails
 from confapp.services.reports import exports
+from confapp.upload_limits import accepts_files_up_to
 
 
 def _network(network_slug: str):
@@ -139,6 +140,7 @@ def delete_partner(network_slug: str, partner_id: int):
 
 @bp.route("/n/<network_slug>/partner/import", methods=["GET", "POST"])
 @login_required
+@accepts_files_up_to(spreadsheet.MAX_BYTES)
 def import_partners(network_slug: str):
     network = _network(network_slug)
     form = ImportForm()

@@ -10,7 +10,7 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (CheckConstraint, Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint, event, false,
+from sqlalchemy import (CheckConstraint, Column, Enum, ForeignKey, LargeBinary, String, Table, Text, UniqueConstraint, event, false,
                         inspect)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -105,6 +105,10 @@ class Event(db.Model):
     teaching_units: Mapped[int | None]
     #: Opening a badge link checks the attendee in at once (no "Einchecken" button press).
     checkin_on_open: Mapped[bool] = mapped_column(default=False)
+    #: A photo behind the flyers' title (JPEG or PNG, re-encoded on upload) and its MIME type; None
+    #: for none. Loaded when printed: the event is read with every public request.
+    cover_image: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    cover_image_mime: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Goes up with every change of what the public pages show but the seat counts (the event,
     #: its program, rooms, speakers, its network's name): the public pages' cache key, kept by

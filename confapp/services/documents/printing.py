@@ -24,6 +24,7 @@ from confapp.extensions import db
 from confapp.formatting import format_wallclock
 from confapp.services.checkin import attendance
 from confapp.services.checkin.door_codes import door_code
+from confapp.services.documents.cover import cover_of
 from confapp.models import Assignment, Attendance, Event, ItemKind, Registration, RegistrationStatus, utcnow
 
 
@@ -173,7 +174,8 @@ def flyer(event: Event, format: str = "a4") -> Flyer:
     if format not in FORMATS:
         raise DocumentError(_("Das Flyerformat „%(format)s“ gibt es nicht. Möglich sind: %(known)s.",
                               format=format, known=", ".join(FORMATS)))
-    return render_flyer(event, format, registration_url=registration_url(event), logo=event_logo(event))
+    return render_flyer(event, format, registration_url=registration_url(event), logo=event_logo(event),
+                        cover=cover_of(event))
 
 
 def flyer_pdf(event: Event, format: str = "a4") -> bytes:
