@@ -19,7 +19,7 @@ from confapp.services.networks import accounts, api_tokens, one_time
 from confapp.services.events.demo import DEMO_PASSWORD
 
 #: Not pages: files (and the network's logo), redirects, the language switch and the counts (JSON) the door overview reloads.
-NOT_PAGES = (".pdf", ".ics", ".json", ".<fmt>", "/sprache/", "/abmelden", "/api/", "/static/", "/zahlen", "/logo",
+NOT_PAGES = (".pdf", ".ics", ".json", ".<fmt>", "/sprache/", "/abmelden", "/api/", "/static/", "/zahlen", "/logo", "/titelbild",
              "/material/<int:material_id>", "/stand")
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 import pypdfium2
@@ -9,7 +10,7 @@ from PIL import Image, ImageStat
 from pypdf import PdfReader
 
 from confapp.extensions import db
-from confapp.models import AuditEntry, Event
+from confapp.models import AuditEntry, Event, EventStatus
 from confapp.services.documents import printing as documents
 from tests.conftest import csrf_token, sign_in
 from tests.manage_helpers import ANHALT, BASE, event_named
@@ -100,3 +101,23 @@ def test_an_organiser_of_another_network_cannot_set_the_cover(other_client, demo
     assert answer.status_code == 404
     db.session.commit()
     assert event_named().cover_image is None
+
+
+def test_the_event_page_shows_the_cover_photo_too(client, other_client, demo, app_context):
+    anonymous_client = other_client  # never signed in
+    assert 'class="event-cover"' not in anonymous_client.get(f"/e/{event_named().slug}").get_data(as_text=True)
+    assert anonymous_client.get(f"/e/{event_named().slug}/titelbild").status_code == 404
+    sign_in(client, ANHALT)
+    upload(client, photo())
+
+    page = anonymous_client.get(f"/e/{event_named().slug}").get_data(as_text=True)
+    source = re.search(r'<img class="event-cover" src="([^"]+)" alt=""', page).group(1)
+    picture = anonymous_client.get(source)
+    assert picture.status_code == 200 and picture.mimetype == "image/jpeg"
+    with Image.open(io.BytesIO(picture.data)) as shown:
+        assert shown.format == "JPEG"
+    assert anonymous_client.get(source, headers={"If-None-Match": picture.headers["ETag"]}).status_code == 304
+    draft = event_named()
+    draft.status = EventStatus.draft
+    db.session.commit()
+    assert anonymous_client.get(source).status_code == 404  # only published events show it

@@ -1,13 +1,16 @@
 """Views of the public blueprint: parse, call a service, render."""
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from confapp.extensions import db
-from confapp.models import ChoiceMode, LegalKind
+from confapp.models import ChoiceMode, Event, LegalKind
 from confapp.public import bp, page_cache
+from confapp.services.documents import cover
+from confapp.services.events import public_page
 from confapp.services.materials import library as material_library
 from confapp.services.events import lookup as events
 from confapp.services.networks import access
@@ -31,6 +34,20 @@ def event(slug: str):
         return render_template("public/event.html", event=shown, wishes=wishes,
                                materials=material_library.materials_of(shown, public_only=True)), shown
     return page_cache.serve("event", slug, render)
+
+
+@bp.get("/e/<slug>/titelbild")
+def event_cover(slug: str):
+    """The event's cover photo (the flyers' picture) for its public page; 404 without one."""
+    key = public_page.page_key(slug)
+    photo = cover.cover_of(db.session.get(Event, key.event_id)) if key is not None and key.public else None
+    if photo is None:
+        abort(404)
+    response = make_response(photo[0])
+    response.mimetype = photo[1]
+    response.set_etag(hashlib.blake2b(photo[0], digest_size=16).hexdigest())
+    response.headers["Cache-Control"] = "public, max-age=86400"  # a new photo comes with a new page version
+    return response.make_conditional(request)
 
 
 @bp.get("/sprache/<language>")

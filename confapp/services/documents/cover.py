@@ -1,4 +1,4 @@
-"""An event's cover photo: shown behind the title of both flyers, under the accent colour.
+"""An event's cover photo: behind the title of both flyers (under the accent colour) and on its public page.
 
 A photo from a camera or phone is several megabytes and thousands of pixels wide; printed behind
 the flyer's title band it needs about 2,000. So it is decoded, turned upright, made smaller and
