@@ -121,3 +121,17 @@ def test_the_event_page_shows_the_cover_photo_too(client, other_client, demo, ap
     draft.status = EventStatus.draft
     db.session.commit()
     assert anonymous_client.get(source).status_code == 404  # only published events show it
+
+
+def test_a_copy_for_next_year_keeps_the_cover_photo(client, demo, app_context):
+    from datetime import date
+    from confapp.services.events.editor import duplicate_event
+    from confapp.models import User
+    sign_in(client, ANHALT)
+    upload(client, photo())
+    db.session.commit()
+    original = event_named()
+    copy = duplicate_event(db.session.scalar(db.select(User).filter_by(email=ANHALT)), original,
+                           "stark-fuer-familien-2028", "Stark für Familien 2028", date(2028, 1, 26))
+    db.session.commit()
+    assert copy.cover_image == original.cover_image and copy.cover_image_mime == "image/jpeg"

@@ -167,7 +167,8 @@ def set_status(actor: User, event: Event, status: EventStatus) -> Event:
 def duplicate_event(actor: User, event: Event, slug: str, title: str, starts_on: date) -> Event:
     """A draft copy of the event and its program, all times shifted so it starts on ``starts_on``.
 
-    Rooms, speakers, slots, items, capacities and workshop leaders are copied; registrations are not.
+    Rooms, speakers, slots, items, capacities, workshop leaders and the flyers' cover photo are
+    copied; registrations are not.
     """
     problems: dict[str, str] = {}
     _check_slug(slug, problems)
@@ -182,7 +183,9 @@ def duplicate_event(actor: User, event: Event, slug: str, title: str, starts_on:
     def moved(value: datetime | None) -> datetime | None:
         return value + shift if value is not None else None
 
-    copy = Event(network=event.network, slug=slug, title=title.strip(), status=EventStatus.draft, seats_taken=0)
+    # The photo is loaded only when used: read it before the copy is pending (reading flushes).
+    copy = Event(network=event.network, slug=slug, title=title.strip(), status=EventStatus.draft, seats_taken=0,
+                 cover_image=event.cover_image, cover_image_mime=event.cover_image_mime)
     db.session.add(copy)
     for name in ("subtitle", "description", "timezone", "venue_name", "venue_address", "capacity",
                  "choice_mode", "ranks", "contact_email", "keep_attendance_years", "sector_cap_percent",
