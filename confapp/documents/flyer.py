@@ -50,15 +50,19 @@ def accent_of(network: Network) -> str:
     return network.print_color
 
 
+def _channels(colour: str) -> tuple[int, int, int]:
+    """Red, green and blue of a ``#rrggbb`` colour."""
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
 def tint(colour: str, share: float = 0.88) -> str:
     """``colour`` mixed with ``share`` of white: a light background in the accent's hue."""
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in (red, green, blue))
+    return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in _channels(colour))
 
 
 def veil(colour: str, opacity: float = 0.8) -> str:
     """``colour`` as a see-through layer over the cover photo: the photo shows, the title reads."""
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = _channels(colour)
     return f"rgba({red}, {green}, {blue}, {opacity})"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _
 
 from confapp.extensions import db
 from confapp.models import Event, User
@@ -60,7 +60,7 @@ def cleaned_photo(data: bytes) -> bytes:
             raise CoverError(_("Das Titelbild muss ein JPEG- oder PNG-Bild sein."))
         if max(image.size) > MAX_SOURCE_PIXELS:
             raise CoverError(_("Das Bild ist zu groß: höchstens %(size)s Pixel an der längsten Seite.",
-                               size=f"{MAX_SOURCE_PIXELS:,}".replace(",", ".")))
+                               size=format_decimal(MAX_SOURCE_PIXELS)))
         try:
             photo = ImageOps.exif_transpose(image).convert("RGB")  # upright, as the camera meant it
             photo.thumbnail((STORED_PIXELS, STORED_PIXELS))
