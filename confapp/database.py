@@ -55,24 +55,28 @@ def configure_engine(engine: Engine) -> None:
 def begin_write(*, keep_loaded: bool = False, at_first_statement: bool = False) -> None:
     """Start a fresh transaction of ``db.session`` that holds the write lock from its first statement.
 
-    Whatever the session read before is committed first (pending changes included), so callers
-    start seat decisions with nothing half done. On PostgreSQL this is an ordinary transaction;
-    the row locks taken next serialise the writers.
+    Whatever the session has pending is committed first, so callers start seat decisions with
+    nothing half done. Committing expires every loaded object, so the locked transaction reads
+    them again. With ``keep_loaded`` they stay as loaded (the event's program, read before the
+    lock, say): the lock is then held only for the writes, and the caller must re-read whatever
+    its decisions rest on.
 
-    Committing expires every loaded object, so the locked transaction reads them again. With
-    ``keep_loaded`` they stay as loaded (the event's program, read before the lock, say): the lock
-    is then held only for the writes, and the caller must re-read whatever its decisions rest on.
+    On PostgreSQL a transaction that only read (nothing pending) simply goes on as the write
+    transaction: the row locks taken next serialise the writers, and every statement sees what
+    others committed (READ COMMITTED). A COMMIT and a new BEGIN would cost two round trips, and the
+    connection's return to the pool a third (its check on being taken again); loaded objects are
+    expired instead, as the commit would have done.
 
     With ``at_first_statement`` the new transaction begins (and on SQLite takes the write lock)
     only with its first statement, so a caller can build the rows it is about to write, and the
     ORM prepare their flush, without holding the lock. Every statement until then still belongs
-    to that write transaction. On PostgreSQL a transaction that only read (nothing pending)
-    then simply goes on as the write transaction: its statements see what others committed
-    (READ COMMITTED), and the COMMIT and BEGIN in between would only cost two round trips.
+    to that write transaction.
     """
     session = db.session()
-    if at_first_statement and keep_loaded and session.get_bind().dialect.name == "postgresql" \
-            and not (session.new or session.dirty or session.deleted):
+    if session.get_bind().dialect.name == "postgresql" and not (session.new or session.dirty or session.deleted):
+        # Nothing to commit: the transaction that only read goes on as the write transaction.
+        if not keep_loaded and session.expire_on_commit:
+            session.expire_all()
         return
     expire, session.expire_on_commit = session.expire_on_commit, not keep_loaded and session.expire_on_commit
     try:
