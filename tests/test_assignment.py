@@ -10,7 +10,7 @@ from sqlalchemy import select
 from confapp.extensions import db
 from confapp.models import (Assignment, Event, ItemKind, Network, Preference, ProgramItem, Registration,
                             RegistrationHistory, RegistrationStatus, Slot)
-from confapp.services.assignment import workflow as assignment
+from confapp.services.assignment import notices, workflow as assignment
 from confapp.services.assignment.workflow import AssignmentError, AssignmentMode
 from confapp.services.events.file_io import EventFileError, export_event, import_event
 from confapp.services.mail.outbox import deliver_pending
@@ -185,7 +185,7 @@ def test_reoptimising_lists_moves_of_notified_attendees_and_tells_them_again(app
     event = small_event({"A": 1, "B": 5})
     register(event, "Anna", ["A", "B"], minutes=10)
     assignment.apply(event, assignment.preview(event))
-    assert assignment.notify_assigned(event) == 1
+    assert notices.notify_assigned(event) == 1
     register(event, "Berta", ["A"], minutes=0)  # earlier registration, moved up from the waitlist
 
     moved = assignment.preview(event)
@@ -193,8 +193,8 @@ def test_reoptimising_lists_moves_of_notified_attendees_and_tells_them_again(app
     assert [(c.name, c.before, c.after) for c in moved.moves_of_notified] == [("Anna Test", "A", "B")]
     assignment.apply(event, moved)
     assert seats_by_name(event) == {"Anna": "B", "Berta": "A"}
-    assert assignment.notify_assigned(event) == 2
-    assert assignment.notify_assigned(event) == 0
+    assert notices.notify_assigned(event) == 2
+    assert notices.notify_assigned(event) == 0
     deliver_pending(app=app)
     mails = outbox_messages(app)
     assert [m["To"] for m in mails] == ["anna@example.org", "berta@example.org", "anna@example.org"]
@@ -207,6 +207,37 @@ def test_reoptimising_lists_moves_of_notified_attendees_and_tells_them_again(app
     history = db.session.scalars(select(RegistrationHistory.action).join(Registration)
                                  .where(Registration.first_name == "Anna").order_by(RegistrationHistory.id))
     assert list(history) == ["assigned", "notified", "moved", "notified"]
+
+
+def test_who_got_no_seat_is_told_once_and_told_again_when_seated_by_hand(app, app_context):
+    event = small_event({"A": 1})
+    register(event, "Erste", ["A"], minutes=0)
+    register(event, "Zweite", ["A"], minutes=1)
+    assert notices.notify_assigned(event) == 0  # before the assignment nobody is without a seat yet
+
+    assignment.apply(event, assignment.preview(event))
+    assert notices.notify_preview(event).count == 2
+    assert notices.notify_assigned(event) == 2
+    assert notices.notify_assigned(event) == 0  # told once
+
+    deliver_pending(app=app)
+    seated, unplaced = (mail.get_body().get_content() for mail in outbox_messages(app))
+    assert "diese Plätze zugeteilt" in seated and "Workshops (13:00–15:00 Uhr): A" in seated
+    assert "keinen Workshop zuteilen" not in seated
+    assert "konnten wir Ihnen leider keinen Workshop zuteilen" in unplaced
+    assert "- Workshops (13:00–15:00 Uhr)\n" in unplaced
+    assert "Ihre Anmeldung für die Veranstaltung bleibt bestehen" in unplaced
+    assert "diese Plätze zugeteilt" not in unplaced and "stornieren" in unplaced
+
+    # The organiser makes room and seats her by hand: the next e-mail names the seat, nothing else.
+    event.choice_slots[0].choice_items[0].capacity = 2
+    db.session.commit()
+    zweite = db.session.scalar(select(Registration).where(Registration.first_name == "Zweite"))
+    assignment.assign_by_hand(event, zweite.id, event.choice_slots[0].choice_items[0].id, actor="orga@example.org")
+    assert notices.notify_assigned(event) == 1
+    deliver_pending(app=app)
+    again = outbox_messages(app)[-1].get_body().get_content()
+    assert "Workshops (13:00–15:00 Uhr): A" in again and "keinen Workshop zuteilen" not in again
 
 
 def test_apply_refuses_a_preview_whose_registrations_changed(app_context):

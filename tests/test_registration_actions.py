@@ -3,7 +3,7 @@ from tests.conftest import outbox_messages, post_form, sign_in
 from tests.manage_helpers import send_confirmed, ANHALT, BASE, event_named, registrations_of, workshops
 from confapp.extensions import db
 from confapp.models import AuditEntry, RegistrationStatus
-from confapp.services.assignment import workflow as assignment
+from confapp.services.assignment import notices, workflow as assignment
 from confapp.services.mail.outbox import deliver_pending
 
 
@@ -79,7 +79,7 @@ def test_move_respects_capacity_unless_overridden_and_logged(client, demo, app_c
 def test_someone_moved_after_being_told_their_workshop_is_told_the_new_one(client, app, demo, app_context):
     event = event_named()
     assignment.apply(event, assignment.preview(event))
-    assignment.notify_assigned(event)
+    notices.notify_assigned(event)
     deliver_pending(app=app)
     person = next(r for r in _confirmed() if r.assignments and r.email)
     elsewhere = next(w for w in workshops() if w.id != person.assignments[0].program_item_id)
@@ -90,7 +90,7 @@ def test_someone_moved_after_being_told_their_workshop_is_told_the_new_one(clien
     told = len(outbox_messages(app))
     db.session.commit()  # end the test's read transaction: see what the request committed
 
-    assert assignment.notify_assigned(event_named()) == 1
+    assert notices.notify_assigned(event_named()) == 1
     deliver_pending(app=app)
     notice = outbox_messages(app)[told]
     assert notice["To"] == person.email and elsewhere.title in notice.get_body(("plain",)).get_content()

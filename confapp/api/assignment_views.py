@@ -10,7 +10,7 @@ from confapp.api.payloads import invalid_problem, optional_json_object
 from confapp.api.problems import ApiProblem, language
 from confapp.api.serializers import assignment_result
 from confapp.models import TokenScope
-from confapp.services.assignment import workflow as assignment
+from confapp.services.assignment import notices, workflow as assignment
 from confapp.services.assignment.workflow import AssignmentError, AssignmentMode
 
 #: Longest fingerprint accepted (the service's are SHA-256 hex digests).
@@ -62,7 +62,7 @@ def apply_assignment(slug: str):
         if fingerprint is not None and fingerprint != result.fingerprint:
             raise ApiProblem(409, "assignment_changed")
         applied = assignment.apply(event, result, actor=token_actor())
-        notified = assignment.notify_assigned(event, actor=token_actor()) if notify else 0
+        notified = notices.notify_assigned(event, actor=token_actor()) if notify else 0
     except AssignmentError as error:
         raise _impossible(error)
     return jsonify({**assignment_result(result), "applied": {

@@ -3,7 +3,7 @@ import click
 from flask.cli import with_appcontext
 
 from confapp.models import ChoiceMode
-from confapp.services.assignment import workflow as assignment
+from confapp.services.assignment import notices, workflow as assignment
 from confapp.services.events import lookup as events
 from confapp.services.assignment.report import report_lines
 
@@ -49,7 +49,7 @@ def assign_command(slug: str, dry_run: bool, fill: bool, fallback: bool, notify:
                 progress(95, "speichern")
             applied = None if dry_run else assignment.apply(event, result, actor="cli")
             progress(100, "fertig")
-        sent = assignment.notify_assigned(event, actor="cli") if notify else None
+        sent = notices.notify_assigned(event, actor="cli") if notify else None
     except assignment.AssignmentError as error:
         raise click.ClickException(str(error))
     if direct:

@@ -19,7 +19,7 @@ from confapp.manage.forms import BulkConfirmForm
 from confapp.models import ChoiceMode, Event, Registration
 from confapp.services.networks import access
 from confapp.services.assignment import runs
-from confapp.services.assignment import workflow as assignment
+from confapp.services.assignment import notices, workflow as assignment
 from confapp.services.networks import audit
 from confapp.services.assignment.workflow import AssignmentError, AssignmentMode
 from confapp.services.assignment.model import confirmed_registrations
@@ -142,12 +142,12 @@ def assignment_notify(slug: str):
     try:
         if not form.confirmed.data:
             return render_template(
-                "manage/mail_confirm.html", event=event, form=form, shown=assignment.notify_preview(event),
+                "manage/mail_confirm.html", event=event, form=form, shown=notices.notify_preview(event),
                 heading=_("Zuteilung per E-Mail mitteilen"),
                 explanation=_("Jede Person mit einem noch nicht mitgeteilten Platz bekommt eine E-Mail mit ihren Workshops."),
                 action=url_for("manage.assignment_notify", slug=slug), back=url_for("manage.assignment_page", slug=slug))
         audit.record(current_user, "assignment.notified", "Zuteilungen per E-Mail mitgeteilt.", event=event)
-        sent = assignment.notify_assigned(event, actor=current_user.email, confirmed=form.confirmed.data)
+        sent = notices.notify_assigned(event, actor=current_user.email, confirmed=form.confirmed.data)
     except (AssignmentError, NotConfirmed) as error:
         db.session.rollback()
         flash(str(error), "error")

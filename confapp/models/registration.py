@@ -86,6 +86,9 @@ class Registration(db.Model):
     badge_reprint: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: The language the attendee registered in ("de" or "en"): their e-mails are written in it.
     language: Mapped[str] = mapped_column(String(2), default="de", server_default="de")
+    #: Ranked events: when the attendee was told by e-mail that the assignment found no seat for
+    #: them in a slot they wished for; None if the last assignment e-mail named no such slot.
+    unplaced_told_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()
     preferences: Mapped[list["Preference"]] = relationship(

@@ -1,6 +1,7 @@
 """Assignment (Zuteilung): workshop seats from ranked wishes, optimal and explained.
 
-workflow   preview, apply and notify: the entry point for views, the API and the CLI
+workflow   preview and apply: the entry point for views, the API and the CLI
+notices    telling attendees their seats (or that a slot found none) by e-mail, once
 runs       a preview computed in the background, its progress and report kept in the database
 fill       seats for people promoted from the waitlist of a ranked event, from their wishes
 model      the problem as plain values, loaded from an event

@@ -5,8 +5,6 @@ The back office and ``flask assign`` use only this module:
 - ``preview(event, mode)`` computes the optimal assignment and returns it with its report and the
   list of changes against the stored seats, changing nothing;
 - ``apply(event, preview, actor)`` stores a preview, refusing if registrations or seats changed since;
-- ``notify_assigned(event, actor)`` e-mails each attendee their workshops once (and again after a move);
-  in direct mode those seated from a workshop's waitlist get the waitlist's "promoted" e-mail;
 - ``set_locked(event, assignment_id, locked, actor)`` locks or unlocks one seat against re-optimisation;
 - ``assign_by_hand(event, registration_id, item_id, actor)`` seats one attendee by hand (locked).
 
@@ -29,17 +27,13 @@ from confapp.extensions import db
 from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, ProgramItem, Registration,
                             RegistrationHistory, RegistrationStatus, utcnow)
 from confapp.services.registration import seats as event_seats
-from confapp.services.assignment.model import (AssignmentMode, EventRows, Problem, confirmed_registrations,
-                                               load_problem, load_rows, priority_key, topic_of)
+from confapp.services.assignment.model import (AssignmentMode, EventRows, Problem, load_problem, load_rows,
+                                               topic_of)
 from confapp.services.assignment.report import AssignmentReport, build_report
 from confapp.services.assignment.solver import solve
-from confapp.services.mail.bulk import BulkMail, bulk_mail, require_confirmed
-from confapp.services.mail.outbox import RenderedEmail, queue_email, render_email
-from confapp.services.registration.change import attendee_email
-from confapp.services.registration.lookup import manage_url
 
 __all__ = ["AppliedAssignment", "AssignmentError", "AssignmentMode", "AssignmentPreview", "Change", "Unplaced", "apply",
-           "assign_by_hand", "notify_assigned", "notify_preview", "preview", "set_locked"]
+           "assign_by_hand", "preview", "set_locked"]
 
 
 class AssignmentError(Exception):
@@ -242,74 +236,6 @@ def _recount_seats(item_ids: list[int]) -> None:
                                      .group_by(Assignment.program_item_id)).all())
     db.session.execute(update(ProgramItem), [{"id": item_id, "seats_taken": counts.get(item_id, 0)}
                                              for item_id in item_ids])
-
-
-@dataclass(frozen=True)
-class _Notice:
-    registration: Registration
-    #: Every seat of the registration in program order; ``untold`` those it was not told yet.
-    seats: list[Assignment]
-    untold: list[Assignment]
-
-
-def _pending_notices(event: Event, with_email_only: bool = True) -> list[_Notice]:
-    """Confirmed attendees with a seat not yet told, in the order they are e-mailed (those
-    registered without an address only with ``with_email_only`` False: they are told by hand)."""
-    slots = {slot.id: slot for slot in event.choice_slots}
-    notices = []
-    for registration in sorted(confirmed_registrations(event), key=lambda r: priority_key(event.slug, r)):
-        seats = [a for a in registration.assignments if a.slot_id in slots]
-        seats.sort(key=lambda a: (slots[a.slot_id].starts_at, a.slot_id))
-        untold = [a for a in seats if a.notified_at is None and a.source != AssignmentSource.direct]
-        if untold and (registration.email or not with_email_only):
-            notices.append(_Notice(registration, seats, untold))
-    return notices
-
-
-def _notice_email(event: Event, notice: _Notice) -> RenderedEmail:
-    slots = {slot.id: slot for slot in event.choice_slots}
-    items = {item.id: item for slot in slots.values() for item in slot.choice_items}
-    if event.choice_mode == ChoiceMode.direct:
-        return attendee_email(notice.registration, "promoted",
-                              items=[items[a.program_item_id] for a in notice.untold])
-    return render_email("assignment", notice.registration.email, event=event, registration=notice.registration,
-                        seats=[(slots[a.slot_id], items[a.program_item_id]) for a in notice.seats],
-                        manage_url=manage_url(notice.registration))
-
-
-def notify_preview(event: Event) -> BulkMail:
-    """Who ``notify_assigned`` would e-mail now, and the first e-mail written out (changes nothing)."""
-    require_choices(event)
-    everyone = _pending_notices(event, with_email_only=False)
-    notices = [n for n in everyone if n.registration.email]
-    return bulk_mail(((n.registration.id, *(a.id for a in n.untold)) for n in notices),
-                     _notice_email(event, notices[0]) if notices else None, without_email=len(everyone) - len(notices))
-
-
-def notify_assigned(event: Event, actor: str = "system", confirmed: str | None = None) -> int:
-    """E-mail every confirmed attendee with a seat not yet told, listing all their workshops.
-
-    Seats attendees took themselves (direct mode, at registration or when their waitlist moved up)
-    were confirmed by that e-mail already. In direct mode the e-mail is the waitlist's "promoted"
-    one (with the calendar file and the manage link), naming the new seats. Each e-mail is queued in
-    the outbox in the same transaction that marks the seats notified. Returns the number queued.
-    With ``confirmed`` (the back office), only if it is the fingerprint of the current
-    ``notify_preview``, else ``bulk.NotConfirmed``; ``flask assign --notify`` is a script and sends.
-    """
-    require_choices(event)
-    if confirmed is not None:
-        require_confirmed(notify_preview(event), confirmed)
-    now, queued = utcnow(), 0
-    for notice in _pending_notices(event):
-        email = _notice_email(event, notice)
-        queue_email(email.to, email.subject, email.text, email.html, email.attachments, event, notice.registration)
-        for assignment in notice.seats:
-            assignment.notified_at = now
-        notice.registration.history.append(RegistrationHistory(action="notified", actor=actor,
-                                                               note="Zuteilung per E-Mail mitgeteilt"))
-        queued += 1
-    db.session.commit()
-    return queued
 
 
 def set_locked(event: Event, assignment_id: int, locked: bool, actor: str = "system") -> Assignment:
