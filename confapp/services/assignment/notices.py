@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from confapp.extensions import db
-from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, ItemKind, Preference, Registration,
+from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Preference, Registration,
                             RegistrationHistory, RegistrationStatus, Slot, utcnow)
 from confapp.services.assignment.model import confirmed_registrations, priority_key
 from confapp.services.assignment.workflow import require_choices
 from confapp.services.mail.bulk import BulkMail, bulk_mail, require_confirmed
 from confapp.services.mail.outbox import RenderedEmail, queue_email, render_email
 from confapp.services.registration.change import attendee_email
+from confapp.services.registration.choices import of_theme_tables
 from confapp.services.registration.lookup import manage_url
 
 
@@ -80,13 +81,9 @@ def _notice_email(event: Event, notice: _Notice) -> RenderedEmail:
                               items=[items[a.program_item_id] for a in notice.untold])
     return render_email("assignment", notice.registration.email, event=event, registration=notice.registration,
                         seats=[(slots[a.slot_id], items[a.program_item_id]) for a in notice.seats],
-                        unplaced=notice.unplaced, theme_tables=_theme_tables(event),
+                        unplaced=notice.unplaced,
+                        theme_tables=any(of_theme_tables(slot) for slot in event.choice_slots),
                         manage_url=manage_url(notice.registration))
-
-
-def _theme_tables(event: Event) -> bool:
-    """The event's choices are theme tables (a forum), not workshops: the e-mail names them so."""
-    return any(item.kind == ItemKind.theme_table for slot in event.choice_slots for item in slot.choice_items)
 
 
 def notify_preview(event: Event) -> BulkMail:

@@ -1,6 +1,6 @@
-"""Workshop assignment (Zuteilung): preview the optimal seats, apply them, tell attendees.
+"""Workshop assignment (Zuteilung): preview the optimal seats and apply them.
 
-The back office and ``flask assign`` use only this module:
+The back office, the API and ``flask assign`` use this module, and ``notices`` to tell attendees:
 
 - ``preview(event, mode)`` computes the optimal assignment and returns it with its report and the
   list of changes against the stored seats, changing nothing;

@@ -34,10 +34,15 @@ def ranks_in(event: Event, slot: Slot) -> int:
     return min(event.ranks, len(slot.choice_items))
 
 
+def of_theme_tables(slot: Slot) -> bool:
+    """The slot's choices are theme tables (a forum), not workshops, as its first item says."""
+    items = slot.choice_items
+    return bool(items) and items[0].kind == ItemKind.theme_table
+
+
 def noun(slot: Slot) -> str:
     """"Workshop" or "Thementisch", as the slot's items are called."""
-    items = slot.choice_items
-    return _("Thementisch") if items and items[0].kind == ItemKind.theme_table else _("Workshop")
+    return _("Thementisch") if of_theme_tables(slot) else _("Workshop")
 
 
 def choice_problems(event: Event, choices: Choices) -> list[ChoiceProblem]:
