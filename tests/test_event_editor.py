@@ -1,15 +1,19 @@
 """The event and program editor through the back office: create, edit, publish, duplicate, validations."""
 import re
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
+
+from sqlalchemy import event as sqlalchemy_event, update
 
 from tests.conftest import outbox_messages, post_form, sign_in
 from tests.manage_helpers import ANHALT, BASE, EVENT, event_named, registrations_of, workshops
 from tests.registration_support import form_data, item, make_event
 from tests.pdf_helpers import all_text
 from confapp.extensions import db
-from confapp.models import EventStatus, RegistrationStatus
+from confapp.models import Event, EventStatus, ProgramItem, RegistrationStatus
 from confapp.services.networks import accounts
-from confapp.services.registration import change
+from confapp.services.registration import change, seats
 
 NEW_EVENT = {"title": "Netzwerktreffen Herbst", "slug": "netzwerktreffen-herbst", "subtitle": "",
              "description": "", "starts_at": "2030-10-01T09:00", "ends_at": "2030-10-01T13:00",
@@ -346,3 +350,61 @@ def test_admins_see_the_audit_log_of_organiser_actions(client, other_client, dem
     sign_in(client, ANHALT)
     log = client.get("/manage/n/anhalt-bitterfeld/protokoll").get_data(as_text=True)
     assert "team@anhalt-bitterfeld.example" in log and "Angaben geändert: Titel." in log
+
+
+@contextmanager
+def _registrations_meanwhile(app, event_id: int, item_id: int | None, after: str, occurrence: int = 1):
+    """While the organiser's request runs, two people register elsewhere: right after the request's
+    ``occurrence``-th statement containing ``after`` (it follows the capacity check), another
+    session takes two seats of the event (or of the workshop ``item_id``) as registering does:
+    under the event's lock, if they are free. The request goes on meanwhile."""
+    engine, seen, done = db.engine, [], []
+
+    def register_elsewhere():
+        with app.app_context():
+            event = seats.lock_event(event_id)
+            for _ in range(2):
+                seats.take_item_seat(db.session.get(ProgramItem, item_id)) if item_id else seats.take_event_seat(event)
+            db.session.commit()
+
+    def meanwhile(_connection, _cursor, statement, *_):
+        if after in statement:
+            seen.append(statement)
+            if len(seen) == occurrence:
+                done.append(threading.Thread(target=register_elsewhere))
+                done[0].start()
+                done[0].join(timeout=1)  # it waits while the request holds the event's lock
+
+    sqlalchemy_event.listen(engine, "after_cursor_execute", meanwhile)
+    try:
+        yield done
+    finally:
+        sqlalchemy_event.remove(engine, "after_cursor_execute", meanwhile)
+        if done:
+            done[0].join()
+
+
+def test_a_smaller_capacity_is_checked_under_the_lock_while_people_register(app, client, demo, app_context):
+    """The capacity is lowered to one above the seats taken while two people register: it is saved
+    and one of them gets the last seat (or they come first and it is refused); never a server error."""
+    sign_in(client, ANHALT)
+    event = event_named()
+    taken = event.seats_taken
+    with _registrations_meanwhile(app, event.id, None, after="FROM slot") as done:
+        response = post_form(client, f"{BASE}/bearbeiten", _form_of(event, capacity=str(taken + 1)))
+    assert done
+    db.session.expire_all()
+    event = event_named()
+    assert (response.status_code, event.capacity, event.seats_taken) == (302, taken + 1, taken + 1)
+
+
+def test_a_smaller_workshop_capacity_is_checked_under_the_lock_while_people_register(app, client, demo, app_context):
+    sign_in(client, ANHALT)
+    workshop = workshops()[0]
+    taken = workshop.seats_taken
+    with _registrations_meanwhile(app, workshop.slot.event_id, workshop.id, after="JOIN membership", occurrence=3) as done:
+        response = post_form(client, f"{BASE}/programm/punkt/{workshop.id}", _item_form(workshop, capacity=str(taken + 1)))
+    assert done
+    db.session.expire_all()
+    workshop = workshops()[0]
+    assert (response.status_code, workshop.capacity, workshop.seats_taken) == (302, taken + 1, taken + 1)

@@ -137,10 +137,13 @@ def update_event(actor: User, event: Event, details: EventDetails, *, confirmed:
     returns who moved up (told by e-mail). When anybody would, only with ``confirmed``, the
     fingerprint of the preview of who moves up; else ``bulk.NotConfirmed`` with that preview, and
     the caller rolls back (``registration_admin.fill_after_capacity_change``)."""
+    if details.capacity != event.capacity:
+        # Under the lock registrations take seats: checked against the count read under it, a
+        # smaller capacity cannot meet a seat taken meanwhile (the database would refuse it), and
+        # nobody registering meanwhile takes a larger one's new seats from the waitlist.
+        event = seats.lock_event(event)
     _check_details(details, event)
     grows = registration_admin.capacity_grows(event, event.capacity, details.capacity)
-    if grows:  # locked before the change: nobody registering meanwhile takes the new seats from the waitlist
-        event = seats.lock_event(event)
     changed = [FIELD_LABELS[name] for name, value in vars(details).items() if getattr(event, name) != value]
     _apply(event, details)
     follow_event_dates(event)  # a postponed event keeps its data as long after its new end as before

@@ -12,7 +12,6 @@ from datetime import datetime, time
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, func, select
-from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.models import (Assignment, ChoiceMode, Event, ItemKind, ItemLeader, Membership, Preference, ProgramItem,
@@ -268,14 +267,16 @@ def save_item(actor: User, event: Event, item: ProgramItem | None, details: Item
     up from the workshop's waitlist if it got more seats (told by e-mail). When anybody would,
     only with ``confirmed``, the fingerprint of the preview of who moves up; else
     ``bulk.NotConfirmed`` with that preview, and the caller rolls back."""
-    slot, room = _check_item(event, item, details)
     created = item is None
+    if not created and details.capacity != item.capacity:
+        # As for the event's capacity (``editor.update_event``): the seat count checked is the
+        # one under the lock, and more seats go to the waitlist first. The lock re-reads the item.
+        event = seats.lock_event(event)
+    slot, room = _check_item(event, item, details)
     # Direct mode seats attendees in workshops as they register: more seats there are the waitlist's.
     grows = (not created and item.kind.is_choice and details.kind.is_choice
              and event.choice_mode == ChoiceMode.direct
              and registration_admin.capacity_grows(event, item.capacity, details.capacity))
-    if grows:  # locked before the change: nobody registering meanwhile takes the new seats from the waitlist
-        event = seats.lock_event(event)
     if item is None:
         item = ProgramItem(seats_taken=0, position=len(slot.items))
     if item not in slot.items:
