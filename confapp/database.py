@@ -34,6 +34,10 @@ def _on_connect(dbapi_connection, _record) -> None:
     # per commit here, taken while the write lock is held, so it capped registrations per second.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
+    # SQLite ignores foreign keys unless asked, per connection: without this, ON DELETE CASCADE
+    # did nothing and rows could refer to a deleted program item, event or network (whose id a
+    # new row may then take over).
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 

@@ -1,11 +1,11 @@
 """Deleting a room, slot or program item that has content asks first and says what goes with it."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import post_form, sign_in
 from tests.html_check import problems
 from tests.manage_helpers import ANHALT, BASE, event_named
 from confapp.extensions import db
-from confapp.models import ItemKind, ProgramItem, Room, Slot, Speaker
+from confapp.models import ItemKind, Material, ProgramItem, Room, Slot, Speaker
 
 PROGRAM = f"{BASE}/programm"
 
@@ -63,3 +63,28 @@ def test_an_empty_room_goes_at_once(client, demo, app_context):
     sign_in(client, ANHALT)
     done = post_form(client, f"{PROGRAM}/raum/{room_id}/loeschen", {}, page_url=PROGRAM)
     assert done.status_code == 302 and not _exists(Room, room_id)
+
+
+def test_what_belonged_to_a_deleted_workshop_goes_with_it(client, demo, app_context):
+    """Foreign keys hold on SQLite too: SQLite gives a new row the id of the last one deleted, and
+    the slides of a deleted workshop turned up under the next new one."""
+    sign_in(client, ANHALT)
+    slot_id = event_named().slots[-1].id
+
+    def new_workshop(title: str) -> int:
+        response = post_form(client, f"{PROGRAM}/punkt/neu", {
+            "slot_id": str(slot_id), "kind": "workshop", "title": title, "abstract": "", "room_id": "0",
+            "capacity": "12", "starts_at": "", "ends_at": "", "speakers": ""})
+        assert response.status_code == 302
+        db.session.commit()
+        return db.session.scalar(select(ProgramItem.id).where(ProgramItem.title == title))
+
+    first = new_workshop("Erster Entwurf")
+    added = post_form(client, f"{BASE}/material", {"title": "Folien vom ersten Entwurf", "program_item_id": str(first),
+                                                   "url": "https://example.org/folien"})
+    assert added.status_code == 302
+    post_form(client, f"{PROGRAM}/punkt/{first}/loeschen", {"confirmed": "1"}, page_url=PROGRAM)
+    assert not _exists(ProgramItem, first)
+    second = new_workshop("Zweiter Entwurf")
+    assert db.session.scalar(select(func.count()).select_from(Material).where(Material.program_item_id == second)) == 0
+    assert "Folien vom ersten Entwurf" not in client.get(f"{BASE}/material").get_data(as_text=True)
