@@ -5,10 +5,11 @@ from html import unescape
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import func, select
+from sqlalchemy import delete, event as sqlalchemy_event, func, select
 
 from confapp.extensions import db
-from confapp.models import ConsentRecord, OutboxMessage, OutboxStatus, Registration, RegistrationStatus, utcnow
+from confapp.models import (ConsentRecord, OutboxMessage, OutboxStatus, ProgramItem, Registration, RegistrationStatus,
+                            utcnow)
 from confapp.services.mail.outbox import deliver_pending
 from tests.conftest import outbox_messages, post_form
 from tests.test_mail import smtp_app, start_smtp  # noqa: F401 (smtp_app is a fixture)
@@ -452,3 +453,33 @@ def test_the_confirmation_waits_in_the_outbox_while_the_smtp_server_is_down(smtp
     assert envelope.rcpt_tos == ["anna1@example.org"]
     content = envelope.content.decode()
     assert "text/calendar" in content and "/e/fachtag/anmeldung/" in content
+
+
+def test_a_workshop_deleted_while_someone_registers_for_it_asks_for_another_choice(client, app_context):
+    """The organiser deletes a workshop just after the attendee's request read the program (the
+    attendee's organisation is then looked up in the partner directory): the form comes back with the program as it is now and a clear word, not a server error."""
+    event = make_event(mode="direct")
+    slot = event.choice_slots[0]
+    doomed = item(event, "Häusliche Gewalt")
+    doomed_id, engine, seen, done = doomed.id, db.engine, [], []
+
+    def delete_meanwhile(_connection, _cursor, statement, *_):
+        # The directory is read by the form page (its suggestions), then by the POST after the
+        # program and before anything is written.
+        if "FROM partner" in statement:
+            seen.append(statement)
+        if not done and len(seen) == 2:
+            done.append(True)
+            with engine.begin() as other:
+                other.execute(delete(ProgramItem.__table__).where(ProgramItem.__table__.c.id == doomed_id))
+
+    sqlalchemy_event.listen(engine, "after_cursor_execute", delete_meanwhile)
+    try:
+        response = register(client, event, choices={f"choice_{slot.id}_1": str(doomed_id)})
+    finally:
+        sqlalchemy_event.remove(engine, "after_cursor_execute", delete_meanwhile)
+    assert done and response.status_code == 422
+    assert field_error(response, f"choice_{slot.id}_1") == "Bitte wählen Sie einen Eintrag aus der Liste."
+    assert "Häusliche Gewalt" not in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0

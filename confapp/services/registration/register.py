@@ -89,11 +89,16 @@ def register(event: Event, data: RegistrationData, *, by_organiser: bool = False
                            legal.privacy_version(event), actor, partner_id, invitation, seats_or_nothing)
     try:
         return _register_new(event, new)
-    except IntegrityError:
+    except IntegrityError as error:
         # The address is registered already (or someone registered it at the same moment and
         # committed first): nothing was written. Once more, as an existing registration.
         db.session.rollback()
-        return _register_existing(event, new)
+        existing = _register_existing(event, new)
+        if existing is None:
+            # Not the address: a chosen workshop was deleted while this was written. The form
+            # shows the program as it is now (the event was read again after the rollback).
+            raise registration_problems(event, data, by_organiser) or error
+        return existing
 
 
 @dataclass(frozen=True)
@@ -170,14 +175,18 @@ def _register_seated(event: Event, new: _NewRegistration) -> RegistrationResult 
     return _committed(registration, new, waiting)
 
 
-def _register_existing(event: Event, new: _NewRegistration) -> RegistrationResult:
+def _register_existing(event: Event, new: _NewRegistration) -> RegistrationResult | None:
     """The address is registered already: the manage link again, or, if that registration was
-    cancelled, the same row with the new wishes at the back of the queue."""
+    cancelled, the same row with the new wishes at the back of the queue. None (nothing written)
+    if it is not."""
     event = _lock_open(event)
     # Read under the lock: two posts of a cancelled address at once cannot both take seats.
     registration = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
                                                                 Registration.email == new.email)
                                      .execution_options(populate_existing=True))
+    if registration is None:
+        db.session.rollback()
+        return None
     if registration.status != RegistrationStatus.cancelled:
         if _resent_recently(registration) < MAX_RESENT_PER_DAY:
             queue_from_template("already_registered", registration.email, event=event, registration=registration,
