@@ -1,11 +1,14 @@
 """Deleting a room, slot or program item that has content asks first and says what goes with it."""
+import io
+
 from sqlalchemy import func, select
 
-from tests.conftest import post_form, sign_in
+from tests.conftest import csrf_token, post_form, sign_in
 from tests.html_check import problems
 from tests.manage_helpers import ANHALT, BASE, event_named
 from confapp.extensions import db
-from confapp.models import ItemKind, Material, ProgramItem, Room, Slot, Speaker
+from confapp.models import FeedbackQuestion, ItemKind, Material, ProgramItem, QuestionKind, Room, Slot, Speaker
+from confapp.services.materials import storage
 
 PROGRAM = f"{BASE}/programm"
 
@@ -88,3 +91,39 @@ def test_what_belonged_to_a_deleted_workshop_goes_with_it(client, demo, app_cont
     second = new_workshop("Zweiter Entwurf")
     assert db.session.scalar(select(func.count()).select_from(Material).where(Material.program_item_id == second)) == 0
     assert "Folien vom ersten Entwurf" not in client.get(f"{BASE}/material").get_data(as_text=True)
+
+
+def test_deleting_a_workshop_names_its_materials_and_questions_and_removes_their_files(app, client, demo, app_context):
+    sign_in(client, ANHALT)
+    slot_id = event_named().slots[-1].id
+    post_form(client, f"{PROGRAM}/punkt/neu", {
+        "slot_id": str(slot_id), "kind": "workshop", "title": "Abgesagter Workshop", "abstract": "", "room_id": "0",
+        "capacity": "12", "starts_at": "", "ends_at": "", "speakers": ""})
+    db.session.commit()
+    item_id = db.session.scalar(select(ProgramItem.id).where(ProgramItem.title == "Abgesagter Workshop"))
+    page = client.get(f"{BASE}/material").get_data(as_text=True)
+    uploaded = client.post(f"{BASE}/material", data={
+        "csrf_token": csrf_token(page), "title": "Folien", "program_item_id": str(item_id),
+        "file": (io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"), "folien.pdf")},
+        content_type="multipart/form-data")
+    assert uploaded.status_code == 302
+    post_form(client, f"{BASE}/material", {"title": "Linkliste", "program_item_id": str(item_id),
+                                           "url": "https://example.org/links"})
+    db.session.commit()
+    db.session.add(FeedbackQuestion(event_id=event_named().id, kind=QuestionKind.text, program_item_id=item_id,
+                                    text="Was nehmen Sie aus dem Workshop mit?"))
+    db.session.commit()
+    key = db.session.scalar(select(Material.storage_key).where(Material.title == "Folien"))
+    with app.app_context():
+        assert storage.load(key) is not None
+
+    url = f"{PROGRAM}/punkt/{item_id}/loeschen"
+    asked = post_form(client, url, {}, page_url=PROGRAM)
+    assert "Die 2 Materialien „Folien“, „Linkliste“ werden mit gelöscht." in asked.get_data(as_text=True)
+    assert "1 Frage des Rückmeldebogens wird mit ihren Antworten gelöscht." in asked.get_data(as_text=True)
+    assert _exists(ProgramItem, item_id)
+    post_form(client, url, {"confirmed": "1"}, page_url=PROGRAM)
+    assert not _exists(ProgramItem, item_id)
+    assert db.session.scalar(select(func.count()).select_from(Material).where(Material.program_item_id == item_id)) == 0
+    with app.app_context():
+        assert storage.load(key) is None

@@ -14,12 +14,13 @@ from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 
 from confapp.extensions import db
-from confapp.models import (Assignment, ChoiceMode, Event, ItemKind, ItemLeader, Membership, Preference, ProgramItem,
-                            Registration, Role, Room, Slot, Speaker, User)
+from confapp.models import (Assignment, ChoiceMode, Event, FeedbackQuestion, ItemKind, ItemLeader, Material, Membership,
+                            Preference, ProgramItem, Registration, Role, Room, Slot, Speaker, User)
 from confapp.services.networks import audit
 from confapp.services.registration import admin as registration_admin
 from confapp.services.registration import seats
 from confapp.services.events.editor import EditorError, leader_ids
+from confapp.services.materials import storage
 
 
 def slot_of(event: Event, slot_id: int) -> Slot | None:
@@ -55,7 +56,8 @@ def deletion_consequences(event: Event, thing: Slot | Room | ProgramItem) -> lis
     if isinstance(thing, Slot):
         return [ngettext("Mit dem Zeitfenster wird %(num)d Programmpunkt gelöscht: %(titles)s.",
                          "Mit dem Zeitfenster werden %(num)d Programmpunkte gelöscht: %(titles)s.",
-                         len(thing.items), titles=titles(thing.items))] if thing.items else []
+                         len(thing.items), titles=titles(thing.items)),
+                *_attached_losses(thing.items)] if thing.items else []
     if isinstance(thing, Room):
         used = [item for slot in event.slots for item in slot.items if item.room is thing]
         return [ngettext("%(num)d Programmpunkt verliert seinen Raum: %(titles)s.",
@@ -67,7 +69,36 @@ def deletion_consequences(event: Event, thing: Slot | Room | ProgramItem) -> lis
     if thing.speakers:
         lost.append(_("Die Angaben zu %(names)s werden aus dem Programm entfernt.",
                       names=", ".join(speaker.name for speaker in thing.speakers)))
+    return lost + _attached_losses([thing])
+
+
+def _attached_losses(items: list[ProgramItem]) -> list[str]:
+    """Materials and feedback questions of ``items``: the database deletes them with the items."""
+    lost = []
+    materials = _materials_of(items)
+    if materials:
+        lost.append(ngettext("Das Material %(titles)s wird mit gelöscht.",
+                             "Die %(num)d Materialien %(titles)s werden mit gelöscht.", len(materials),
+                             titles=", ".join(f"„{material.title}“" for material in materials)))
+    ids = [item.id for item in items if item.id is not None]
+    questions = db.session.scalar(select(func.count(FeedbackQuestion.id))
+                                  .where(FeedbackQuestion.program_item_id.in_(ids))) if ids else 0
+    if questions:
+        lost.append(ngettext("%(num)d Frage des Rückmeldebogens wird mit ihren Antworten gelöscht.",
+                             "%(num)d Fragen des Rückmeldebogens werden mit ihren Antworten gelöscht.", questions))
     return lost
+
+
+def _materials_of(items: list[ProgramItem]) -> list[Material]:
+    ids = [item.id for item in items if item.id is not None]
+    return list(db.session.scalars(select(Material).where(Material.program_item_id.in_(ids))
+                                   .order_by(Material.id))) if ids else []
+
+
+def _delete_files(keys: list[str]) -> None:
+    """After the commit: the files of the materials deleted with their items."""
+    for key in keys:
+        storage.delete(key)
 
 
 # --- Slots ------------------------------------------------------------------------------------
@@ -117,9 +148,11 @@ def delete_slot(actor: User, event: Event, slot: Slot) -> None:
     if any(_in_use(item) for item in slot.items):
         raise EditorError({"slot": _("Im Zeitfenster „%(label)s“ gibt es schon Wünsche oder Zuteilungen; "
                                      "es kann nicht gelöscht werden.", label=slot.label)})
+    files = [material.storage_key for material in _materials_of(slot.items) if material.storage_key]
     event.slots.remove(slot)
     audit.record(actor, "slot.deleted", f"Zeitfenster „{slot.label}“ gelöscht.", event=event)
     db.session.commit()
+    _delete_files(files)
 
 
 # --- Rooms ------------------------------------------------------------------------------------
@@ -315,11 +348,13 @@ def delete_item(actor: User, event: Event, item: ProgramItem) -> None:
     if _in_use(item):
         raise EditorError({"item": _("Für „%(title)s“ gibt es schon Wünsche oder Zuteilungen; "
                                      "bitte verschieben Sie die Teilnehmenden zuerst.", title=item.title)})
+    files = [material.storage_key for material in _materials_of([item]) if material.storage_key]
     item.slot.items.remove(item)
     db.session.flush()
     _drop_unused_speakers(event)
     audit.record(actor, "item.deleted", f"Programmpunkt „{item.title}“ gelöscht.", event=event)
     db.session.commit()
+    _delete_files(files)
 
 
 def _drop_unused_speakers(event: Event) -> None:
