@@ -1,6 +1,7 @@
 """The event and program editor through the back office: create, edit, publish, duplicate, validations."""
 import re
 import threading
+from html import unescape
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -408,3 +409,27 @@ def test_a_smaller_workshop_capacity_is_checked_under_the_lock_while_people_regi
     db.session.expire_all()
     workshop = workshops()[0]
     assert (response.status_code, workshop.capacity, workshop.seats_taken) == (302, taken + 1, taken + 1)
+
+
+def test_the_preview_of_a_larger_capacity_shows_the_workshop_seat_the_e_mail_will_name(
+        client, other_client, app, app_context):
+    """Direct mode: whoever moves up into the event also gets the free workshop seat they chose.
+    The preview's e-mail says so, as the e-mail that goes out does."""
+    event = make_event(mode="direct", capacity=1)
+    accounts.grant_role("koordination@example.org", "testnetz", "organiser", password="ein sicheres Passwort")
+    sign_in(client, "koordination@example.org", "ein sicheres Passwort")
+    slot = event.choice_slots[0]
+    post_form(other_client, "/e/fachtag/anmelden", form_data(event, 1))
+    post_form(other_client, "/e/fachtag/anmelden", form_data(
+        event, 2, choices={f"choice_{slot.id}_1": str(item(event, "Gespräche mit Eltern").id)}))
+    db.session.expire_all()
+    raised = _form_of(db.session.get(Event, event.id), capacity="2")
+
+    step = post_form(client, "/manage/e/fachtag/bearbeiten", raised)
+    seat = "gute Nachricht: Für „Fachtag Kinderschutz“ ist ein Platz frei geworden (Gespräche mit Eltern)."
+    assert step.status_code == 200 and seat in unescape(step.get_data(as_text=True))
+    assert not _promoted_mails(app)
+
+    post_form(client, "/manage/e/fachtag/bearbeiten", {**raised, "confirmed": _confirmation(step)})
+    sent = _promoted_mails(app)
+    assert len(sent) == 1 and seat in sent[0].get_body(("plain",)).get_content()

@@ -17,6 +17,7 @@ from confapp.services.mail.bulk import require_confirmed
 from confapp.services.networks import audit
 from confapp.services.registration import register as registering
 from confapp.services.registration import change as registration
+from confapp.services.registration import seats
 from confapp.services.registration.details import EDITABLE, FIELD_NAMES, ORGANISER_CORRECTS, correct_details
 from confapp.services.registration.rules import PRINTED, printable
 from confapp.services.registration.change import RegistrationData, RegistrationError, SeatUnavailable
@@ -66,9 +67,11 @@ def reactivate(actor: User, reg: Registration) -> Registration:
 
 def promote(actor: User, event: Event, confirmed: str | None) -> list[Registration]:
     """Fill free seats from the waitlist in order, once the organiser confirmed who gets an e-mail
-    (``confirmed``: the fingerprint of ``registration.promotion_preview``, else ``bulk.NotConfirmed``)."""
-    require_confirmed(registration.promotion_preview(event), confirmed)
-    promoted = registration.promote_from_waitlist(event, by=actor.email)
+    (``confirmed``: the fingerprint of ``registration.promotion_preview``); else ``bulk.NotConfirmed``
+    with the preview, and the caller rolls back."""
+    event = seats.lock_event(event)
+    promoted = registration.fill_free_seats(event, by=actor.email)
+    require_confirmed(registration.promoted_preview(promoted), confirmed)
     _logged(actor, event, "waitlist.promoted", f"Warteliste: {len(promoted)} Person(en) nachgerückt. "
                                                f"{seated_notice(promoted)}".strip())
     return promoted
@@ -87,15 +90,12 @@ def fill_after_capacity_change(actor: User, event: Event, confirmed: str | None)
     waitlists move up in order, as after a cancellation, each told by e-mail. Returns who moved
     up; the caller commits.
 
-    When anybody would move up, only if the organiser confirmed who (``confirmed``: the
-    fingerprint of ``registration.promotion_preview`` with the new capacity); else
-    ``bulk.NotConfirmed`` carrying that preview, and the caller rolls the whole change back."""
-    db.session.flush()  # the new capacity first: the preview reads it
-    shown = registration.promotion_preview(event)
-    if shown.count or shown.without_email:
-        require_confirmed(shown, confirmed)
+    When anybody moved up, only if the organiser confirmed who (``confirmed``: the fingerprint of
+    the preview of this very change, ``registration.promoted_preview``); else ``bulk.NotConfirmed``
+    carrying that preview, and the caller rolls the whole change back."""
     promoted = registration.fill_free_seats(event, by=actor.email)
-    if promoted:
+    if promoted:  # the preview is of what was just done: it names the same seats as the e-mails
+        require_confirmed(registration.promoted_preview(promoted), confirmed)
         audit.record(actor, "waitlist.promoted",
                      f"Mehr Plätze: {len(promoted)} Person(en) von der Warteliste nachgerückt.", event=event)
     return promoted

@@ -15,10 +15,9 @@ from collections import defaultdict
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
-from flask_babel import gettext as _
 
 from confapp.extensions import db
-from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, Preference, ProgramItem,
+from confapp.models import (Assignment, AssignmentSource, ChoiceMode, Event, OutboxMessage, Preference, ProgramItem,
                             Registration, RegistrationHistory, RegistrationStatus, utcnow)
 from confapp.services.assignment.fill import seat_promoted
 from confapp.services.registration import seats
@@ -147,24 +146,27 @@ def promote_from_waitlist(event: Event, *, by: str = SYSTEM) -> list[Registratio
 
 
 def promotion_preview(event: Event) -> BulkMail:
-    """Who ``promote_from_waitlist`` would move up now (and e-mail), the first e-mail written out.
+    """Who ``promote_from_waitlist`` would move up now (and e-mail), the first e-mail as it would go out.
 
-    Reads only: the event's waitlist in order as far as free seats go and, in direct mode, those
-    waiting for a full workshop that has room again."""
-    free = None if event.capacity is None else max(event.capacity - event.seats_taken, 0)
-    query = (select(Registration).where(Registration.event_id == event.id,
-                                        Registration.status == RegistrationStatus.waitlisted)
-             .order_by(Registration.created_at, Registration.id))
-    gains: dict[Registration, list[ProgramItem]] = {r: [] for r in db.session.scalars(
-        query if free is None else query.limit(free))}
-    if event.choice_mode == ChoiceMode.direct:
-        for slot in event.choice_slots:
-            for item in slot.choice_items:
-                for registration in _next_waiting_for(item):
-                    gains.setdefault(registration, []).append(item)
-    people = [r for r in gains if r.email]
-    sample = attendee_email(people[0], "promoted", items=gains[people[0]]) if people else None
-    return bulk_mail((r.id for r in people), sample, without_email=len(gains) - len(people),
+    Found by moving them up under the event's lock and rolling that back: the preview names the
+    same people, and the same workshop seats in their e-mails, as the run it stands for. Rolls the
+    session back (it reads, to the caller)."""
+    try:
+        return promoted_preview(_promote(seats.lock_event(event)))
+    finally:
+        db.session.rollback()
+
+
+def promoted_preview(promoted: list[Registration]) -> BulkMail:
+    """The preview of moving ``promoted`` up in the current transaction: who gets an e-mail, and
+    the first of the e-mails queued for them as it reads."""
+    people = [registration for registration in promoted if registration.email and registration.erased_at is None]
+    sample = None
+    if people:
+        row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.registration_id == people[0].id)
+                                .order_by(OutboxMessage.id.desc()).limit(1))
+        sample = RenderedEmail(row.to_address, row.subject, row.text_body, row.html_body)
+    return bulk_mail((r.id for r in people), sample, without_email=len(promoted) - len(people),
                      names=(f"{r.full_name} <{r.email}>" for r in people))
 
 
