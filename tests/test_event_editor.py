@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import event as sqlalchemy_event, update
 
 from tests.conftest import outbox_messages, post_form, sign_in
-from tests.manage_helpers import ANHALT, BASE, EVENT, event_named, registrations_of, workshops
+from tests.manage_helpers import ANHALT, BASE, EVENT, MAGDEBURG, event_named, registrations_of, workshops
 from tests.registration_support import form_data, item, make_event
 from tests.pdf_helpers import all_text
 from confapp.extensions import db
@@ -433,3 +433,13 @@ def test_the_preview_of_a_larger_capacity_shows_the_workshop_seat_the_e_mail_wil
     post_form(client, "/manage/e/fachtag/bearbeiten", {**raised, "confirmed": _confirmation(step)})
     sent = _promoted_mails(app)
     assert len(sent) == 1 and seat in sent[0].get_body(("plain",)).get_content()
+
+
+def test_the_overview_counts_workshops_and_theme_tables_by_their_names(client, other_client, demo, app_context):
+    sign_in(client, ANHALT)
+    fachtag = client.get(f"{BASE}/").get_data(as_text=True)
+    assert "Workshopplätze belegt" in fachtag and "(7 Workshops)" in fachtag and "Thementisch" not in fachtag
+    sign_in(other_client, MAGDEBURG)
+    forum = other_client.get("/manage/e/netzwerkforum-magdeburg/").get_data(as_text=True)
+    assert "Plätze an Thementischen belegt" in forum and re.search(r"\(\d+ Thementische\)", forum)
+    assert "Workshop" not in forum.split("<h2>Kennzahlen</h2>")[1].split("</dl>")[0]

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from confapp.extensions import db
 from confapp.labels import status_label
-from confapp.models import (ChoiceMode, Event, EventStatus, ItemLeader, Network, ProgramItem, Registration,
+from confapp.models import (ChoiceMode, Event, EventStatus, ItemKind, ItemLeader, Network, ProgramItem, Registration,
                             RegistrationStatus, Room, Slot, Speaker, User)
 from confapp.services.networks import audit
 from confapp.services.registration import admin as registration_admin
@@ -237,6 +237,8 @@ class KeyFigures:
     workshops: int
     workshop_seats: int
     workshop_seats_taken: int
+    #: Of ``workshops``, how many are theme tables (the page calls them what they are).
+    theme_tables: int = 0
 
 
 def key_figures(event: Event) -> KeyFigures:
@@ -251,4 +253,5 @@ def key_figures(event: Event) -> KeyFigures:
         confirmed=counts.get(RegistrationStatus.confirmed, 0), waitlisted=counts.get(RegistrationStatus.waitlisted, 0),
         cancelled=counts.get(RegistrationStatus.cancelled, 0), checked_in=checked_in, workshops=len(choice),
         workshop_seats=sum(item.capacity or 0 for item in choice),
-        workshop_seats_taken=sum(item.seats_taken for item in choice))
+        workshop_seats_taken=sum(item.seats_taken for item in choice),
+        theme_tables=sum(item.kind == ItemKind.theme_table for item in choice))
