@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from confapp.extensions import db
 from confapp.models.base import utcnow
@@ -22,14 +22,22 @@ class LegalBasis(enum.Enum):
     consent = "consent"
 
 
+def name_key(name: str | None) -> str:
+    """An institution's name as compared: case and runs of white space do not matter."""
+    return " ".join((name or "").split()).casefold()
+
+
 class Partner(db.Model):
     """An institution in the network's partner directory (Kita, school, health office, provider …)."""
 
-    __table_args__ = (UniqueConstraint("network_id", "name", name="uq_partner_network_name"),)
+    # Each institution once, however its name is typed; registering finds it by this index.
+    __table_args__ = (UniqueConstraint("network_id", "name_key", name="uq_partner_network_name_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    #: ``name_key(name)``, kept with every change of the name (casefolding may lengthen it: "ß" → "ss").
+    name_key: Mapped[str] = mapped_column(String(400))
     #: One of the network's sectors (Arbeitsfelder).
     sector: Mapped[str] = mapped_column(String(100), default="")
     #: Street, postcode and town as one would write them on an envelope.
@@ -42,6 +50,11 @@ class Partner(db.Model):
     network: Mapped[Network] = relationship()
     contacts: Mapped[list["PartnerContact"]] = relationship(
         back_populates="partner", cascade="all, delete-orphan", order_by="PartnerContact.name")
+
+    @validates("name")
+    def _keep_name_key(self, _attribute: str, name: str) -> str:
+        self.name_key = name_key(name)
+        return name
 
 
 class PartnerContact(db.Model):

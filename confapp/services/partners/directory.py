@@ -12,10 +12,12 @@ from datetime import date, datetime, timedelta
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from confapp.extensions import db
 from confapp.models import Invitation, LegalBasis, Network, Partner, PartnerContact, User, utcnow
+from confapp.models.partner import name_key
 from confapp.services.networks import audit
 from confapp.services.registration.rules import valid_email
 
@@ -57,7 +59,7 @@ class ContactDetails:
 
 def normalised(name: str) -> str:
     """An institution's name as compared: case and runs of white space do not matter."""
-    return " ".join((name or "").split()).casefold()
+    return name_key(name)
 
 
 def _clean(value: str | None) -> str:
@@ -150,20 +152,32 @@ def by_name(network: Network, name: str) -> Partner | None:
 
 
 def id_by_name(network_id: int, name: str) -> int | None:
-    """The id of the directory's institution of this name; reads names only (registering asks this)."""
+    """The id of the directory's institution of this name (registering asks this): one row found by
+    its index, however many institutions the directory holds."""
     wanted = normalised(name)
     if not wanted:
         return None
-    # Compared in Python: the database's lower() and white space differ between SQLite and PostgreSQL.
-    return next((partner_id for partner_id, candidate in db.session.execute(
-        select(Partner.id, Partner.name).where(Partner.network_id == network_id))
-        if normalised(candidate) == wanted), None)
+    return db.session.scalar(select(Partner.id).where(Partner.network_id == network_id, Partner.name_key == wanted))
+
+
+#: An institution's name is in the directory once per network (``Partner.name_key``).
+ALREADY_LISTED = _l("Diese Einrichtung steht schon im Verzeichnis.")
 
 
 def _check_unique(network: Network, name: str, partner: Partner | None = None) -> None:
     existing = by_name(network, name)
     if existing is not None and existing is not partner:
-        raise DirectoryError({"name": _l("Diese Einrichtung steht schon im Verzeichnis.")})
+        raise DirectoryError({"name": ALREADY_LISTED})
+
+
+def _commit_listed_once() -> None:
+    """Commit; the database's unique index refuses the same institution written by a colleague
+    after ``_check_unique`` looked."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise DirectoryError({"name": ALREADY_LISTED}) from None
 
 
 def create_partner(actor: User, network: Network, details: PartnerDetails) -> Partner:
@@ -175,7 +189,7 @@ def create_partner(actor: User, network: Network, details: PartnerDetails) -> Pa
     partner = Partner(network_id=network.id, **vars(details))
     db.session.add(partner)
     audit.record(actor, "partner.created", f"Partnereinrichtung „{details.name}“ angelegt", network=network)
-    db.session.commit()
+    _commit_listed_once()
     return partner
 
 
@@ -188,7 +202,7 @@ def update_partner(actor: User, partner: Partner, details: PartnerDetails) -> No
     for key, value in vars(details).items():
         setattr(partner, key, value)
     audit.record(actor, "partner.changed", f"Partnereinrichtung „{details.name}“ geändert", network=partner.network)
-    db.session.commit()
+    _commit_listed_once()
 
 
 def delete_partner(actor: User, partner: Partner) -> None:
