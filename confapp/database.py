@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from contextvars import ContextVar
 
-from flask import Flask
+from flask import Flask, current_app, g, has_app_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -43,9 +43,32 @@ def _on_connect(dbapi_connection, _record) -> None:
 
 def _on_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
-        immediate = _begin_immediate.get()
+        immediate = _begin_immediate.get() or (has_app_context() and g.get(_WRITING_REQUEST, False))
         _begin_immediate.set(False)  # asked for the next transaction only (see begin_write)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+#: ``g`` flag: this request changes things, so on SQLite its transactions take the write lock at BEGIN.
+_WRITING_REQUEST = "sqlite_writing_request"
+_READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _writing_requests_lock_first() -> None:
+    """On SQLite a transaction that read and then writes fails ("database is locked", at once, no
+    waiting) if anybody committed since its first read: its snapshot is stale. A request that
+    changes things (a form sent, an API call that writes) therefore takes the write lock with its
+    first statement and queues behind other writers instead. Views that take it themselves as late
+    as they can (``takes_write_lock_late``) are left to do so."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    g.setdefault(_WRITING_REQUEST, request.method not in _READING_METHODS
+                 and not getattr(view, "takes_write_lock_late", False))
+
+
+def takes_write_lock_late(view):
+    """Mark a view whose service takes SQLite's write lock itself, only for its writes, through
+    ``begin_write`` (registering: the lock bounds registrations per second)."""
+    view.takes_write_lock_late = True
+    return view
 
 
 def configure_engine(engine: Engine) -> None:
@@ -100,3 +123,5 @@ def begin_write(*, keep_loaded: bool = False, at_first_statement: bool = False) 
 def init_app(app: Flask) -> None:
     with app.app_context():
         configure_engine(db.engine)
+        if db.engine.dialect.name == "sqlite":
+            app.before_request(_writing_requests_lock_first)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import g, jsonify
 
+from confapp.database import takes_write_lock_late
 from confapp.api import bp
 from confapp.api.auth import network_event, token_actor, token_required
 from confapp.api.payloads import (MAX_ID, choice_arg, field_errors, int_arg, json_object, registration_changes,
@@ -29,6 +30,7 @@ def network_registration(slug: str, registration_id: int) -> Registration:
 
 
 @bp.post("/events/<slug>/registrations")
+@takes_write_lock_late
 @limiter.limit(REGISTRATION_LIMIT)
 def register(slug: str):
     """Register as the form does. New or already registered: the same answer (the e-mail tells)."""

@@ -6,6 +6,7 @@ from dataclasses import replace
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from confapp.database import takes_write_lock_late
 from confapp.errors import render_error
 from confapp.extensions import limiter
 from confapp.models import Registration
@@ -31,6 +32,7 @@ POST_LIMIT = "20 per minute;200 per hour"
 
 
 @bp.route("/e/<slug>/anmelden", methods=["GET", "POST"])
+@takes_write_lock_late
 @limiter.limit(POST_LIMIT, methods=["POST"])
 def register(slug: str):
     event = events.published_or_404(slug, details=False)

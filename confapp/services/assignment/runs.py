@@ -73,10 +73,7 @@ def compute(run_id: int) -> None:
     event_id, mode, fallback = run.event_id, AssignmentMode(run.mode), run.fallback
 
     def progress(percent: int, step: str) -> None:
-        db.session.execute(update(AssignmentRun).where(AssignmentRun.id == run_id,
-                                                       AssignmentRun.state == RunState.running)
-                           .values(progress=percent, step=step[:200], updated_at=utcnow()))
-        db.session.commit()
+        _store(run_id, progress=percent, step=step[:200])
 
     try:
         result = workflow.preview(db.session.get(Event, event_id), mode, progress=progress, fallback=fallback)
@@ -93,11 +90,18 @@ def compute(run_id: int) -> None:
 
 
 def _finish(run_id: int, **values) -> None:
-    # Only a run still running: one discarded meanwhile stays discarded.
-    db.session.execute(update(AssignmentRun).where(AssignmentRun.id == run_id,
-                                                   AssignmentRun.state == RunState.running)
-                       .values(updated_at=utcnow(), **values))
-    db.session.commit()
+    db.session.rollback()  # the preview's reading is done
+    _store(run_id, **values)
+
+
+def _store(run_id: int, **values) -> None:
+    """Progress or outcome, committed in a transaction of its own while the preview's reading one
+    goes on (on SQLite that one may not write once anybody committed since it began). Only a run
+    still running: one discarded meanwhile stays discarded."""
+    with db.engine.begin() as connection:
+        connection.execute(update(AssignmentRun).where(AssignmentRun.id == run_id,
+                                                       AssignmentRun.state == RunState.running)
+                           .values(updated_at=utcnow(), **values))
 
 
 def get(event: Event, run_id: int) -> AssignmentRun | None:

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.models import Event, Invitation, Partner, PartnerContact, Registration, User, utcnow
 from confapp.services.mail.bulk import BulkMail, bulk_mail, require_confirmed, sample_texts
@@ -103,6 +104,8 @@ def open_invitation(event: Event, token: str | None, *, commit: bool = True) -> 
     if invitation is None or invitation.event_id != event.id:
         return None
     if invitation.opened_at is None:
+        if commit:  # opened with a GET, whose transaction only read so far (see database.begin_write)
+            begin_write()
         invitation.opened_at = utcnow()
         if commit:
             db.session.commit()
