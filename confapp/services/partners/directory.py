@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.models import Invitation, LegalBasis, Network, Partner, PartnerContact, User, utcnow
 from confapp.models.partner import name_key
@@ -255,6 +256,7 @@ def from_invitations(contact: PartnerContact) -> None:
 def purge_due_contacts(today: date | None = None) -> int:
     """Delete every contact person whose ``keep_until`` has passed; returns how many."""
     today = today or date.today()
+    begin_write()  # from cron, beside the app: on SQLite a transaction that read may not write later
     due = list(db.session.scalars(select(PartnerContact).where(PartnerContact.keep_until < today)))
     for contact in due:
         from_invitations(contact)
