@@ -337,6 +337,10 @@ def test_an_attendee_gets_their_own_certificate_only_after_the_event(app_context
     event.starts_at = event.local_now() - timedelta(days=2)
     event.ends_at = event.starts_at + duration
     db.session.commit()
+    with pytest.raises(documents.DocumentError):  # a certificate says one was there: checked in at the door
+        documents.attendee_certificate_pdf(registration)
+    registration.checked_in_at = event.starts_at
+    db.session.commit()
     text = all_text(documents.attendee_certificate_pdf(registration))
 
     assert "Teilnahmebescheinigung" in text and registration.full_name in text
@@ -371,3 +375,29 @@ def test_badges_mark_people_who_do_not_want_to_be_photographed(app_context, demo
 
     assert "Keine Fotos" in all_text(run_cli(cli, tmp_path, "badges", demo[0].slug, "--email", shy.email))
     assert "Keine Fotos" not in all_text(run_cli(cli, tmp_path, "badges", demo[0].slug, "--email", happy.email))
+
+
+def test_a_checked_in_attendee_downloads_their_certificate_from_the_private_link(client, app_context, demo):
+    event = demo[0]
+    there, absent = confirmed(event)[:2]
+    there.checked_in_at = utcnow()
+    db.session.commit()
+    there_page, absent_page = (f"/e/{event.slug}/anmeldung/{r.manage_token}" for r in (there, absent))
+    download = f"{there_page}/teilnahmebescheinigung.pdf"
+    assert "Teilnahmebescheinigung (PDF)" not in client.get(there_page).get_data(as_text=True)
+    early = client.get(download, follow_redirects=True)
+    assert "Die Teilnahmebescheinigung gibt es nach dem Ende der Veranstaltung." in early.get_data(as_text=True)
+
+    duration = event.ends_at - event.starts_at
+    event.starts_at = event.local_now() - timedelta(days=2)
+    event.ends_at = event.starts_at + duration
+    db.session.commit()
+    assert "Teilnahmebescheinigung (PDF)" in client.get(there_page).get_data(as_text=True)
+    assert "Teilnahmebescheinigung (PDF)" not in client.get(absent_page).get_data(as_text=True)
+    response = client.get(download)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    text = all_text(response.data)
+    assert "Teilnahmebescheinigung" in text and there.full_name in text and absent.full_name not in text
+    refused = client.get(f"{absent_page}/teilnahmebescheinigung.pdf", follow_redirects=True)
+    assert "keine Teilnahmebescheinigung zum Herunterladen" in refused.get_data(as_text=True)

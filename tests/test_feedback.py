@@ -322,3 +322,16 @@ def test_the_feedback_link_from_the_certificate_in_a_browser(page, app, client, 
     page.get_by_text("Vielen Dank für Ihre Rückmeldung!").wait_for()
     page.goto(live_server.url + path)
     assert "Sie haben schon geantwortet" in page.content()
+
+
+def test_an_attendees_own_certificate_carries_their_feedback_link(app, ready):
+    people, _first, _second = ready
+    move_into_past(event_named())
+    db.session.commit()
+    attendee = app.test_client()
+    pdf = attendee.get(f"/e/{EVENT}/anmeldung/{people[0].manage_token}/teilnahmebescheinigung.pdf")
+    assert pdf.status_code == 200, pdf.status_code
+    codes = [code.text for code in qr_codes(pdf.data)]
+    assert len(codes) == 1 and "/rueckmeldung/" in codes[0]
+    page = attendee.get("/" + codes[0].split("://", 1)[1].split("/", 1)[1]).get_data(as_text=True)
+    assert "Ihre Rückmeldung zu „Stark für Familien“" in page

@@ -17,6 +17,7 @@ from confapp.services.registration import register as registering
 from confapp.services.registration import change as registrations
 from confapp.services.registration import details as registration_details
 from confapp.services.registration import lookup as registration_lookup
+from confapp.services.documents import printing as documents
 from confapp.services.mail.calendar import FILENAME, event_calendar
 from confapp.services.materials import library as material_library
 from confapp.services.partners import directory as partner_directory
@@ -102,6 +103,7 @@ def manage(slug: str, token: str):
         materials=material_library.for_attendee(registration),
         can_change=registration_lookup.can_change(registration), can_cancel=registration_lookup.can_cancel(registration),
         can_correct=registration_lookup.can_correct(registration),
+        certificate=documents.own_certificate_available(registration),
         assigned=registration_lookup.seats_assigned_from_wishes(registration)))
 
 
@@ -182,4 +184,18 @@ def calendar_file(slug: str, token: str):
     registration = _registration_or_404(slug, token)
     response = Response(event_calendar(registration.event, registration), mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{FILENAME}"'
+    return _private(response)
+
+
+@bp.get("/e/<slug>/anmeldung/<token>/teilnahmebescheinigung.pdf")
+def own_certificate(slug: str, token: str):
+    """The attendee's own certificate, once the event is over, if they were checked in."""
+    registration = _registration_or_404(slug, token)
+    try:
+        pdf = documents.attendee_certificate_pdf(registration)
+    except documents.DocumentError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".manage", slug=slug, token=token))
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="teilnahmebescheinigung.pdf"'
     return _private(response)

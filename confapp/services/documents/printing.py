@@ -20,6 +20,7 @@ from confapp.documents.layouts import DEFAULT_LAYOUT, LAYOUTS
 from confapp.documents.lists import render_certificates, render_sign_in_sheets
 from confapp.services.feedback import answering, questionnaire
 from confapp.documents.flyer import FORMATS, Flyer, render_flyer
+from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.formatting import format_wallclock
 from confapp.services.checkin import attendance
@@ -247,14 +248,28 @@ def certificates_pdf(event: Event, basis: CertificateBasis = CertificateBasis.ch
                                progress=progress)
 
 
+def own_certificate_available(registration: Registration) -> bool:
+    """An attendee downloads their own certificate from the private link once the event is over,
+    if they were checked in at the door: a certificate says they were there. (Who was not checked
+    in gets theirs from the organisers, who print them for all confirmed attendees if they wish.)"""
+    event = registration.event
+    return (registration.status == RegistrationStatus.confirmed and registration.checked_in_at is not None
+            and registration.erased_at is None and event.purged_at is None and event.local_now() >= event.ends_at)
+
+
 def attendee_certificate_pdf(registration: Registration) -> bytes:
-    """An attendee's own certificate (from the manage link), once the event is over."""
+    """An attendee's own certificate (from the manage link), see ``own_certificate_available``."""
     event = registration.event
     if event.local_now() < event.ends_at:
         raise DocumentError(_("Die Teilnahmebescheinigung gibt es nach dem Ende der Veranstaltung."))
-    if registration.status != RegistrationStatus.confirmed:
-        raise DocumentError(_("Für diese Anmeldung gibt es keine Teilnahmebescheinigung."))
-    feedback_url = answering.personal_url(registration) if questionnaire.questions_of(event) else None
-    db.session.commit()
+    if not own_certificate_available(registration):
+        raise DocumentError(_("Für diese Anmeldung gibt es keine Teilnahmebescheinigung zum Herunterladen. "
+                              "Bitte wenden Sie sich an die Veranstalter."))
+    if questionnaire.questions_of(event):
+        begin_write()  # the feedback link printed is noted: a GET, whose transaction only read so far
+        feedback_url = answering.personal_url(registration)
+        db.session.commit()
+    else:
+        feedback_url = None
     return render_certificates(event, [(registration.full_name, attended_items(event, registration), feedback_url)],
                                logo=event_logo(event), signature=signature_of(event))
