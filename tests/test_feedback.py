@@ -145,8 +145,13 @@ def test_the_thank_you_email_goes_out_only_after_a_confirmed_preview(app, client
     client.post(THANKS, data=form_fields(preview, THANKS))
     mails = _thanks(app)
     assert len(mails) == count
-    link = re.search(r"https?://\S+(/e/\S+/rueckmeldung/\w+)", mails[0].get_body(("plain",)).get_content()).group(1)
+    text = mails[0].get_body(("plain",)).get_content()
+    link = re.search(r"https?://\S+(/e/\S+/rueckmeldung/\w+)", text).group(1)
     assert "Ihre Rückmeldung" in app.test_client().get(link).get_data(as_text=True)
+    # Checked in at the door: the certificate is theirs to download once the event is over.
+    assert "Ihre Teilnahmebescheinigung können Sie nach dem Ende der Veranstaltung" in " ".join(text.split())
+    own = re.search(r"https?://\S+?(/e/[\w-]+/anmeldung/[\w-]+)\s", text).group(1)
+    assert "Was Sie tun können" in app.test_client().get(own).get_data(as_text=True)
 
 
 def test_a_thank_you_preview_that_is_out_of_date_sends_nothing(app, client, ready):
