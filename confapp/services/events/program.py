@@ -95,6 +95,11 @@ def _materials_of(items: list[ProgramItem]) -> list[Material]:
                                    .order_by(Material.id))) if ids else []
 
 
+def _stored_files(items: list[ProgramItem]) -> list[str]:
+    """The storage keys of the items' uploaded materials, read before the items go."""
+    return [material.storage_key for material in _materials_of(items) if material.storage_key]
+
+
 def _delete_files(keys: list[str]) -> None:
     """After the commit: the files of the materials deleted with their items."""
     for key in keys:
@@ -148,7 +153,7 @@ def delete_slot(actor: User, event: Event, slot: Slot) -> None:
     if any(_in_use(item) for item in slot.items):
         raise EditorError({"slot": _("Im Zeitfenster „%(label)s“ gibt es schon Wünsche oder Zuteilungen; "
                                      "es kann nicht gelöscht werden.", label=slot.label)})
-    files = [material.storage_key for material in _materials_of(slot.items) if material.storage_key]
+    files = _stored_files(slot.items)
     event.slots.remove(slot)
     audit.record(actor, "slot.deleted", f"Zeitfenster „{slot.label}“ gelöscht.", event=event)
     db.session.commit()
@@ -348,7 +353,7 @@ def delete_item(actor: User, event: Event, item: ProgramItem) -> None:
     if _in_use(item):
         raise EditorError({"item": _("Für „%(title)s“ gibt es schon Wünsche oder Zuteilungen; "
                                      "bitte verschieben Sie die Teilnehmenden zuerst.", title=item.title)})
-    files = [material.storage_key for material in _materials_of([item]) if material.storage_key]
+    files = _stored_files([item])
     item.slot.items.remove(item)
     db.session.flush()
     _drop_unused_speakers(event)

@@ -18,7 +18,8 @@ from sqlalchemy.orm import selectinload
 from confapp.database import begin_write
 from confapp.extensions import db
 from confapp.models import Invitation, LegalBasis, Network, Partner, PartnerContact, User, utcnow
-from confapp.models.partner import name_key
+# An institution's name as compared (case and runs of white space do not matter), as the index holds it.
+from confapp.models.partner import name_key as normalised
 from confapp.services.networks import audit
 from confapp.services.registration.rules import valid_email
 
@@ -56,11 +57,6 @@ class ContactDetails:
     legal_basis: LegalBasis = LegalBasis.public_task
     source: str = ""
     keep_until: date | None = field(default=None)
-
-
-def normalised(name: str) -> str:
-    """An institution's name as compared: case and runs of white space do not matter."""
-    return name_key(name)
 
 
 def _clean(value: str | None) -> str:
