@@ -101,6 +101,8 @@ def test_a_new_network_goes_live_and_its_e_mails_come_from_it(app, cli, browser,
 
     # The organiser sees the confirmation in the event's outbox.
     page.get_by_role("link", name="Postausgang").click()
+    page.wait_for_url("**/postausgang")  # content() during the navigation is empty
+    page.wait_for_load_state()
     assert "anna@example.org" in page.content() and "gesendet" in page.content()
     assert axe_violations(page) == []
     context.close()
